@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs every test of the project: formatting and lints, the forge tests (unit, fuzz, invariant),
+# and the Rust tests (including the revm tests of the compiled contracts). This is the README's
+# test command and what CI runs (.ci/run). Exits non-zero as soon as anything fails.
+#
+# Env: CI=true selects forge's `ci` profile (more fuzz runs); CARGO_TARGET_DIR is honoured (CI
+# points it at a cache outside the clone when one exists).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
+cd "$wtao_root"
+wtao_ensure_toolchain
+
+started=$SECONDS
+step() { echo; echo "==> $* (+$((SECONDS - started))s)"; }
+
+step "forge fmt --check"
+(cd contracts && forge fmt --check)
+
+step "forge build"
+(cd contracts && forge build --sizes)
+
+step "forge test"
+profile=default
+if [ "${CI:-}" = "true" ]; then profile=ci; fi
+(cd contracts && FOUNDRY_PROFILE=$profile forge test)
+
+step "cargo fmt --check"
+cargo fmt --all --check
+
+step "cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "cargo test"
+cargo test --workspace --locked
+
+echo
+echo "==> all tests passed in $((SECONDS - started))s"
