@@ -28,15 +28,23 @@ interface ITaoBridge {
 
     /// @notice A batch was minted. Individual mints show as wTAO `Transfer(0, recipient, amount)`;
     /// `digest` is the EIP-712 `MintBatch` digest the relayers signed.
-    event BatchMinted(bytes32 indexed digest, uint64 firstNonce, uint64 lastNonce, uint256 count, uint256 total);
+    event BatchMinted(
+        bytes32 indexed digest, uint64 firstNonce, uint64 lastNonce, uint256 count, uint256 total
+    );
     /// @notice wTAO was burned to release `amount` rao to `taoRecipient` (an sr25519/ed25519 public
     /// key) on the TAO chain. `nonce` is strictly increasing from 0 and keys the release.
-    event Burned(uint64 indexed nonce, address indexed from, bytes32 indexed taoRecipient, uint256 amount);
+    event Burned(
+        uint64 indexed nonce, address indexed from, bytes32 indexed taoRecipient, uint256 amount
+    );
     /// @notice The relayer set or threshold changed. `relayers` is sorted ascending.
     event RelayersSet(address[] relayers, uint256 threshold, bytes32 setHash);
     event MintLimitSet(uint64 capacity, uint32 window);
     event BurnLimitSet(uint64 capacity, uint32 window);
     event GuardianSet(address indexed previousGuardian, address indexed newGuardian);
+    /// @notice Mint and burn were stopped by `account` (the guardian or the timelock).
+    event Paused(address account);
+    /// @notice Mint and burn were resumed by the timelock.
+    event Unpaused(address account);
 
     // ------------------------------------------------------------------ errors
 
@@ -62,6 +70,12 @@ interface ITaoBridge {
     error TaoBridgeInvalidRateLimit(uint64 capacity, uint32 window);
     error TaoBridgeUnauthorized(address caller);
     error TaoBridgeZeroTaoRecipient();
+    /// @dev `mint`, `burn` or `pause` while paused.
+    error TaoBridgePaused();
+    /// @dev `unpause` while not paused.
+    error TaoBridgeNotPaused();
+    /// @dev `initialize` with a zero timelock, or the implementation built with a zero wTAO.
+    error TaoBridgeZeroAddress();
 
     // ------------------------------------------------------------------ bridging
 
@@ -93,6 +107,8 @@ interface ITaoBridge {
     function guardian() external view returns (address);
     function relayers() external view returns (address[] memory);
     function threshold() external view returns (uint256);
+    /// @notice Whether mint and burn are stopped.
+    function paused() external view returns (bool);
     function isNonceUsed(uint64 nonce) external view returns (bool);
     /// @notice The nonce the next `burn` will get.
     function nextBurnNonce() external view returns (uint64);

@@ -1,0 +1,3 @@
+//! Integration tests of wtao-bridge-types: the committed test-vector file.
+
+mod vectors;

@@ -1,0 +1,9 @@
+//! Integration tests of wtao-contracts: compile `contracts/`, then run the system in revm.
+//! `cargo test -p wtao-contracts -- --nocapture` prints the gas of every step.
+
+mod abi;
+mod bridge;
+mod compile;
+mod fixture;
+mod governance;
+mod vectors;
