@@ -3,13 +3,13 @@ pragma solidity ^0.8.30;
 
 import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
 import {UUPSUpgradeable} from "@openzeppelin/contracts/proxy/utils/UUPSUpgradeable.sol";
-import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {Errors} from "@openzeppelin/contracts/utils/Errors.sol";
 
 import {ITaoBridge} from "./interfaces/ITaoBridge.sol";
 import {IWTAO} from "./interfaces/IWTAO.sol";
 import {RelayerSet} from "./libraries/RelayerSet.sol";
+import {Secp256k1} from "./libraries/Secp256k1.sol";
 
 /// @title TaoBridge
 /// @notice The Ethereum end of the TAO <-> wTAO bridge. Mints wTAO for a batch of TAO locks once
@@ -565,12 +565,14 @@ contract TaoBridge is ITaoBridge, Initializable, UUPSUpgradeable, EIP712 {
         return keccak256(abi.encode(MINT_BATCH_TYPEHASH, keccak256(abi.encodePacked(hashes))));
     }
 
-    /// @dev Every signature must be 65 bytes (r ‖ s ‖ v), low-s (OpenZeppelin `ECDSA`), and recover
-    /// to a relayer; signers strictly increase, which rules out duplicates. Membership is a merge
-    /// walk of the sorted signers against the sorted set: O(N + k) comparisons, no storage reads.
+    /// @dev Every signature must be 65 bytes (r ‖ s ‖ v), low-s, and recover to a relayer (the
+    /// checks of OpenZeppelin `ECDSA.tryRecover`, made by {Secp256k1-tryRecover} in one precompile
+    /// call: ~276 gas less per signature); signers strictly increase, which rules out duplicates.
+    /// Membership is a merge walk of the sorted signers against the sorted set: O(N + k)
+    /// comparisons, no storage reads.
     function _verifySignatures(bytes32 digest, bytes[] calldata signatures, bytes memory set)
         private
-        pure
+        view
     {
         uint256 cursor; // memory address of the next set member to compare (20 bytes each)
         uint256 end;
@@ -582,7 +584,7 @@ contract TaoBridge is ITaoBridge, Initializable, UUPSUpgradeable, EIP712 {
         for (uint256 i; i < signatures.length; ++i) {
             bytes32 r;
             bytes32 s;
-            uint8 v;
+            uint256 v;
             uint256 length;
             assembly ("memory-safe") {
                 // signatures[i]: its offset is relative to the start of the offsets table. An
@@ -593,9 +595,8 @@ contract TaoBridge is ITaoBridge, Initializable, UUPSUpgradeable, EIP712 {
                 s := calldataload(add(item, 0x40))
                 v := byte(0, calldataload(add(item, 0x60)))
             }
-            if (length != 65) revert TaoBridgeInvalidSignature(i);
-            (address signer, ECDSA.RecoverError err,) = ECDSA.tryRecover(digest, v, r, s);
-            if (err != ECDSA.RecoverError.NoError) revert TaoBridgeInvalidSignature(i);
+            address signer = Secp256k1.tryRecover(digest, v, r, s);
+            if (length != 65 || signer == address(0)) revert TaoBridgeInvalidSignature(i);
             if (signer <= previous) revert TaoBridgeSignersNotSorted(previous, signer);
             previous = signer;
             bool found;

@@ -9,15 +9,23 @@ import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {ITaoBridge} from "./interfaces/ITaoBridge.sol";
 import {IWTAO} from "./interfaces/IWTAO.sol";
 
+/// @dev The granularity of wTAO's votes clock, in seconds (see {WTAO-clock}).
+uint48 constant WTAO_CLOCK_QUANTUM = 60;
+
 /// @title WTAO
 /// @notice Wrapped TAO: an ERC-20 with 9 decimals (1 wTAO base unit = 1 rao), EIP-2612 permits and
 /// ERC20Votes delegation for governance. Only the TaoBridge proxy mints and burns.
 ///
-/// @dev The votes clock is `block.timestamp` (ERC-6372 `mode=timestamp`): governance delays are
-/// then plain seconds on every chain we target (Ethereum's 12 s slots, Bittensor EVM's 12 s blocks
-/// and 250 ms fast blocks, L2s whose `block.number` is not their own), and several blocks in one
-/// second share one supply checkpoint. On Ethereum L1 it costs the same as a block clock.
+/// @dev The votes clock is `block.timestamp` rounded down to a whole minute (ERC-6372
+/// `mode=timestamp`; every timepoint is a Unix time, a multiple of {CLOCK_QUANTUM}). Governance
+/// delays are then seconds on every chain we target (Ethereum's 12 s slots, Bittensor EVM's 12 s
+/// blocks and 250 ms fast blocks, L2s whose `block.number` is not their own), and every supply
+/// change within one minute shares one total-supply checkpoint (ERC20Votes writes a new storage
+/// slot, ~24,000 gas more, only on the first supply change of a clock tick). See {clock}.
 contract WTAO is ERC20, ERC20Permit, ERC20Votes, IWTAO {
+    /// @notice The votes clock's granularity in seconds: {clock} is a multiple of it.
+    uint48 public constant CLOCK_QUANTUM = WTAO_CLOCK_QUANTUM;
+
     address private immutable _bridge;
 
     /// @dev Reverts unless called by the bridge.
@@ -42,9 +50,26 @@ contract WTAO is ERC20, ERC20Permit, ERC20Votes, IWTAO {
         return _bridge;
     }
 
-    /// @notice The votes clock: the block timestamp (see the contract's `@dev`).
+    /// @notice The votes clock: the block timestamp rounded down to a multiple of
+    /// {CLOCK_QUANTUM} (60 s).
+    /// @dev Non-decreasing, as ERC-6372 requires. Checkpoints are keyed by it, so votes and supply
+    /// at timepoint `c` are those at the end of the minute `[c, c + 60)`, and `getPast*(c)` needs
+    /// `c < clock()`, i.e. that minute to be over.
+    ///
+    /// Governance safety is unchanged: the Governor opens voting only once `clock() > snapshot`,
+    /// so wTAO minted or delegated while a vote is open is checkpointed at a timepoint above the
+    /// snapshot and weighs nothing on it; what counts is the state just before voting opens, as
+    /// with a one-second clock. What changes is timing, by under a minute: a proposal's snapshot
+    /// is `clock() + votingDelay` with `clock()` up to 59 s in the past, and voting opens at the
+    /// first minute boundary past the snapshot, so the real delay and period are off by less than
+    /// 60 s. Why a minute: TAO and Ethereum blocks are 12 s apart, so a busy bridge shares one
+    /// checkpoint across up to 5 blocks, while governance delays (minutes to days; the devnet
+    /// votes for 300 s) stay well above the granularity. {WTAOGovernor} refuses a voting period
+    /// below one quantum, which could leave no open clock tick at all.
     function clock() public view override returns (uint48) {
-        return uint48(block.timestamp);
+        unchecked {
+            return uint48(block.timestamp - block.timestamp % WTAO_CLOCK_QUANTUM);
+        }
     }
 
     /// @notice ERC-6372 clock description.

@@ -16,12 +16,17 @@ import {
 } from "@openzeppelin/contracts/governance/extensions/GovernorVotesQuorumFraction.sol";
 import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
 
+import {WTAO_CLOCK_QUANTUM} from "./WTAO.sol";
+
 /// @title WTAOGovernor
 /// @notice Token governance over wTAO votes. Proposals pass through the TimelockController, which
 /// owns the TaoBridge (upgrades, relayer set, rate limits, guardian, unpause).
 /// @dev OpenZeppelin Governor + Settings + CountingSimple + Votes + QuorumFraction +
-/// TimelockControl. The clock is wTAO's (timestamp), so delays and periods are in seconds. Votes
-/// are read at the proposal's snapshot (`voteStart`): wTAO minted after it weighs nothing on it.
+/// TimelockControl. The clock is wTAO's (timestamp rounded down to the minute, see {WTAO-clock}), so
+/// delays and periods are in seconds, honoured to within a minute. Votes are read at the proposal's
+/// snapshot (`voteStart`): wTAO minted after it weighs nothing on it. The voting period must be at
+/// least one clock quantum (60 s), or a proposal could go from Pending to closed without one tick
+/// of the clock in which to vote.
 contract WTAOGovernor is
     Governor,
     GovernorSettings,
@@ -51,7 +56,15 @@ contract WTAOGovernor is
         GovernorTimelockControl(timelock)
     {}
 
-    // The overrides below only resolve Solidity's multiple inheritance; each calls `super`.
+    /// @dev Refuses a voting period below one tick of wTAO's clock (see the contract's `@dev`).
+    function _setVotingPeriod(uint32 newVotingPeriod) internal override {
+        if (newVotingPeriod < WTAO_CLOCK_QUANTUM) {
+            revert GovernorInvalidVotingPeriod(newVotingPeriod);
+        }
+        super._setVotingPeriod(newVotingPeriod);
+    }
+
+    // The other overrides below only resolve Solidity's multiple inheritance; each calls `super`.
 
     function votingDelay() public view override(Governor, GovernorSettings) returns (uint256) {
         return super.votingDelay();

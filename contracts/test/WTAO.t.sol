@@ -5,6 +5,7 @@ import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.so
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ERC20Votes} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Votes.sol";
 import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
+import {Votes} from "@openzeppelin/contracts/governance/utils/Votes.sol";
 
 import {WTAO} from "../src/WTAO.sol";
 import {ITaoBridge} from "../src/interfaces/ITaoBridge.sol";
@@ -39,6 +40,12 @@ contract WTAOTest is Test {
         }
     }
 
+    /// @dev The length of ERC20Votes' total-supply checkpoint array (`_totalCheckpoints`, slot 10
+    /// per `forge inspect WTAO storageLayout`).
+    function _supplyCheckpoints() private view returns (uint256) {
+        return uint256(vm.load(address(token), bytes32(uint256(10))));
+    }
+
     function _pair(address a, uint256 x, address b, uint256 y)
         private
         pure
@@ -62,10 +69,55 @@ contract WTAOTest is Test {
         vm.assertEq(version, "1");
     }
 
-    function test_ClockIsTimestamp() public {
-        vm.warp(1_700_000_000);
-        vm.assertEq(uint256(token.clock()), 1_700_000_000);
+    function test_ClockIsTimestampToTheMinute() public {
+        vm.assertEq(uint256(token.CLOCK_QUANTUM()), 60);
         vm.assertEq(token.CLOCK_MODE(), "mode=timestamp");
+        vm.warp(1_700_000_040); // a multiple of 60: a tick starts
+        vm.assertEq(uint256(token.clock()), 1_700_000_040);
+        vm.warp(1_700_000_099); // the same tick
+        vm.assertEq(uint256(token.clock()), 1_700_000_040);
+        vm.warp(1_700_000_100); // the next one
+        vm.assertEq(uint256(token.clock()), 1_700_000_100);
+    }
+
+    /// @notice The clock is the timestamp rounded down to a multiple of 60, never ahead of it nor
+    /// a minute or more behind, and non-decreasing (ERC-6372).
+    function testFuzz_ClockQuantizedAndMonotonic(uint48 t, uint32 step) public {
+        t = uint48(bound(t, 1, type(uint48).max - type(uint32).max));
+        vm.warp(t);
+        uint256 c = token.clock();
+        vm.assertEq(c % 60, 0);
+        vm.assertLe(c, t);
+        vm.assertGt(c + 60, t);
+        vm.warp(uint256(t) + step);
+        uint256 later = token.clock();
+        vm.assertGe(later, c);
+        vm.assertEq(later % 60, 0);
+        vm.assertEq(later - c >= 60, uint256(t) + step >= c + 60);
+    }
+
+    /// @notice Every supply change in one tick updates one total-supply checkpoint; the first
+    /// change in the next tick adds one. Past values need the tick to be over.
+    function test_OneSupplyCheckpointPerTick() public {
+        vm.warp(1_700_000_040);
+        token.mintBatch(_pair(alice, 1, bob, 2));
+        vm.warp(1_700_000_052);
+        token.mintBatch(_pair(alice, 3, bob, 4));
+        token.bridgeBurn(alice, 1);
+        vm.warp(1_700_000_099);
+        vm.expectRevert(
+            abi.encodeWithSelector(Votes.ERC5805FutureLookup.selector, 1_700_000_040, 1_700_000_040)
+        );
+        token.getPastTotalSupply(1_700_000_040);
+        vm.warp(1_700_000_100);
+        vm.assertEq(token.getPastTotalSupply(1_700_000_040), 9);
+        vm.assertEq(token.getPastTotalSupply(1_700_000_099), 9);
+        token.mintBatch(_pair(alice, 5, bob, 6));
+        vm.warp(1_700_000_160);
+        vm.assertEq(token.getPastTotalSupply(1_700_000_040), 9);
+        vm.assertEq(token.getPastTotalSupply(1_700_000_100), 20);
+        // Two checkpoints in all, keyed by the tick.
+        vm.assertEq(uint256(_supplyCheckpoints()), 2);
     }
 
     function test_RevertWhen_ConstructedWithZeroBridge() public {
@@ -103,8 +155,8 @@ contract WTAOTest is Test {
         token.mintBatch(_pair(alice, 3, bob, 4));
         vm.assertEq(token.getVotes(alice), 3);
         vm.assertEq(token.getVotes(bob), 0);
-        vm.warp(block.timestamp + 1);
-        vm.assertEq(token.getPastTotalSupply(block.timestamp - 1), 7);
+        vm.warp(block.timestamp + 60);
+        vm.assertEq(token.getPastTotalSupply(token.clock() - 1), 7);
     }
 
     function test_RevertWhen_MintBatchNotBridge() public {
@@ -130,7 +182,7 @@ contract WTAOTest is Test {
     }
 
     /// @dev Batched minting leaves exactly the state of one `_mint` per entry: balances, supply,
-    /// every delegate's votes, and past supply and votes at every second touched.
+    /// every delegate's votes, and past supply and votes at every timepoint touched.
     function testFuzz_MintBatch_MatchesOneMintAtATime(
         uint256 seed,
         uint8 rounds,
@@ -161,8 +213,10 @@ contract WTAOTest is Test {
             }
             token.mintBatch(_mints(to, amounts));
             times[r] = block.timestamp;
-            vm.warp(block.timestamp + 1 + (seed >> r) % 3);
+            // 12 to 84 s: the next round may share this one's clock tick or not.
+            vm.warp(block.timestamp + 12 * (1 + (seed >> (3 * r)) % 7));
         }
+        vm.warp(block.timestamp + 60); // every round's tick is in the past
         vm.assertEq(token.totalSupply(), ref.totalSupply());
         for (uint256 h; h < 4; ++h) {
             vm.assertEq(token.balanceOf(holders[h]), ref.balanceOf(holders[h]));

@@ -5,6 +5,7 @@ import {IGovernor} from "@openzeppelin/contracts/governance/IGovernor.sol";
 
 import {WtaoDeployment} from "../script/Deploy.s.sol";
 import {TaoBridge} from "../src/TaoBridge.sol";
+import {WTAOGovernor} from "../src/WTAOGovernor.sol";
 import {ITaoBridge} from "../src/interfaces/ITaoBridge.sol";
 import {TaoBridgeV2} from "./mocks/TaoBridgeV2.sol";
 import {BridgeFixture} from "./utils/BridgeFixture.sol";
@@ -39,11 +40,17 @@ contract WTAOGovernorTest is BridgeFixture {
         wtao.delegate(alice);
         vm.prank(bob);
         wtao.delegate(bob);
-        vm.warp(block.timestamp + 1);
+        vm.warp(block.timestamp + 60); // the next tick of wTAO's clock
     }
 
     function _give(address to, uint256 amount) private {
         _mint(_one(nonce++, to, amount));
+    }
+
+    /// @dev The first second whose clock tick is past `timepoint`: voting opens there when
+    /// `timepoint` is a proposal's snapshot, and closes there when it is its deadline.
+    function _after(uint256 timepoint) private pure returns (uint256) {
+        return timepoint - timepoint % 60 + 60;
     }
 
     function _proposal(bytes memory call, string memory description)
@@ -74,12 +81,16 @@ contract WTAOGovernorTest is BridgeFixture {
         ) = _proposal(call, description);
         vm.prank(alice);
         id = governor.propose(targets, values, calldatas, description);
-        vm.warp(governor.proposalSnapshot(id) + 1);
+        vm.warp(_after(governor.proposalSnapshot(id)) - 1);
+        vm.assertEq(uint256(governor.state(id)), uint256(IGovernor.ProposalState.Pending));
+        vm.warp(_after(governor.proposalSnapshot(id)));
         vm.prank(alice);
         governor.castVote(id, 1);
         vm.prank(bob);
         governor.castVote(id, 1);
-        vm.warp(governor.proposalDeadline(id) + 1);
+        vm.warp(_after(governor.proposalDeadline(id)) - 1);
+        vm.assertEq(uint256(governor.state(id)), uint256(IGovernor.ProposalState.Active));
+        vm.warp(_after(governor.proposalDeadline(id)));
         vm.assertEq(uint256(governor.state(id)), uint256(IGovernor.ProposalState.Succeeded));
         governor.queue(targets, values, calldatas, hash);
         vm.warp(block.timestamp + TIMELOCK_DELAY);
@@ -94,10 +105,11 @@ contract WTAOGovernorTest is BridgeFixture {
         vm.assertEq(governor.proposalThreshold(), PROPOSAL_THRESHOLD);
         vm.assertEq(governor.quorumNumerator(), 4);
         vm.assertEq(governor.CLOCK_MODE(), "mode=timestamp");
-        vm.assertEq(uint256(governor.clock()), block.timestamp);
+        vm.assertEq(uint256(governor.clock()), block.timestamp - block.timestamp % 60);
+        vm.assertEq(uint256(governor.clock()), uint256(wtao.clock()));
         vm.assertEq(governor.timelock(), address(timelock));
         vm.assertEq(address(governor.token()), address(wtao));
-        vm.assertEq(governor.quorum(block.timestamp - 1), 40e9); // 4 % of 1000 wTAO
+        vm.assertEq(governor.quorum(governor.clock() - 1), 40e9); // 4 % of 1000 wTAO
     }
 
     /// @notice delegate, propose `upgradeToAndCall` to V2, vote, queue, warp, execute: the proxy
@@ -187,13 +199,14 @@ contract WTAOGovernorTest is BridgeFixture {
         uint256 id = governor.propose(targets, values, calldatas, "Totally benign upgrade");
         uint256 snapshot = governor.proposalSnapshot(id);
 
-        // Just after the snapshot, the relayer quorum mints the whole bucket to mallory.
-        vm.warp(snapshot + 1);
+        // As soon as voting opens, the relayer quorum mints the whole bucket to mallory.
+        vm.warp(_after(snapshot));
+        vm.assertEq(uint256(governor.state(id)), uint256(IGovernor.ProposalState.Active));
         uint256 quorumAtSnapshot = governor.quorum(snapshot);
         _give(mallory, CAPACITY);
         vm.prank(mallory);
         wtao.delegate(mallory);
-        vm.warp(snapshot + 2);
+        vm.warp(_after(snapshot) + 60);
         vm.assertEq(wtao.getVotes(mallory), CAPACITY); // real votes now...
         vm.assertEq(governor.getVotes(mallory, snapshot), 0); // ...but none at the snapshot
 
@@ -207,7 +220,7 @@ contract WTAOGovernorTest is BridgeFixture {
         vm.assertEq(forVotes, 0);
         vm.assertEq(against, 600e9);
 
-        vm.warp(governor.proposalDeadline(id) + 1);
+        vm.warp(_after(governor.proposalDeadline(id)));
         vm.assertEq(uint256(governor.state(id)), uint256(IGovernor.ProposalState.Defeated));
     }
 
@@ -217,12 +230,12 @@ contract WTAOGovernorTest is BridgeFixture {
         _give(mallory, 50e9);
         vm.prank(mallory);
         wtao.delegate(mallory);
-        vm.warp(block.timestamp + 1);
+        vm.warp(block.timestamp + 60);
         (address[] memory targets, uint256[] memory values, bytes[] memory calldatas,) =
             _proposal(abi.encodeCall(TaoBridge.unpause, ()), "Proposal");
         vm.prank(alice);
         uint256 id = governor.propose(targets, values, calldatas, "Proposal");
-        vm.warp(governor.proposalSnapshot(id) + 1);
+        vm.warp(_after(governor.proposalSnapshot(id)));
         vm.prank(mallory);
         vm.assertEq(governor.castVote(id, 1), 50e9);
     }
@@ -237,5 +250,126 @@ contract WTAOGovernorTest is BridgeFixture {
             )
         );
         governor.propose(targets, values, calldatas, "Proposal");
+    }
+}
+
+/// @notice wTAO's clock ticks once a minute (`WTAO.clock()`): what counts on a proposal is the
+/// state just before voting opens, whatever second inside a tick things happen in. Devnet-like
+/// settings (1 s voting delay, 300 s period), where the minute matters most.
+contract WTAOGovernorClockTest is BridgeFixture {
+    uint256 private constant T0 = 1_700_000_040; // a tick boundary (a multiple of 60)
+
+    address private alice = makeAddr("alice");
+    address private mallory = makeAddr("mallory");
+    uint64 private nonce;
+
+    function setUp() public {
+        WtaoDeployment.Config memory config = _config(3, 2);
+        config.votingDelay = 1;
+        config.votingPeriod = 300;
+        config.proposalThreshold = 0;
+        config.quorumPercent = 4;
+        _deploy(config);
+        vm.warp(T0);
+        _give(alice, 1000e9);
+        vm.prank(alice);
+        wtao.delegate(alice);
+    }
+
+    function _give(address to, uint256 amount) private {
+        _mint(_one(nonce++, to, amount));
+    }
+
+    /// @dev mallory gets `amount` wTAO and votes with it from now on.
+    function _arm(uint256 amount) private {
+        _give(mallory, amount);
+        vm.prank(mallory);
+        wtao.delegate(mallory);
+    }
+
+    function _propose() private returns (uint256 id) {
+        address[] memory targets = new address[](1);
+        targets[0] = address(bridge);
+        uint256[] memory values = new uint256[](1);
+        bytes[] memory calldatas = new bytes[](1);
+        calldatas[0] = abi.encodeCall(TaoBridge.unpause, ());
+        vm.prank(alice);
+        id = governor.propose(targets, values, calldatas, "Proposal");
+    }
+
+    function _state(uint256 id) private view returns (IGovernor.ProposalState) {
+        return governor.state(id);
+    }
+
+    /// @notice Proposed 10 s into a tick: the snapshot is the tick's start + 1 s, yet voting opens
+    /// only at the next tick, and wTAO minted and delegated in between — 29 s after the proposal,
+    /// 20 s past the nominal snapshot second — counts, as anything minted during the voting delay
+    /// does with any clock. The weight is that of the state just before voting opened.
+    function test_MintInProposalTickBeforeVotingOpensCounts() public {
+        vm.warp(T0 + 60 + 10);
+        uint256 id = _propose();
+        vm.assertEq(governor.proposalSnapshot(id), T0 + 60 + 1);
+        vm.warp(T0 + 60 + 39);
+        vm.assertEq(uint256(_state(id)), uint256(IGovernor.ProposalState.Pending));
+        _arm(50e9);
+        vm.warp(T0 + 119);
+        vm.assertEq(uint256(_state(id)), uint256(IGovernor.ProposalState.Pending));
+        vm.warp(T0 + 120); // the first second of the next tick: voting opens
+        vm.assertEq(uint256(_state(id)), uint256(IGovernor.ProposalState.Active));
+        vm.assertEq(governor.quorum(T0 + 60 + 1), 1050e9 * 4 / 100);
+        vm.prank(mallory);
+        vm.assertEq(governor.castVote(id, 1), 50e9);
+    }
+
+    /// @notice From the first second voting is open to its last, newly minted and delegated wTAO
+    /// weighs nothing and leaves the quorum where it was.
+    function test_MintAfterVotingOpensHasNoVotes() public {
+        vm.warp(T0 + 60 + 59);
+        uint256 id = _propose();
+        uint256 snapshot = governor.proposalSnapshot(id);
+        vm.assertEq(snapshot, T0 + 60 + 1);
+        vm.warp(T0 + 120);
+        vm.assertEq(uint256(_state(id)), uint256(IGovernor.ProposalState.Active));
+        uint256 quorum = governor.quorum(snapshot);
+        _arm(50e9); // in the first second of voting
+        vm.assertEq(wtao.getVotes(mallory), 50e9);
+        vm.prank(mallory);
+        vm.assertEq(governor.castVote(id, 1), 0);
+        vm.assertEq(governor.quorum(snapshot), quorum);
+        // The deadline is snapshot + 300 = T0 + 361: voting runs to the end of its tick.
+        vm.assertEq(governor.proposalDeadline(id), T0 + 361);
+        vm.warp(T0 + 419);
+        vm.assertEq(uint256(_state(id)), uint256(IGovernor.ProposalState.Active));
+        vm.assertEq(governor.getVotes(mallory, snapshot), 0);
+        vm.warp(T0 + 420);
+        vm.assertEq(uint256(_state(id)), uint256(IGovernor.ProposalState.Defeated));
+    }
+
+    /// @notice For any second of proposing and of minting: the minted wTAO counts on the proposal
+    /// exactly when the proposal was still Pending at the mint, i.e. never once voting is open.
+    function testFuzz_MintCountsIffBeforeVotingOpens(uint16 proposeAfter, uint16 mintAfter) public {
+        vm.warp(T0 + 60 + bound(proposeAfter, 0, 600));
+        uint256 id = _propose();
+        vm.warp(block.timestamp + bound(mintAfter, 0, 400));
+        bool pending = _state(id) == IGovernor.ProposalState.Pending;
+        if (!pending && _state(id) != IGovernor.ProposalState.Active) return; // voting closed
+        _arm(50e9);
+        uint256 snapshot = governor.proposalSnapshot(id);
+        // Move to the first second of voting (if not there yet) and vote.
+        if (pending) vm.warp(snapshot - snapshot % 60 + 60);
+        vm.assertEq(uint256(_state(id)), uint256(IGovernor.ProposalState.Active));
+        vm.prank(mallory);
+        vm.assertEq(governor.castVote(id, 1), pending ? 50e9 : 0);
+        uint256 supplyAtSnapshot = pending ? 1050e9 : 1000e9;
+        vm.assertEq(governor.quorum(snapshot), supplyAtSnapshot * 4 / 100, "quorum at snapshot");
+    }
+
+    /// @notice A voting period shorter than one tick could leave no tick in which to vote: the
+    /// governor refuses it; one tick is the minimum.
+    function test_RevertWhen_VotingPeriodBelowOneTick() public {
+        vm.expectRevert(abi.encodeWithSelector(IGovernor.GovernorInvalidVotingPeriod.selector, 59));
+        new WTAOGovernor(wtao, timelock, 1, 59, 0, 4);
+        WTAOGovernor ok = new WTAOGovernor(wtao, timelock, 1, 60, 0, 4);
+        vm.assertEq(ok.votingPeriod(), 60);
     }
 }

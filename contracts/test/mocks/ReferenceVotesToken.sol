@@ -20,7 +20,7 @@ contract ReferenceVotesToken is ERC20, ERC20Permit, ERC20Votes {
     }
 
     function clock() public view override returns (uint48) {
-        return uint48(block.timestamp);
+        return uint48(block.timestamp - block.timestamp % 60);
     }
 
     // solhint-disable-next-line func-name-mixedcase

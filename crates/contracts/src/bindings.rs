@@ -142,7 +142,7 @@ sol! {
         error TimelockUnauthorizedCaller(address caller);
     }
 
-    /// WTAOGovernor: OpenZeppelin Governor over wTAO votes (timestamp clock), through the timelock.
+    /// WTAOGovernor: OpenZeppelin Governor over wTAO votes (minute-quantized timestamp clock), through the timelock.
     #[sol(all_derives)]
     contract WTAOGovernor {
         enum ProposalState { Pending, Active, Canceled, Defeated, Succeeded, Queued, Expired, Executed }

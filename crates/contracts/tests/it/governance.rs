@@ -19,7 +19,8 @@ use crate::{
     fixture::{Fixture, actor, batch, bridge_error},
 };
 
-/// 12 s per block, as on Ethereum; the governance clock is wTAO's timestamp.
+/// 12 s per block, as on Ethereum; the governance clock is wTAO's timestamp, rounded down to the
+/// minute.
 const BLOCK_TIME: u64 = 12;
 
 fn state(f: &mut Fixture, id: U256) -> ProposalState {
@@ -29,6 +30,25 @@ fn state(f: &mut Fixture, id: U256) -> ProposalState {
 /// Advances the chain by at least `seconds`, in whole blocks.
 fn wait(f: &mut Fixture, seconds: u64) {
     f.evm.advance(seconds.div_ceil(BLOCK_TIME), BLOCK_TIME);
+}
+
+/// wTAO's votes clock, as the contract reports it.
+fn clock(f: &mut Fixture) -> u64 {
+    let wtao = f.system.wtao;
+    let c = f.evm.call(wtao, &WTAO::clockCall {}).unwrap();
+    c.saturating_to()
+}
+
+/// Advances whole blocks until wTAO's clock is past `timepoint`: voting opens past a proposal's
+/// snapshot and closes past its deadline. Returns the number of blocks.
+fn wait_past(f: &mut Fixture, timepoint: U256) -> u64 {
+    let timepoint: u64 = timepoint.saturating_to();
+    let mut blocks = 0;
+    while clock(f) <= timepoint {
+        f.evm.advance(1, BLOCK_TIME);
+        blocks += 1;
+    }
+    blocks
 }
 
 #[test]
@@ -92,12 +112,23 @@ fn governance_upgrades_the_bridge_to_v2() {
     assert_eq!(f.evm.call(governor, &hashed).unwrap(), id);
     assert_eq!(state(&mut f, id), ProposalState::Pending);
 
-    wait(&mut f, config.voting_delay + 1);
+    // Voting opens at the first block whose clock tick (a minute) is past the snapshot: the 1 s
+    // devnet delay becomes up to a minute, never more than 5 blocks.
+    let snapshot = f.evm.call(governor, &WTAOGovernor::proposalSnapshotCall { proposalId: id });
+    let snapshot = snapshot.unwrap();
+    assert_eq!(snapshot, U256::from(clock(&mut f) + config.voting_delay));
+    let blocks = wait_past(&mut f, snapshot);
+    assert!((1..=5).contains(&blocks), "voting opened after {blocks} blocks");
     assert_eq!(state(&mut f, id), ProposalState::Active);
     let r = f.evm.send(alice, governor, &WTAOGovernor::castVoteCall { proposalId: id, support: 1 });
     gas.push(("castVote (for)", r.unwrap().ensure_success().unwrap().gas_used));
 
-    wait(&mut f, u64::from(config.voting_period) + 1);
+    let deadline = f.evm.call(governor, &WTAOGovernor::proposalDeadlineCall { proposalId: id });
+    let deadline = deadline.unwrap();
+    assert_eq!(deadline, snapshot + U256::from(config.voting_period));
+    f.evm.advance(1, BLOCK_TIME);
+    assert_eq!(state(&mut f, id), ProposalState::Active); // still open a block later
+    wait_past(&mut f, deadline);
     assert_eq!(state(&mut f, id), ProposalState::Succeeded);
     let queue = WTAOGovernor::queueCall {
         targets: targets.clone(),
