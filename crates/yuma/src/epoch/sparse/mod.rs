@@ -1,0 +1,426 @@
+//! The production epoch (`epoch_mechanism`, SPEC §3–§5) on compressed rows.
+//!
+//! Same arithmetic, step for step, as [`super::reference`] (the tests compare the two on random
+//! inputs, intermediates included). What changes is the work avoided and the data moved:
+//!
+//! * masks and the row normalisation are one pass over the stored weights (the division by the
+//!   row sum is a multiply-and-shift, [`FixedDivisor`]); clipped weights are derived on the fly,
+//!   never stored, and their stake-weighted column sums double as ΔB's column sums;
+//! * the stake-weighted median runs on cache-sized blocks of columns transposed from the sorted
+//!   rows, selecting with the closed form proven in [`crate::math::median`];
+//! * repeated divisors (row sums, column sums, column maxima) are reciprocals;
+//! * stored bonds are read where they lie (masked on the fly), and original Yuma's normalisations
+//!   of old bonds and of ΔB happen inside the EMA pass, which also accumulates the EMA's column
+//!   sums and maxima;
+//! * EMA rows are merged in column order when both rows are sorted (otherwise through a scratch
+//!   row, which reproduces upstream's dense accumulator);
+//! * where every operand is provably in [0, 1] (checked once per epoch, row or column: α, the
+//!   row's weights, its stake, exact bond sums) the original-Yuma EMA and last pass use plain
+//!   64-bit multiply-and-shifts — the same floors, with no saturation or overflow possible;
+//! * liquid alpha is evaluated only where it is used — the entries of `weights_for_bonds` — not
+//!   for all `n × n` pairs; the merge walk's reading of unsorted rows is reproduced;
+//! * the final pass writes the u16 storage rows directly.
+
+mod consensus;
+mod ema;
+mod original;
+mod yuma3;
+
+use super::common::{
+    self, Emissions, Permits, Stake, at, bonds_penalty, emissions, inactive, kappa, last_tempo,
+    permits, to_u16,
+};
+use super::csr::{Csr, strictly_ascending};
+use crate::fixed::{FixedDivisor, I32F32};
+use crate::input::{EpochInput, EpochOutput, EpochTrace, TraceMatrix};
+use crate::math::vector::inplace_normalize;
+use consensus::consensus;
+use ema::{BondsContext, BondsOut, StoredBonds};
+use original::original_bonds;
+use yuma3::yuma3_bonds;
+
+/// A decoded sparse row: `(column, value)` in row order.
+type Row = Vec<(u16, I32F32)>;
+
+/// Runs the production epoch; the trace is only assembled when asked for.
+pub(crate) fn run(input: &EpochInput, want_trace: bool) -> (EpochOutput, Option<EpochTrace>) {
+    let n = input.len();
+    let hp = &input.hyperparameters;
+    let owner = hp.owner_uid.map(usize::from);
+
+    let inactive = inactive(input);
+    let Stake { stake, total } = common::stake(input, true);
+    let Permits { permits, new_permits, active_stake } = permits(input, &stake, &inactive, owner);
+    let registered: Vec<u64> = (0..n).map(|i| at(&input.block_at_registration, i)).collect();
+
+    let weights = build_weights(input, &permits, &registered, owner);
+    let consensus = consensus(&weights, &active_stake, kappa(input), n);
+    let bp = bonds_penalty(input);
+    let original = !hp.yuma3;
+    let (validator_trust, ranks, preranks) =
+        trust_and_ranks(&weights, &consensus, &active_stake, n, original && bp == I32F32::ZERO);
+    // Original Yuma's ΔB column sums come for free for a bonds penalty of 0 or 1.
+    let delta_sums = if !original {
+        None
+    } else if bp == I32F32::ONE {
+        Some(ranks.clone())
+    } else {
+        preranks
+    };
+    let mut incentive = ranks;
+    inplace_normalize(&mut incentive);
+
+    let wfb = if bp == I32F32::ZERO {
+        Wfb::Weights(&weights)
+    } else if bp == I32F32::ONE {
+        Wfb::Clipped(&weights, &consensus)
+    } else {
+        Wfb::Interpolated(interpolate(&weights, &consensus, bp, n))
+    };
+
+    let last_tempo = last_tempo(input);
+    let bonds = StoredBonds::new(input, &registered, last_tempo);
+    let ctx = BondsContext {
+        n,
+        wfb: &wfb,
+        bonds: &bonds,
+        incentive: &incentive,
+        active_stake: &active_stake,
+        new_permits: &new_permits,
+        want_trace,
+    };
+    let BondsOut { dividends, bonds: new_bonds, trace_ema, liquid_alphas } = if hp.yuma3 {
+        yuma3_bonds(&ctx, hp, &consensus)
+    } else {
+        original_bonds(&ctx, hp.bonds_moving_average, delta_sums)
+    };
+
+    let Emissions { server, validator, combined } =
+        emissions(&incentive, &dividends, &stake, &active_stake, input.rao_emission);
+
+    let output = EpochOutput {
+        active: inactive.iter().map(|x| !x).collect(),
+        stake_weight: to_u16(&stake),
+        total_stake: total,
+        new_validator_permit: new_permits,
+        consensus: to_u16(&consensus),
+        incentive: to_u16(&incentive),
+        dividends: to_u16(&dividends),
+        validator_trust: to_u16(&validator_trust),
+        server_emission: server,
+        validator_emission: validator,
+        combined_emission: combined,
+        bonds: new_bonds,
+    };
+    let trace = if want_trace {
+        let decoded = |w: &Wfb<'_>| {
+            let mut row = Vec::new();
+            (0..n)
+                .map(|i| {
+                    w.decode(i, &mut row);
+                    row.clone()
+                })
+                .collect()
+        };
+        let weights_norm = TraceMatrix::Sparse(decoded(&Wfb::Weights(&weights)));
+        let clipped_weights = TraceMatrix::Sparse(decoded(&Wfb::Clipped(&weights, &consensus)));
+        let weights_for_bonds = TraceMatrix::Sparse(decoded(&wfb));
+        drop(wfb);
+        Some(EpochTrace {
+            stake,
+            active_stake,
+            weights_norm,
+            clipped_weights,
+            weights_for_bonds,
+            consensus,
+            validator_trust,
+            incentive,
+            last_tempo,
+            liquid_alphas,
+            ema_bonds: TraceMatrix::Sparse(trace_ema.map(|m| m.to_sparse()).unwrap_or_default()),
+            dividends,
+        })
+    } else {
+        None
+    };
+    (output, trace)
+}
+
+/// Masked, row-normalised weights (§3.3.4).
+struct Weights {
+    csr: Csr,
+    /// Row values all lie in [0, 1] (always, unless the row sum wrapped).
+    unit: Vec<bool>,
+    /// Row columns strictly increase (sorted, no repeats).
+    ascending: Vec<bool>,
+    /// Row lists a column more than once (the median then keeps the last one).
+    duplicate: Vec<bool>,
+}
+
+#[inline(never)]
+fn build_weights(
+    input: &EpochInput,
+    permits: &[bool],
+    registered: &[u64],
+    owner: Option<usize>,
+) -> Weights {
+    let n = input.len();
+    let nnz: usize = input.weights.iter().take(n).map(Vec::len).sum();
+    let mut csr = Csr::with_capacity(n, nnz);
+    let mut ascending = vec![true; n];
+    let mut unit = vec![true; n];
+    let mut duplicate = vec![false; n];
+    let mut seen = vec![usize::MAX; n];
+    let commits = input.commit_blocks.as_deref();
+    for i in 0..n {
+        if at(permits, i) {
+            let last_update = at(&input.last_update, i);
+            let commit = commits.map(|c| c.get(i).copied().unwrap_or(u64::MAX));
+            let mut row_sum: i64 = 0;
+            for &(j, w) in input.weights.get(i).into_iter().flatten() {
+                let ju = usize::from(j);
+                let Some(&reg) = registered.get(ju) else { continue };
+                // Diagonal (except the owner's), outdated, and commit-reveal masks.
+                if (ju == i && owner != Some(i)) || last_update <= reg {
+                    continue;
+                }
+                if commit.is_some_and(|c| c < reg) {
+                    continue;
+                }
+                let v = I32F32::from_u16(w);
+                csr.push(j, v);
+                row_sum = row_sum.wrapping_add(v.to_bits());
+            }
+            let (cols, vals) = csr.open_row_mut();
+            if row_sum > 0 {
+                let d = FixedDivisor::new(I32F32::from_bits(row_sum));
+                vals.iter_mut().for_each(|v| *v = d.safe_div(*v));
+            }
+            if let Some(u) = unit.get_mut(i) {
+                *u = vals.iter().all(|v| is_unit(*v));
+            }
+            if !strictly_ascending(cols) {
+                if let Some(a) = ascending.get_mut(i) {
+                    *a = false;
+                }
+                for &c in cols {
+                    if let Some(s) = seen.get_mut(usize::from(c)) {
+                        if *s == i
+                            && let Some(d) = duplicate.get_mut(i)
+                        {
+                            *d = true;
+                        }
+                        *s = i;
+                    }
+                }
+            }
+        }
+        csr.end_row();
+    }
+    Weights { csr, unit, ascending, duplicate }
+}
+
+/// Whether `0 ≤ x ≤ 1`.
+#[inline(always)]
+fn is_unit(x: I32F32) -> bool {
+    x.to_bits().cast_unsigned() <= 1 << 32
+}
+
+/// §3.4.3–5 without materialising the clipped weights: row sums of `Wc` (validator trust),
+/// stake-weighted column sums of `Wc` (ranks) and, when asked, of `W` (both are ΔB's column sums
+/// for a bonds penalty of 1 and 0: the products are the same saturating products, added in the
+/// same order).
+#[inline(never)]
+fn trust_and_ranks(
+    weights: &Weights,
+    consensus: &[I32F32],
+    active_stake: &[I32F32],
+    n: usize,
+    unclipped: bool,
+) -> (Vec<I32F32>, Vec<I32F32>, Option<Vec<I32F32>>) {
+    let mut trust = vec![I32F32::ZERO; n];
+    let mut ranks = vec![I32F32::ZERO; n];
+    let mut preranks = unclipped.then(|| vec![I32F32::ZERO; n]);
+    for (i, t) in trust.iter_mut().enumerate() {
+        let s = at(active_stake, i);
+        let (cols, vals) = weights.csr.row(i);
+        let mut row_sum = I32F32::ZERO;
+        for (j, w) in cols.iter().zip(vals) {
+            let ju = usize::from(*j);
+            if let Some(p) = preranks.as_mut().and_then(|p| p.get_mut(ju)) {
+                *p = p.saturating_add(w.saturating_mul(s));
+            }
+            let Some(v) = clip_value(*w, at(consensus, ju)) else { continue };
+            row_sum = row_sum.wrapping_add(v);
+            if let Some(r) = ranks.get_mut(ju) {
+                *r = r.saturating_add(s.saturating_mul(v));
+            }
+        }
+        *t = row_sum;
+    }
+    (trust, ranks, preranks)
+}
+
+/// `col_clip_sparse` of one entry: `min(w, t)`, except that an entry above a non-positive
+/// threshold is dropped.
+#[inline]
+fn clip_value(w: I32F32, t: I32F32) -> Option<I32F32> {
+    if t <= I32F32::ZERO && t < w { None } else { Some(t.min(w)) }
+}
+
+/// `weights_for_bonds` (§3.5): the weights, the clipped weights, or their interpolation.
+enum Wfb<'a> {
+    Weights(&'a Weights),
+    Clipped(&'a Weights, &'a [I32F32]),
+    Interpolated(Csr),
+}
+
+/// Entries of one `weights_for_bonds` row, in row order.
+enum WfbEntries<'a> {
+    Plain(core::iter::Zip<core::slice::Iter<'a, u16>, core::slice::Iter<'a, I32F32>>),
+    Clipped(
+        core::iter::Zip<core::slice::Iter<'a, u16>, core::slice::Iter<'a, I32F32>>,
+        &'a [I32F32],
+    ),
+}
+
+impl Iterator for WfbEntries<'_> {
+    type Item = (u16, I32F32);
+
+    #[inline]
+    fn next(&mut self) -> Option<(u16, I32F32)> {
+        match self {
+            WfbEntries::Plain(it) => it.next().map(|(j, v)| (*j, *v)),
+            WfbEntries::Clipped(it, consensus) => loop {
+                let (j, w) = it.next()?;
+                if let Some(v) = clip_value(*w, at(consensus, usize::from(*j))) {
+                    return Some((*j, v));
+                }
+            },
+        }
+    }
+}
+
+impl Wfb<'_> {
+    /// Entries of row `i`.
+    #[inline]
+    fn entries(&self, i: usize) -> WfbEntries<'_> {
+        match self {
+            Wfb::Weights(w) => {
+                let (c, v) = w.csr.row(i);
+                WfbEntries::Plain(c.iter().zip(v))
+            }
+            Wfb::Clipped(w, consensus) => {
+                let (c, v) = w.csr.row(i);
+                WfbEntries::Clipped(c.iter().zip(v), consensus)
+            }
+            Wfb::Interpolated(m) => {
+                let (c, v) = m.row(i);
+                WfbEntries::Plain(c.iter().zip(v))
+            }
+        }
+    }
+
+    /// Row `i` collected into `out` (cleared first).
+    fn decode(&self, i: usize, out: &mut Row) {
+        out.clear();
+        out.extend(self.entries(i));
+    }
+
+    /// Whether row `i` is strictly ascending (clipping only removes entries).
+    fn ascending(&self, i: usize) -> bool {
+        match self {
+            Wfb::Weights(w) | Wfb::Clipped(w, _) => at(&w.ascending, i),
+            Wfb::Interpolated(_) => true,
+        }
+    }
+
+    fn nnz(&self) -> usize {
+        match self {
+            Wfb::Weights(w) | Wfb::Clipped(w, _) => w.csr.nnz(),
+            Wfb::Interpolated(m) => m.nnz(),
+        }
+    }
+}
+
+/// Scratch for rows that have to be densified: dense accumulators plus the list of touched
+/// columns, reset after each row.
+struct Scratch {
+    acc: Vec<I32F32>,
+    other: Vec<I32F32>,
+    touched: Vec<u16>,
+    mark: Vec<bool>,
+}
+
+impl Scratch {
+    fn new(n: usize) -> Self {
+        Self {
+            acc: vec![I32F32::ZERO; n],
+            other: vec![I32F32::ZERO; n],
+            touched: Vec::new(),
+            mark: vec![false; n],
+        }
+    }
+
+    #[inline]
+    fn touch(&mut self, j: u16) {
+        if let Some(m) = self.mark.get_mut(usize::from(j))
+            && !*m
+        {
+            *m = true;
+            self.touched.push(j);
+        }
+    }
+
+    /// Touched columns in ascending order; clears the marks.
+    fn sorted_touched(&mut self) -> Vec<u16> {
+        let mut t = core::mem::take(&mut self.touched);
+        t.sort_unstable();
+        for &j in &t {
+            if let Some(m) = self.mark.get_mut(usize::from(j)) {
+                *m = false;
+            }
+        }
+        t
+    }
+}
+
+/// §3.5 for `bonds_penalty ∉ {0, 1}`: `W + bp · (Wc − W)` per row, densified (later duplicates
+/// overwrite), positive results in ascending column order.
+#[inline(never)]
+fn interpolate(weights: &Weights, consensus: &[I32F32], ratio: I32F32, n: usize) -> Csr {
+    let mut out = Csr::with_capacity(n, weights.csr.nnz());
+    let mut scratch = Scratch::new(n);
+    let (mut w_row, mut c_row) = (Row::new(), Row::new());
+    for i in 0..n {
+        Wfb::Weights(weights).decode(i, &mut w_row);
+        Wfb::Clipped(weights, consensus).decode(i, &mut c_row);
+        for (j, v) in &w_row {
+            scratch.touch(*j);
+            if let Some(a) = scratch.acc.get_mut(usize::from(*j)) {
+                *a = *v;
+            }
+        }
+        for (j, v) in &c_row {
+            scratch.touch(*j);
+            if let Some(b) = scratch.other.get_mut(usize::from(*j)) {
+                *b = *v;
+            }
+        }
+        for j in scratch.sorted_touched() {
+            let ju = usize::from(j);
+            let a = at(&scratch.acc, ju);
+            let b = at(&scratch.other, ju);
+            let v = a.saturating_add(ratio.saturating_mul(b.saturating_sub(a)));
+            if v > I32F32::ZERO {
+                out.push(j, v);
+            }
+            if let (Some(x), Some(y)) = (scratch.acc.get_mut(ju), scratch.other.get_mut(ju)) {
+                *x = I32F32::ZERO;
+                *y = I32F32::ZERO;
+            }
+        }
+        out.end_row();
+    }
+    out
+}

@@ -1,0 +1,462 @@
+//! Stake-weighted median (SPEC §7): the literal algorithm, its column-wise forms, and the closed
+//! form the production epoch uses.
+//!
+//! # Why a closed form is exact
+//!
+//! `weighted_median` keeps a partition `P` of indices, the stake `lo` below it and `hi = lo +
+//! stake(P)` (an invariant: recursing left sets `hi = lo + lo_stake`, recursing right sets
+//! `lo = hi − hi_stake`; with non-negative stakes summing to ≤ ~1 nothing saturates, so all sums
+//! are exact). For a pivot value `v`, `lo + lo_stake = F(v)` is the total stake with score `< v`
+//! and `hi − hi_stake = G(v)` the total stake with score `≤ v`. With `0 ≤ minority < total` the
+//! invariant `lo ≤ minority < hi` holds throughout, which makes the "partition non-empty" tests
+//! redundant, and the loop returns the unique score `v` with `F(v) ≤ minority < G(v)`: the
+//! smallest score whose cumulative stake exceeds `minority`. With `minority < 0` it always
+//! descends and returns the smallest score; with `minority ≥ total` it always ascends and returns
+//! the largest. Those three cases depend only on the multiset of (score, stake) pairs, not on the
+//! pivot order, so any selection algorithm gives the same bits. `tests/it/fast_paths.rs` checks
+//! this against the literal loop on random inputs, including ties and zero stakes.
+
+use crate::fixed::{I32F32, sum};
+use crate::math::vector::inplace_normalize;
+
+/// subtensor's `weighted_median`, literally: mid-index pivot, three-way split that sets aside
+/// values equal to the pivot, strict `<` on the left test and `≤` on the right test.
+#[must_use]
+pub fn weighted_median(
+    stake: &[I32F32],
+    score: &[I32F32],
+    partition_idx: &[usize],
+    minority: I32F32,
+    partition_lo: I32F32,
+    partition_hi: I32F32,
+) -> I32F32 {
+    if stake.len() != score.len() {
+        return I32F32::ZERO;
+    }
+    let get = |v: &[I32F32], i: usize| v.get(i).copied().unwrap_or_default();
+    let (mut lo, mut hi) = (partition_lo, partition_hi);
+    let mut current: Vec<usize> = partition_idx.to_vec();
+    let mut lower: Vec<usize> = Vec::new();
+    let mut upper: Vec<usize> = Vec::new();
+    let limit = partition_idx.len();
+    let mut iterations: usize = 0;
+    loop {
+        match current.as_slice() {
+            [] => return I32F32::ZERO,
+            [only] => return get(score, *only),
+            _ => {}
+        }
+        let mid = current.len() / 2;
+        let pivot = get(score, current.get(mid).copied().unwrap_or(0));
+        let (mut lo_stake, mut hi_stake) = (I32F32::ZERO, I32F32::ZERO);
+        for &idx in &current {
+            let s = get(score, idx);
+            if s == pivot {
+                continue;
+            }
+            if s < pivot {
+                lo_stake = lo_stake.saturating_add(get(stake, idx));
+                lower.push(idx);
+            } else {
+                hi_stake = hi_stake.saturating_add(get(stake, idx));
+                upper.push(idx);
+            }
+        }
+        if minority < lo.saturating_add(lo_stake) && !lower.is_empty() {
+            core::mem::swap(&mut current, &mut lower);
+            hi = lo.saturating_add(lo_stake);
+        } else if hi.saturating_sub(hi_stake) <= minority && !upper.is_empty() {
+            core::mem::swap(&mut current, &mut upper);
+            lo = hi.saturating_sub(hi_stake);
+        } else {
+            return pivot;
+        }
+        lower.clear();
+        upper.clear();
+        iterations = iterations.saturating_add(1);
+        if iterations > limit {
+            return I32F32::ZERO;
+        }
+    }
+}
+
+/// `weighted_median_col`: per column of a dense matrix, over the rows with positive stake (the
+/// stake of those rows renormalised per column, as upstream does).
+#[must_use]
+pub fn weighted_median_col(
+    stake: &[I32F32],
+    score: &[Vec<I32F32>],
+    majority: I32F32,
+) -> Vec<I32F32> {
+    let columns = score.first().map_or(0, Vec::len);
+    (0..columns)
+        .map(|c| {
+            let mut use_stake = Vec::new();
+            let mut use_score = Vec::new();
+            for (r, st) in stake.iter().enumerate() {
+                if *st > I32F32::ZERO {
+                    match score.get(r) {
+                        Some(row) if row.len() == columns => {
+                            use_stake.push(*st);
+                            use_score.push(row.get(c).copied().unwrap_or_default());
+                        }
+                        _ => {
+                            use_stake.push(I32F32::ZERO);
+                            use_score.push(I32F32::ZERO);
+                        }
+                    }
+                }
+            }
+            if use_stake.is_empty() {
+                return I32F32::ZERO;
+            }
+            inplace_normalize(&mut use_stake);
+            let stake_sum = sum(&use_stake);
+            let minority = stake_sum.saturating_sub(majority);
+            let idx: Vec<usize> = (0..use_stake.len()).collect();
+            weighted_median(&use_stake, &use_score, &idx, minority, I32F32::ZERO, stake_sum)
+        })
+        .collect()
+}
+
+/// `weighted_median_col_sparse`, literally (a dense `columns × rows` score table). The
+/// production epoch transposes only the positive scores and selects with the closed form (see
+/// the module docs); the tests check it returns the same bits.
+#[must_use]
+pub fn weighted_median_col_sparse(
+    stake: &[I32F32],
+    score: &[Vec<(u16, I32F32)>],
+    columns: u16,
+    majority: I32F32,
+) -> Vec<I32F32> {
+    let mut use_stake: Vec<I32F32> = stake.iter().copied().filter(|s| *s > I32F32::ZERO).collect();
+    inplace_normalize(&mut use_stake);
+    let stake_sum = sum(&use_stake);
+    let minority = stake_sum.saturating_sub(majority);
+    let idx: Vec<usize> = (0..use_stake.len()).collect();
+    let mut use_score = vec![vec![I32F32::ZERO; use_stake.len()]; usize::from(columns)];
+    let mut k = 0_usize;
+    for (s, row) in stake.iter().zip(score) {
+        if *s > I32F32::ZERO {
+            for (c, v) in row {
+                if let Some(cell) =
+                    use_score.get_mut(usize::from(*c)).and_then(|col| col.get_mut(k))
+                {
+                    *cell = *v;
+                }
+            }
+            k = k.saturating_add(1);
+        }
+    }
+    use_score
+        .iter()
+        .map(|col| weighted_median(&use_stake, col, &idx, minority, I32F32::ZERO, stake_sum))
+        .collect()
+}
+
+/// [`weighted_median`] over all of `stake`/`score` (`lo = 0`, `hi = Σ stake`), computed with the
+/// closed form of the module docs (a selection instead of the pivot loop). Stakes must be
+/// non-negative with a sum that does not overflow, which holds for normalised stake.
+#[must_use]
+pub fn weighted_median_closed_form(stake: &[I32F32], score: &[I32F32], minority: I32F32) -> I32F32 {
+    if stake.len() != score.len() {
+        return I32F32::ZERO;
+    }
+    let total = sum(stake);
+    let mut entries: Vec<(I32F32, I32F32)> =
+        score.iter().copied().zip(stake.iter().copied()).collect();
+    weighted_quantile(&mut entries, 0, I32F32::ZERO, minority, total)
+}
+
+/// Closed form of [`weighted_median`] started on a whole population (`lo = 0`, `hi = total`),
+/// see the module docs. `entries` holds `(score, stake)` pairs for the explicitly listed members;
+/// `zero_count`/`zero_stake` describe further members whose score is 0 (absent sparse entries).
+/// `total` must equal the exact sum of all stakes, which must all be non-negative.
+///
+/// `entries` is reordered.
+pub(crate) fn weighted_quantile(
+    entries: &mut [(I32F32, I32F32)],
+    zero_count: usize,
+    zero_stake: I32F32,
+    minority: I32F32,
+    total: I32F32,
+) -> I32F32 {
+    let has_zero_member = zero_count > 0;
+    if entries.is_empty() && !has_zero_member {
+        return I32F32::ZERO;
+    }
+    if minority < I32F32::ZERO {
+        let min = entries.iter().map(|e| e.0).min();
+        return match min {
+            Some(m) if !has_zero_member || m < I32F32::ZERO => m,
+            _ => I32F32::ZERO,
+        };
+    }
+    if minority >= total {
+        let max = entries.iter().map(|e| e.0).max();
+        return match max {
+            Some(m) if !has_zero_member || m > I32F32::ZERO => m,
+            _ => I32F32::ZERO,
+        };
+    }
+    // Smallest score whose cumulative stake exceeds `minority`, with the zero-score members
+    // inserted as one group at score 0.
+    let (negatives, rest) = partition_in_place(entries, |e| e.0 < I32F32::ZERO);
+    let neg_mass = mass(negatives);
+    if minority < neg_mass {
+        return select(negatives, minority);
+    }
+    let below_positive = neg_mass.saturating_add(zero_stake);
+    let (zeros, positives) = partition_in_place(rest, |e| e.0 == I32F32::ZERO);
+    let zero_mass = below_positive.saturating_add(mass(zeros));
+    if minority < zero_mass {
+        return I32F32::ZERO;
+    }
+    select(positives, minority.saturating_sub(zero_mass))
+}
+
+/// The production epoch's column median: the closed form over positive scores packed with their
+/// row as `score << 16 | row` (unique keys, one u64 compare each), members without a positive
+/// score forming the zero group. Built once per epoch for the rows with positive stake.
+pub(crate) struct PackedMedian<'a> {
+    stakes: &'a [I32F32],
+    total: I32F32,
+    minority: I32F32,
+}
+
+impl<'a> PackedMedian<'a> {
+    /// `None` unless the closed form applies: non-negative stakes whose sum (`total`, as the
+    /// runtime computes it) is exact, and at most 2^16 rows.
+    pub(crate) fn new(stakes: &'a [I32F32], total: I32F32, minority: I32F32) -> Option<Self> {
+        let exact = stakes.iter().try_fold(0_i64, |acc, s| {
+            if s.to_bits() < 0 { None } else { acc.checked_add(s.to_bits()) }
+        });
+        (exact == Some(total.to_bits()) && stakes.len() <= 1 << 16).then_some(Self {
+            stakes,
+            total,
+            minority,
+        })
+    }
+
+    /// Key of a positive score of row `k`; `None` if it does not fit (score ≥ 2^47).
+    #[inline]
+    pub(crate) fn key(score: I32F32, row: usize) -> Option<u64> {
+        let s = u64::try_from(score.to_bits()).ok().filter(|s| s >> 47 == 0)?;
+        let k = u64::try_from(row).ok().filter(|k| k >> 16 == 0)?;
+        Some((s << 16) | k)
+    }
+
+    #[inline]
+    fn score(key: u64) -> I32F32 {
+        I32F32::from_bits(i64::try_from(key >> 16).unwrap_or(0))
+    }
+
+    #[inline]
+    fn stake(&self, key: u64) -> I32F32 {
+        self.stakes
+            .get(usize::try_from(key & 0xFFFF).unwrap_or(usize::MAX))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// Median of one column whose positive scores are `keys` (reordered).
+    pub(crate) fn column(&self, keys: &mut [u64]) -> I32F32 {
+        let Some(&first) = keys.first() else {
+            return I32F32::ZERO; // every member scores 0 (or there are no members)
+        };
+        let has_zero_member = keys.len() < self.stakes.len();
+        if self.minority < I32F32::ZERO {
+            if has_zero_member {
+                return I32F32::ZERO;
+            }
+            return Self::score(keys.iter().copied().fold(first, u64::min));
+        }
+        if self.minority >= self.total {
+            return Self::score(keys.iter().copied().fold(first, u64::max));
+        }
+        if !has_zero_member {
+            return self.select(keys, self.minority);
+        }
+        let listed = keys.iter().fold(I32F32::ZERO, |acc, k| acc.saturating_add(self.stake(*k)));
+        let zero_stake = self.total.saturating_sub(listed);
+        if self.minority < zero_stake {
+            return I32F32::ZERO;
+        }
+        self.select(keys, self.minority.saturating_sub(zero_stake))
+    }
+
+    /// Smallest key whose cumulative stake exceeds `target` (< the keys' total stake): its score.
+    /// Radix selection: bucket the live keys by their top 8 significant bits (relative to the
+    /// smallest), find the bucket where the cumulative stake crosses `target`, keep only that
+    /// bucket; small remainders are sorted. Linear, with no dependence on the key order.
+    fn select(&self, keys: &mut [u64], mut target: I32F32) -> I32F32 {
+        let mut len = keys.len();
+        let mut hist = [I32F32::ZERO; 256];
+        loop {
+            let live = keys.get_mut(..len).unwrap_or(&mut []);
+            if len <= 16 {
+                live.sort_unstable();
+                let mut cum = I32F32::ZERO;
+                for k in live.iter() {
+                    cum = cum.saturating_add(self.stake(*k));
+                    if target < cum {
+                        return Self::score(*k);
+                    }
+                }
+                // Unreachable while `target` is below the keys' stake; the largest is the answer
+                // the loop would give for target == total.
+                return live.last().map_or(I32F32::ZERO, |k| Self::score(*k));
+            }
+            let (lo, hi) =
+                live.iter().fold((u64::MAX, 0_u64), |(lo, hi), k| (lo.min(*k), hi.max(*k)));
+            let shift =
+                64_u32.wrapping_sub((hi.wrapping_sub(lo)).leading_zeros()).saturating_sub(8);
+            hist.iter_mut().for_each(|h| *h = I32F32::ZERO);
+            for k in live.iter() {
+                let b = usize::try_from(k.wrapping_sub(lo) >> shift).unwrap_or(255);
+                if let Some(h) = hist.get_mut(b) {
+                    *h = h.saturating_add(self.stake(*k));
+                }
+            }
+            let mut below = I32F32::ZERO;
+            let mut chosen = 255_u64;
+            for (b, h) in (0_u64..).zip(hist.iter()) {
+                let upto = below.saturating_add(*h);
+                if target < upto {
+                    chosen = b;
+                    break;
+                }
+                below = upto;
+            }
+            target = target.saturating_sub(below);
+            let mut w = 0_usize;
+            for r in 0..len {
+                let k = live.get(r).copied().unwrap_or(0);
+                if let Some(slot) = live.get_mut(w) {
+                    *slot = k;
+                }
+                w = w.saturating_add(usize::from(k.wrapping_sub(lo) >> shift == chosen));
+            }
+            // The bucket width shrinks 256-fold per round (keys are distinct), so this ends.
+            len = w;
+        }
+    }
+}
+
+fn mass(entries: &[(I32F32, I32F32)]) -> I32F32 {
+    entries.iter().fold(I32F32::ZERO, |acc, e| acc.saturating_add(e.1))
+}
+
+/// Splits `v` so that elements satisfying `pred` come first; returns both halves.
+fn partition_in_place<T, F: Fn(&T) -> bool>(v: &mut [T], pred: F) -> (&mut [T], &mut [T]) {
+    let mut first = 0_usize;
+    for i in 0..v.len() {
+        if v.get(i).is_some_and(&pred) {
+            v.swap(first, i);
+            first = first.saturating_add(1);
+        }
+    }
+    v.split_at_mut(first)
+}
+
+/// Smallest score `s` in `entries` whose cumulative stake (over scores `≤ s`) exceeds `target`;
+/// `target` must be below the total stake of `entries`. Quickselect on the scores.
+fn select(mut entries: &mut [(I32F32, I32F32)], mut target: I32F32) -> I32F32 {
+    loop {
+        let n = entries.len();
+        let Some(&(pivot, _)) = entries.get(n / 2) else {
+            // Unreachable while `target` is below the total; keep the type total anyway.
+            return I32F32::ZERO;
+        };
+        // Three-way split: [< pivot | == pivot | > pivot].
+        let (less, rest) = partition_in_place(entries, |e| e.0 < pivot);
+        let less_mass = mass(less);
+        if target < less_mass {
+            entries = less;
+            continue;
+        }
+        let (equal, greater) = partition_in_place(rest, |e| e.0 == pivot);
+        let upto = less_mass.saturating_add(mass(equal));
+        if target < upto || greater.is_empty() {
+            return pivot;
+        }
+        target = target.saturating_sub(upto);
+        entries = greater;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(x: f64) -> I32F32 {
+        I32F32::saturating_from_f64(x)
+    }
+
+    /// The packed selection against the literal loop on pseudo-random populations with ties,
+    /// zero scores and zero stakes.
+    #[test]
+    fn packed_median_matches_literal() {
+        let mut seed = 0x1234_5678_u64;
+        let mut next = |m: u64| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) % m
+        };
+        for _ in 0..20_000 {
+            let m = 1 + next(24) as usize;
+            let mut stake: Vec<I32F32> = (0..m)
+                .map(|_| I32F32::from_bits(if next(5) == 0 { 0 } else { next(1 << 32) as i64 }))
+                .collect();
+            if next(2) == 0 {
+                inplace_normalize(&mut stake);
+            }
+            let score: Vec<I32F32> = (0..m)
+                .map(|_| match next(4) {
+                    0 => I32F32::ZERO,
+                    1 => I32F32::from_bits((next(4) as i64) << 30),
+                    _ => I32F32::from_bits(next((1 << 32) + 1) as i64),
+                })
+                .collect();
+            let total = sum(&stake);
+            let minority = match next(4) {
+                0 => I32F32::from_bits(next(1 << 33) as i64 - (1 << 32)),
+                1 => {
+                    total.saturating_sub(crate::fixed::u16_proportion_to_fixed(next(65_536) as u16))
+                }
+                2 => total,
+                _ => I32F32::from_bits(-1),
+            };
+            let idx: Vec<usize> = (0..m).collect();
+            let literal = weighted_median(&stake, &score, &idx, minority, I32F32::ZERO, total);
+            let packed = PackedMedian::new(&stake, total, minority).unwrap();
+            let mut keys: Vec<u64> = score
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| **s > I32F32::ZERO)
+                .map(|(k, s)| PackedMedian::key(*s, k).unwrap())
+                .collect();
+            assert_eq!(
+                packed.column(&mut keys),
+                literal,
+                "stake {stake:?} score {score:?} minority {minority:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn literal_median_examples() {
+        let stake = [f(0.1); 10];
+        let score =
+            [f(0.8), f(0.8), f(0.2), f(0.2), f(1.0), f(1.0), f(0.6), f(0.6), f(0.4), f(0.4)];
+        let mut stake_n = stake.to_vec();
+        inplace_normalize(&mut stake_n);
+        let total = sum(&stake_n);
+        let minority = total.saturating_sub(f(0.51));
+        let idx: Vec<usize> = (0..10).collect();
+        let lit = weighted_median(&stake_n, &score, &idx, minority, I32F32::ZERO, total);
+        let mut entries: Vec<_> = score.iter().copied().zip(stake_n.iter().copied()).collect();
+        assert_eq!(weighted_quantile(&mut entries, 0, I32F32::ZERO, minority, total), lit);
+    }
+}

@@ -1,0 +1,50 @@
+//! The optimised production epoch against the literal transcription of the spec.
+
+use proptest::prelude::*;
+use yuma::{EpochInput, Hyperparameters, epoch, epoch_reference, epoch_with_trace};
+
+use crate::support;
+
+fn assert_same(input: &EpochInput) -> Result<(), TestCaseError> {
+    let (fast, fast_trace) = epoch_with_trace(input);
+    let (literal, literal_trace) = epoch_reference(input);
+    prop_assert_eq!(&fast, &literal);
+    prop_assert_eq!(fast_trace, literal_trace);
+    prop_assert_eq!(epoch(input), fast);
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 600, ..ProptestConfig::default() })]
+
+    /// Any input: unsorted rows, duplicates, zero weights, out-of-range columns, any
+    /// hyperparameters, commit-reveal, owner.
+    #[test]
+    fn optimised_epoch_equals_reference(input in support::input(20, false)) {
+        assert_same(&input)?;
+    }
+
+    /// Stakes up to u64::MAX (sums beyond I64F64's range wrap exactly as in the runtime).
+    #[test]
+    fn optimised_epoch_equals_reference_with_huge_stakes(input in support::input(12, true)) {
+        assert_same(&input)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Realistic networks with bonds from a previous epoch, all bond models.
+    #[test]
+    fn optimised_epoch_equals_reference_on_networks(
+        n in 2_u16..80, v in 1_u16..12, seed in any::<u64>(),
+        yuma3 in any::<bool>(), liquid in any::<bool>(), bp in prop_oneof![Just(0_u16), Just(65_535), any::<u16>()],
+    ) {
+        let hp = Hyperparameters { yuma3, liquid_alpha: liquid, bonds_penalty: bp, ..Hyperparameters::default() };
+        let mut input = support::network(n, v, seed, hp);
+        let first = epoch(&input);
+        input.bonds = first.bonds;
+        input.validator_permit = first.new_validator_permit;
+        assert_same(&input)?;
+    }
+}
