@@ -2,7 +2,8 @@
 //!
 //! Flags as DESIGN §4.2: `--dev`, `--chain <spec.json>`, `--base-path`, `--rpc-port`,
 //! `--block-time`, `--instant-seal`, `--finality-lag`, `--state-pruning`, `--archive`, and the
-//! `build-spec` subcommand that prints a chain spec. Precedence is simple: flags over defaults;
+//! `build-spec` subcommand that prints a chain spec, and `export-metadata` that writes the SCALE
+//! metadata for codegen (tao-client). Precedence is simple: flags over defaults;
 //! `--dev` only picks the dev spec, a 1 s block time and (without `--base-path`) a temporary data
 //! directory removed at exit.
 //!
@@ -40,6 +41,17 @@ pub struct Cli {
 pub enum Command {
     /// Print the chain spec (JSON) selected by `--dev` / `--chain` to stdout.
     BuildSpec,
+    /// Write the runtime metadata (SCALE `RuntimeMetadataPrefixed`, as `Metadata_metadata_at_version`
+    /// returns it) to a file, e.g. for subxt's codegen:
+    /// `tao-node export-metadata --out crates/tao-client/metadata/tao-node.scale`.
+    ExportMetadata {
+        /// Metadata version (14 or 15).
+        #[arg(long, default_value_t = 15)]
+        metadata_version: u32,
+        /// Output file.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
 }
 
 /// Options of a running node.
@@ -115,11 +127,21 @@ pub fn main() -> eyre::Result<()> {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        // Colour only on a terminal: logs captured by tests and supervisors stay plain text.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     match cli.cmd {
         Some(Command::BuildSpec) => {
             let spec = cli.run.spec()?;
             println!("{}", serde_json::to_string_pretty(&spec)?);
+            Ok(())
+        }
+        Some(Command::ExportMetadata { metadata_version, out }) => {
+            let bytes = crate::runtime::metadata::encoded(metadata_version).ok_or_else(|| {
+                eyre::eyre!("metadata version {metadata_version} is not served (use 14 or 15)")
+            })?;
+            std::fs::write(&out, bytes)
+                .wrap_err_with(|| format!("while writing {}", out.display()))?;
             Ok(())
         }
         None => tokio::runtime::Builder::new_multi_thread()

@@ -18,6 +18,8 @@
 //!   storage, all with `scale-info` types so the metadata is derived, never hand-written.
 //! * [`state`]: the overlay the runtime writes into.
 //!
+//! Feature `test-utils`: `test_utils`, helpers to spawn the real binary in other crates' tests.
+//!
 //! [`DispatchError`] lives at the crate root only so its `TypeInfo` path can be rewritten to
 //! `sp_runtime::DispatchError`, the one path subxt uses to find it.
 
@@ -28,6 +30,8 @@ pub mod rpc;
 pub mod runtime;
 pub mod state;
 pub mod storage;
+#[cfg(feature = "test-utils")]
+pub mod test_utils;
 
 use parity_scale_codec::{Decode, Encode};
 use scale_info::TypeInfo;

@@ -6,7 +6,7 @@
 //! metadata-driven clients recognise some types by path rather than by shape.
 
 use parity_scale_codec::{Compact, Decode, Encode};
-use scale_info::{Path, Type, TypeInfo, build::Fields, build::Variants};
+use scale_info::{Path, Type, TypeInfo, TypeParameter, build::Fields, build::Variants, meta_type};
 
 /// An amount of TAO in rao (1 TAO = 10^9 rao), as subtensor's `TaoBalance(u64)`.
 pub type Balance = u64;
@@ -201,9 +201,9 @@ pub mod ss58 {
 }
 
 /// `sp_runtime::MultiAddress<AccountId32, ()>`: how calls and signed extrinsics name accounts.
-#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
-#[scale_info(replace_segment("tao_node", "sp_runtime"))]
-#[scale_info(replace_segment("primitives", "multiaddress"))]
+///
+/// Its `TypeInfo` is written out (see below) because clients need the generic parameters.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode)]
 pub enum MultiAddress {
     /// An account id.
     #[codec(index = 0)]
@@ -220,6 +220,45 @@ pub enum MultiAddress {
     /// A 20-byte address.
     #[codec(index = 4)]
     Address20([u8; 20]),
+}
+
+/// `sp_runtime::multiaddress::MultiAddress<AccountId, AccountIndex>` with its type parameters:
+/// polkadot.js reads the `AccountId` parameter to pick its account type (and fails to initialise
+/// without it), so a derive on this non-generic enum is not enough.
+impl TypeInfo for MultiAddress {
+    type Identity = Self;
+    fn type_info() -> Type {
+        Type::builder()
+            .path(Path::new("MultiAddress", "sp_runtime::multiaddress"))
+            .type_params(vec![
+                TypeParameter::new("AccountId", Some(meta_type::<AccountId32>())),
+                TypeParameter::new("AccountIndex", Some(meta_type::<()>())),
+            ])
+            .variant(
+                Variants::new()
+                    .variant("Id", |v| {
+                        v.index(0).fields(
+                            Fields::unnamed()
+                                .field(|f| f.ty::<AccountId32>().type_name("AccountId")),
+                        )
+                    })
+                    .variant("Index", |v| {
+                        v.index(1).fields(
+                            Fields::unnamed()
+                                .field(|f| f.compact::<()>().type_name("AccountIndex")),
+                        )
+                    })
+                    .variant("Raw", |v| {
+                        v.index(2).fields(Fields::unnamed().field(|f| f.ty::<Vec<u8>>()))
+                    })
+                    .variant("Address32", |v| {
+                        v.index(3).fields(Fields::unnamed().field(|f| f.ty::<[u8; 32]>()))
+                    })
+                    .variant("Address20", |v| {
+                        v.index(4).fields(Fields::unnamed().field(|f| f.ty::<[u8; 20]>()))
+                    }),
+            )
+    }
 }
 
 impl MultiAddress {

@@ -13,11 +13,13 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use jsonrpsee::core::middleware::{Batch, BatchEntry, Notification, RpcServiceT};
+use jsonrpsee::server::middleware::rpc::RpcServiceBuilder;
 use jsonrpsee::server::{
     PendingSubscriptionSink, RandomStringIdProvider, RpcModule, Server, ServerConfig, ServerHandle,
     SubscriptionMessage,
 };
-use jsonrpsee::types::{ErrorObjectOwned, Params};
+use jsonrpsee::types::{ErrorObjectOwned, Params, Request};
 use parity_scale_codec::Encode;
 use serde_json::{Value, json};
 use tokio::sync::broadcast::error::RecvError;
@@ -536,6 +538,54 @@ async fn storage_subscription(
     }
 }
 
+/// Logs every JSON-RPC method called (single, batched or notification) at debug level under the
+/// target `rpc::calls`, so `RUST_LOG=rpc::calls=debug` shows exactly what a client uses — how the
+/// polkadot.js compatibility test records the surface it needs.
+#[derive(Clone)]
+struct LogCalls<S>(S);
+
+impl<S: RpcServiceT + Send + Sync> RpcServiceT for LogCalls<S> {
+    type MethodResponse = S::MethodResponse;
+    type NotificationResponse = S::NotificationResponse;
+    type BatchResponse = S::BatchResponse;
+
+    fn call<'a>(
+        &self,
+        req: Request<'a>,
+    ) -> impl std::future::Future<Output = Self::MethodResponse> + Send + 'a {
+        if req.method_name() == "state_call" {
+            // The runtime API is the interesting part of a state_call.
+            let api = req.params().sequence().next::<String>().unwrap_or_default();
+            tracing::debug!(target: "rpc::calls", method = "state_call", %api, "call");
+        } else {
+            tracing::debug!(target: "rpc::calls", method = %req.method_name(), "call");
+        }
+        self.0.call(req)
+    }
+
+    fn batch<'a>(
+        &self,
+        batch: Batch<'a>,
+    ) -> impl std::future::Future<Output = Self::BatchResponse> + Send + 'a {
+        for entry in batch.iter().flatten() {
+            let method = match entry {
+                BatchEntry::Call(r) => r.method_name(),
+                BatchEntry::Notification(n) => n.method_name(),
+            };
+            tracing::debug!(target: "rpc::calls", %method, size = batch.len(), "batched call");
+        }
+        self.0.batch(batch)
+    }
+
+    fn notification<'a>(
+        &self,
+        n: Notification<'a>,
+    ) -> impl std::future::Future<Output = Self::NotificationResponse> + Send + 'a {
+        tracing::debug!(target: "rpc::calls", method = %n.method_name(), "notification");
+        self.0.notification(n)
+    }
+}
+
 /// Start the server on `addr`; returns its bound address and handle.
 pub async fn start(
     chain: Arc<Chain>,
@@ -547,7 +597,11 @@ pub async fn start(
         .max_connections(256)
         .set_id_provider(RandomStringIdProvider::new(16))
         .build();
-    let server = Server::builder().set_config(config).build(addr).await?;
+    let server = Server::builder()
+        .set_config(config)
+        .set_rpc_middleware(RpcServiceBuilder::new().layer_fn(LogCalls))
+        .build(addr)
+        .await?;
     let bound = server.local_addr()?;
     let handle = server.start(module(chain)?);
     Ok((bound, handle))

@@ -48,7 +48,9 @@ pub const SPEC_NAME: &str = "node-subtensor";
 /// `impl_name`.
 pub const IMPL_NAME: &str = "tao-node";
 /// Bump whenever the metadata changes (clients cache metadata by spec version).
-pub const SPEC_VERSION: u32 = 1;
+///
+/// 2: `MultiAddress` and `EventRecord` carry their type parameters (polkadot.js needs them).
+pub const SPEC_VERSION: u32 = 2;
 /// Transaction version (part of every signed payload).
 pub const TX_VERSION: u32 = 1;
 /// SS58 prefix.
@@ -169,8 +171,8 @@ pub enum Phase {
     Initialization,
 }
 
-/// `frame_system::EventRecord`.
-#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+/// `frame_system::EventRecord<RuntimeEvent, H256>`.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode)]
 pub struct EventRecord {
     /// When it happened.
     pub phase: Phase,
@@ -178,6 +180,27 @@ pub struct EventRecord {
     pub event: RuntimeEvent,
     /// Indexed topics.
     pub topics: Vec<H256>,
+}
+
+/// Written out to carry FRAME's path and type parameters: polkadot.js finds the runtime's event
+/// type only through the `E` parameter of a type at path `frame_system::EventRecord`.
+impl TypeInfo for EventRecord {
+    type Identity = Self;
+    fn type_info() -> scale_info::Type {
+        use scale_info::{Path, TypeParameter, build::Fields, meta_type};
+        scale_info::Type::builder()
+            .path(Path::new("EventRecord", "frame_system"))
+            .type_params(vec![
+                TypeParameter::new("E", Some(meta_type::<RuntimeEvent>())),
+                TypeParameter::new("T", Some(meta_type::<H256>())),
+            ])
+            .composite(
+                Fields::named()
+                    .field(|f| f.ty::<Phase>().name("phase").type_name("Phase"))
+                    .field(|f| f.ty::<RuntimeEvent>().name("event").type_name("E"))
+                    .field(|f| f.ty::<Vec<H256>>().name("topics").type_name("Vec<T>")),
+            )
+    }
 }
 
 /// The outer call enum; variant indices are pallet indices.

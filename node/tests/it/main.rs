@@ -1,64 +1,46 @@
 //! Integration tests: start the real `tao-node` binary on a free port and drive it with subxt
 //! 0.51 (stock `PolkadotConfig`, `subxt-signer` dev keys), as an unmodified client would.
 
-use std::io::{BufRead, BufReader};
+mod polkadot;
+
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use subxt::dynamic::{self, Value};
 use subxt::ext::scale_value::At;
 use subxt::{OnlineClient, PolkadotConfig};
 use subxt_signer::sr25519::dev;
+use tao_node::test_utils::{TestNode, TestNodeConfig};
 
 const TAO: u64 = 1_000_000_000;
 const DEADLINE: Duration = Duration::from_secs(60);
+const BIN: &str = env!("CARGO_BIN_EXE_tao-node");
 
-/// A running node, killed (SIGKILL) on drop.
-struct Node {
-    child: Child,
-    url: String,
-}
+/// A running node (the shared `test-utils` helper), killed on drop.
+struct Node(TestNode);
 
 impl Node {
     fn start(base: &Path, extra: &[&str]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_tao-node"))
-            .args(["--rpc-port", "0", "--base-path"])
-            .arg(base)
-            .args(extra)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn tao-node");
-        let stdout = child.stdout.take().expect("stdout");
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(addr) = line.strip_prefix("tao-node rpc listening on ") {
-                    let _ = tx.send(addr.to_owned());
-                }
-            }
-        });
-        let addr = rx.recv_timeout(DEADLINE).expect("node printed its RPC address in time");
-        Self { child, url: format!("ws://{addr}") }
+        Self(TestNode::spawn(Path::new(BIN), base, extra).expect("start tao-node"))
+    }
+
+    fn start_with(config: TestNodeConfig) -> Self {
+        Self(TestNode::start(config).expect("start tao-node"))
+    }
+
+    fn url(&self) -> &str {
+        self.0.url()
     }
 
     async fn client(&self) -> OnlineClient<PolkadotConfig> {
-        within(OnlineClient::<PolkadotConfig>::from_insecure_url(&self.url)).await.expect("connect")
+        within(OnlineClient::<PolkadotConfig>::from_insecure_url(self.url()))
+            .await
+            .expect("connect")
     }
 
-    fn kill9(mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+    fn kill9(self) {
+        self.0.kill9();
     }
 }
 
@@ -155,21 +137,17 @@ async fn build_spec_chain_file_and_clean_sigterm() {
         serde_json::json!([[format!("0x{}", hex::encode(dev::bob().public_key().0)), 7 * TAO]]);
     let path = dir.path().join("spec.json");
     std::fs::write(&path, serde_json::to_vec(&spec).unwrap()).unwrap();
-    let mut node = Node::start(dir.path(), &["--chain", path.to_str().unwrap(), "--instant-seal"]);
+    let node = Node::start(dir.path(), &["--chain", path.to_str().unwrap(), "--instant-seal"]);
     let api = node.client().await;
     assert_eq!(free_balance(&api, dev::bob().public_key().0).await, u128::from(7 * TAO));
     assert_eq!(free_balance(&api, dev::alice().public_key().0).await, 0);
     assert!(dir.path().join("chains/custom/db").is_dir());
 
     // SIGTERM: the node exits by itself, successfully.
-    let pid = node.child.id().to_string();
+    drop(api);
+    let pid = node.0.pid().expect("running").to_string();
     assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
-    let mut child = std::mem::replace(&mut node.child, Command::new("true").spawn().unwrap());
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait());
-    });
-    let status = rx.recv_timeout(DEADLINE).expect("exited after SIGTERM").unwrap();
+    let status = node.0.wait_exit(DEADLINE).expect("exited after SIGTERM");
     assert!(status.success(), "{status:?}");
 }
 
@@ -300,7 +278,7 @@ fn http_post(addr: &str, body: &[u8]) -> (String, String) {
 async fn malformed_and_oversized_requests_get_errors() {
     let dir = tempfile::tempdir().unwrap();
     let node = Node::start(dir.path(), &["--dev", "--instant-seal"]);
-    let addr = node.url.trim_start_matches("ws://").to_owned();
+    let addr = node.0.addr().to_owned();
     let (status, body) = http_post(&addr, b"{not json");
     assert!(status.contains("200") || status.contains("400"), "{status}");
     assert!(body.contains("-32700"), "{body}");
@@ -340,7 +318,7 @@ async fn subscriptions_for_heads_storage_and_runtime_version() {
 
     let dir = tempfile::tempdir().unwrap();
     let node = Node::start(dir.path(), &["--dev", "--instant-seal"]);
-    let rpc = within(RpcClient::from_insecure_url(&node.url)).await.unwrap();
+    let rpc = within(RpcClient::from_insecure_url(node.url())).await.unwrap();
     let sub = |name: &'static str, unsub: &'static str, params| {
         let rpc = rpc.clone();
         async move { within(rpc.subscribe::<serde_json::Value>(name, params, unsub)).await.unwrap() }
@@ -360,7 +338,7 @@ async fn subscriptions_for_heads_storage_and_runtime_version() {
 
     assert_eq!(next_item(&mut fin).await["number"], "0x0");
     assert_eq!(next_item(&mut new).await["number"], "0x0");
-    assert_eq!(next_item(&mut version).await["specVersion"], 1);
+    assert_eq!(next_item(&mut version).await["specVersion"], tao_node::runtime::SPEC_VERSION);
     let first = next_item(&mut storage).await;
     assert_eq!(first["changes"][0][0], key.as_str());
 

@@ -1,0 +1,85 @@
+//! The one error type of the crate.
+
+/// What went wrong talking to tao-node.
+///
+/// A transaction that was included but failed is [`TaoClientError::Dispatch`] with the pallet and
+/// error names from the metadata (e.g. `Bridge` / `UnknownSigner`), so callers can match on them
+/// instead of parsing messages; everything else (connection, RPC, decoding) keeps subxt's error
+/// as its source.
+#[derive(Debug, thiserror::Error)]
+pub enum TaoClientError {
+    /// The initial connection or metadata download failed.
+    #[error("could not connect to tao-node at {url} (is it running? `tao-node --dev`): {source}")]
+    Connect {
+        /// The URL tried.
+        url: String,
+        /// subxt's reason.
+        #[source]
+        source: Box<subxt::Error>,
+    },
+    /// An RPC, subscription or decoding step failed.
+    #[error("tao-node request failed while {context}: {source}")]
+    Subxt {
+        /// What the client was doing.
+        context: &'static str,
+        /// subxt's reason.
+        #[source]
+        source: Box<subxt::Error>,
+    },
+    /// The transaction was included in a finalized block but its call failed (fee and nonce are
+    /// still spent). `pallet`/`error` name the runtime's error variant.
+    #[error("{call} failed on chain: {pallet}.{error}")]
+    Dispatch {
+        /// The call that failed, e.g. `Bridge.attest`.
+        call: &'static str,
+        /// Pallet of the error, e.g. `Bridge`.
+        pallet: String,
+        /// Error variant, e.g. `UnknownSigner`.
+        error: String,
+    },
+    /// The call failed with a non-module dispatch error (bad origin, arithmetic, token …).
+    #[error("{call} failed on chain: {reason}")]
+    DispatchOther {
+        /// The call that failed.
+        call: &'static str,
+        /// The dispatch error, as subxt renders it.
+        reason: String,
+    },
+    /// A sudo-wrapped call ran but its inner call failed (`Sudo.Sudid` carried an error).
+    #[error("sudo({call}) ran but the inner call failed: {reason}")]
+    SudoFailed {
+        /// The wrapped call.
+        call: &'static str,
+        /// The inner dispatch error.
+        reason: String,
+    },
+    /// The transaction succeeded but the event it must emit was not found: the node and this
+    /// client disagree (regenerate `metadata/tao-node.scale`, see the crate docs).
+    #[error(
+        "{call} succeeded but emitted no {event} event (node and client metadata out of sync?)"
+    )]
+    MissingEvent {
+        /// The call.
+        call: &'static str,
+        /// The expected event.
+        event: &'static str,
+    },
+}
+
+impl TaoClientError {
+    /// Wrap a subxt error with what the client was doing.
+    pub(crate) fn subxt<E: Into<subxt::Error>>(context: &'static str) -> impl FnOnce(E) -> Self {
+        move |e| Self::Subxt { context, source: Box::new(e.into()) }
+    }
+
+    /// `(pallet, error)` when this is a module error of a failed call.
+    pub fn module_error(&self) -> Option<(&str, &str)> {
+        match self {
+            Self::Dispatch { pallet, error, .. } => Some((pallet, error)),
+            _ => None,
+        }
+    }
+}
+
+/// Result with [`TaoClientError`].
+pub type Result<T, E = TaoClientError> = std::result::Result<T, E>;

@@ -1,0 +1,221 @@
+//! Helpers for tests that run the real `tao-node` binary (feature `test-utils`).
+//!
+//! Shared by tao-node's own integration tests and by other crates' (`tao-client`, the relayer,
+//! end-to-end tests), so every test starts, waits for and stops a node the same way: it spawns the
+//! binary with `--rpc-port 0`, reads the bound address from the one line the node prints on stdout
+//! (no sleeping, no port races), captures stderr, and kills the process on drop.
+//!
+//! Only a package's own integration tests get `CARGO_BIN_EXE_tao-node`; other crates call
+//! [`node_binary`], which builds the binary with the same cargo, profile and target directory and
+//! returns its path (see its docs for why that beats guessing a path in `target/`).
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex, OnceLock, mpsc};
+use std::time::Duration;
+
+/// How long a node may take to print its RPC address.
+pub const START_DEADLINE: Duration = Duration::from_secs(60);
+
+/// A running `tao-node`, killed (SIGKILL) on drop.
+#[derive(Debug)]
+pub struct TestNode {
+    child: Option<Child>,
+    url: String,
+    logs: Arc<Mutex<Vec<String>>>,
+}
+
+/// Options for [`TestNode::start`].
+#[derive(Clone, Debug)]
+pub struct TestNodeConfig {
+    /// The `tao-node` executable.
+    pub bin: PathBuf,
+    /// `--base-path` (database directory).
+    pub base_path: PathBuf,
+    /// Extra arguments, e.g. `--dev --instant-seal`.
+    pub args: Vec<String>,
+    /// `RUST_LOG` for the node (default `warn`); its stderr is kept in [`TestNode::logs`].
+    pub rust_log: String,
+}
+
+impl TestNodeConfig {
+    /// A dev node (`--dev --instant-seal`) of `bin` storing its data under `base_path`.
+    pub fn dev(bin: impl Into<PathBuf>, base_path: impl Into<PathBuf>) -> Self {
+        Self {
+            bin: bin.into(),
+            base_path: base_path.into(),
+            args: vec!["--dev".into(), "--instant-seal".into()],
+            rust_log: "warn".into(),
+        }
+    }
+}
+
+impl TestNode {
+    /// Spawn `bin --rpc-port 0 --base-path <base> <extra…>` and wait until it listens.
+    pub fn spawn(bin: &Path, base: &Path, extra: &[&str]) -> std::io::Result<Self> {
+        Self::start(TestNodeConfig {
+            bin: bin.to_owned(),
+            base_path: base.to_owned(),
+            args: extra.iter().map(|s| (*s).to_owned()).collect(),
+            rust_log: "warn".into(),
+        })
+    }
+
+    /// Spawn a node as `config` says and wait (at most [`START_DEADLINE`]) until it prints its
+    /// RPC address. An early exit is reported with the node's stderr.
+    pub fn start(config: TestNodeConfig) -> std::io::Result<Self> {
+        let mut child = Command::new(&config.bin)
+            .args(["--rpc-port", "0", "--base-path"])
+            .arg(&config.base_path)
+            .args(&config.args)
+            .env("RUST_LOG", &config.rust_log)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| {
+                std::io::Error::new(e.kind(), format!("spawn {}: {e}", config.bin.display()))
+            })?;
+        let logs = Arc::new(Mutex::new(Vec::new()));
+        if let Some(stderr) = child.stderr.take() {
+            // Always drain stderr, so a chatty node never blocks on a full pipe.
+            let logs = Arc::clone(&logs);
+            std::thread::spawn(move || {
+                for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                    if let Ok(mut l) = logs.lock() {
+                        l.push(line);
+                    }
+                }
+            });
+        }
+        let (tx, rx) = mpsc::channel();
+        if let Some(stdout) = child.stdout.take() {
+            std::thread::spawn(move || {
+                for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                    if let Some(addr) = line.strip_prefix("tao-node rpc listening on ") {
+                        let _ = tx.send(addr.to_owned());
+                    }
+                }
+            });
+        }
+        let mut node = Self { child: Some(child), url: String::new(), logs };
+        match rx.recv_timeout(START_DEADLINE) {
+            Ok(addr) => {
+                node.url = format!("ws://{addr}");
+                Ok(node)
+            }
+            Err(_) => {
+                node.kill();
+                Err(std::io::Error::other(format!(
+                    "tao-node did not print its RPC address within {START_DEADLINE:?}; stderr:\n{}",
+                    node.logs().join("\n")
+                )))
+            }
+        }
+    }
+
+    /// `ws://127.0.0.1:<port>`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// `127.0.0.1:<port>`.
+    pub fn addr(&self) -> &str {
+        self.url.trim_start_matches("ws://")
+    }
+
+    /// The node's stderr so far, one entry per line.
+    pub fn logs(&self) -> Vec<String> {
+        self.logs.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+
+    /// The process id (to send signals).
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
+    /// Wait up to `timeout` for the process to exit by itself (e.g. after SIGTERM); `None` (and
+    /// the process killed) if it did not.
+    pub fn wait_exit(mut self, timeout: Duration) -> Option<ExitStatus> {
+        let child = self.child.as_mut()?;
+        let start = std::time::Instant::now();
+        loop {
+            match child.try_wait() {
+                Ok(Some(status)) => {
+                    self.child = None;
+                    return Some(status);
+                }
+                Ok(None) if start.elapsed() < timeout => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// SIGKILL now (a crash at an arbitrary point) and reap the process.
+    pub fn kill9(mut self) {
+        self.kill();
+    }
+
+    fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+impl Drop for TestNode {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Path of an up-to-date `tao-node` binary, for tests outside this package.
+///
+/// Runs `cargo build -p tao-node --bin tao-node` once per test process, with the cargo that runs
+/// the tests (`$CARGO`), the same profile (debug or release, from `debug_assertions`) and the
+/// same target directory (`$CARGO_TARGET_DIR` is inherited), then takes the executable's path
+/// from cargo's JSON messages. Building, rather than looking for `target/<profile>/tao-node`,
+/// means a fresh CI checkout works and a stale binary from an older build is never tested.
+/// `$TAO_NODE_BIN` overrides it (e.g. to test a release build).
+pub fn node_binary() -> Result<PathBuf, String> {
+    static BIN: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    BIN.get_or_init(|| {
+        if let Some(bin) = std::env::var_os("TAO_NODE_BIN") {
+            return Ok(PathBuf::from(bin));
+        }
+        build_node_binary()
+    })
+    .clone()
+}
+
+fn build_node_binary() -> Result<PathBuf, String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
+    let mut cmd = Command::new(cargo);
+    cmd.args(["build", "--bin", "tao-node", "--message-format=json-render-diagnostics"])
+        .arg("--manifest-path")
+        .arg(&manifest)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
+    if !cfg!(debug_assertions) {
+        cmd.arg("--release");
+    }
+    let mut child =
+        cmd.spawn().map_err(|e| format!("could not run cargo to build tao-node: {e}"))?;
+    let mut out = String::new();
+    if let Some(mut stdout) = child.stdout.take() {
+        stdout.read_to_string(&mut out).map_err(|e| format!("reading cargo's output: {e}"))?;
+    }
+    let status = child.wait().map_err(|e| format!("waiting for cargo: {e}"))?;
+    if !status.success() {
+        return Err(format!("`cargo build -p tao-node` failed ({status}); see the output above"));
+    }
+    out.lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "tao-node")
+        .find_map(|m| m["executable"].as_str().map(PathBuf::from))
+        .ok_or_else(|| "cargo built tao-node but reported no executable".to_owned())
+}
