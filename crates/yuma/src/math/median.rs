@@ -246,8 +246,9 @@ impl<'a> PackedMedian<'a> {
         Some((s << 16) | k)
     }
 
+    /// Score of a key.
     #[inline]
-    fn score(key: u64) -> I32F32 {
+    pub(crate) fn score(key: u64) -> I32F32 {
         I32F32::from_bits(i64::try_from(key >> 16).unwrap_or(0))
     }
 
@@ -289,16 +290,20 @@ impl<'a> PackedMedian<'a> {
     /// Radix selection: bucket the live keys by their top 8 significant bits (relative to the
     /// smallest), find the bucket where the cumulative stake crosses `target`, keep only that
     /// bucket; small remainders are sorted. Linear, with no dependence on the key order.
-    fn select(&self, keys: &mut [u64], mut target: I32F32) -> I32F32 {
+    ///
+    /// Stakes are non-negative with an exact sum (checked in [`PackedMedian::new`]), so every
+    /// partial sum here is exact: plain (wrapping) additions give the saturating results.
+    fn select(&self, keys: &mut [u64], target: I32F32) -> I32F32 {
+        let mut target = target.to_bits();
         let mut len = keys.len();
-        let mut hist = [I32F32::ZERO; 256];
+        let mut hist = [0_i64; 256];
         loop {
             let live = keys.get_mut(..len).unwrap_or(&mut []);
             if len <= 16 {
                 live.sort_unstable();
-                let mut cum = I32F32::ZERO;
+                let mut cum = 0_i64;
                 for k in live.iter() {
-                    cum = cum.saturating_add(self.stake(*k));
+                    cum = cum.wrapping_add(self.stake(*k).to_bits());
                     if target < cum {
                         return Self::score(*k);
                     }
@@ -311,31 +316,35 @@ impl<'a> PackedMedian<'a> {
                 live.iter().fold((u64::MAX, 0_u64), |(lo, hi), k| (lo.min(*k), hi.max(*k)));
             let shift =
                 64_u32.wrapping_sub((hi.wrapping_sub(lo)).leading_zeros()).saturating_sub(8);
-            hist.iter_mut().for_each(|h| *h = I32F32::ZERO);
+            hist.iter_mut().for_each(|h| *h = 0);
             for k in live.iter() {
-                let b = usize::try_from(k.wrapping_sub(lo) >> shift).unwrap_or(255);
+                // (k − lo) >> shift < 2^8 by the choice of `shift`; the mask only drops the check.
+                let b = usize::try_from((k.wrapping_sub(lo) >> shift) & 0xFF).unwrap_or(0);
                 if let Some(h) = hist.get_mut(b) {
-                    *h = h.saturating_add(self.stake(*k));
+                    *h = h.wrapping_add(self.stake(*k).to_bits());
                 }
             }
-            let mut below = I32F32::ZERO;
+            let mut below = 0_i64;
             let mut chosen = 255_u64;
             for (b, h) in (0_u64..).zip(hist.iter()) {
-                let upto = below.saturating_add(*h);
+                let upto = below.wrapping_add(*h);
                 if target < upto {
                     chosen = b;
                     break;
                 }
                 below = upto;
             }
-            target = target.saturating_sub(below);
+            target = target.wrapping_sub(below);
+            // Keep the chosen bucket's keys (few: a branch that is rarely taken).
             let mut w = 0_usize;
             for r in 0..len {
                 let k = live.get(r).copied().unwrap_or(0);
-                if let Some(slot) = live.get_mut(w) {
-                    *slot = k;
+                if k.wrapping_sub(lo) >> shift == chosen {
+                    if let Some(slot) = live.get_mut(w) {
+                        *slot = k;
+                    }
+                    w = w.wrapping_add(1);
                 }
-                w = w.saturating_add(usize::from(k.wrapping_sub(lo) >> shift == chosen));
             }
             // The bucket width shrinks 256-fold per round (keys are distinct), so this ends.
             len = w;

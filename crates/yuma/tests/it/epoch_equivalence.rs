@@ -48,3 +48,23 @@ proptest! {
         assert_same(&input)?;
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    /// Networks with more than 16 validators: columns long enough for the median's radix rounds
+    /// and the fused trust/rank pass.
+    #[test]
+    fn optimised_epoch_equals_reference_on_larger_networks(
+        n in 40_u16..300, v in 17_u16..80, seed in any::<u64>(),
+        yuma3 in any::<bool>(), bp in prop_oneof![Just(0_u16), Just(65_535), any::<u16>()],
+    ) {
+        let v = v.min(n / 2);
+        let hp = Hyperparameters { yuma3, liquid_alpha: yuma3, bonds_penalty: bp, ..Hyperparameters::default() };
+        let mut input = support::network(n, v, seed, hp);
+        let first = epoch(&input);
+        input.bonds = first.bonds;
+        input.validator_permit = first.new_validator_permit;
+        assert_same(&input)?;
+    }
+}

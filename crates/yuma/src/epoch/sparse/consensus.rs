@@ -13,7 +13,8 @@ pub(super) fn consensus(
     active_stake: &[I32F32],
     kappa: I32F32,
     n: usize,
-) -> Vec<I32F32> {
+    unclipped: bool,
+) -> (Vec<I32F32>, Option<TrustRanks>) {
     let rows: Vec<usize> = (0..n).filter(|&i| at(active_stake, i) > I32F32::ZERO).collect();
     let mut use_stake: Vec<I32F32> = rows.iter().map(|&i| at(active_stake, i)).collect();
     inplace_normalize(&mut use_stake);
@@ -21,7 +22,7 @@ pub(super) fn consensus(
     let minority = total.saturating_sub(kappa);
     let literal = || {
         let n16 = u16::try_from(n).unwrap_or(u16::MAX);
-        weighted_median_col_sparse(active_stake, &weights.csr.to_sparse(), n16, kappa)
+        (weighted_median_col_sparse(active_stake, &weights.csr.to_sparse(), n16, kappa), None)
     };
     // The packed selection needs exact (non-wrapping) stake sums and scores below 2^47; both
     // always hold for normalised inputs (stake totals beyond 2^63 rao, impossible on chain, can
@@ -30,15 +31,21 @@ pub(super) fn consensus(
         return literal();
     };
     if rows.is_empty() {
-        return vec![I32F32::ZERO; n];
+        return (vec![I32F32::ZERO; n], None);
     }
     let result = if rows.iter().all(|&i| at(&weights.ascending, i)) {
-        consensus_blocked(weights, &rows, &median, n)
+        // Trust and ranks fuse into the median's column blocks when every row is in [0, 1].
+        let fuse =
+            weights.unit.iter().all(|u| *u) && active_stake.iter().all(|s| super::is_unit(*s));
+        consensus_blocked(weights, &rows, &median, n, fuse.then_some((active_stake, unclipped)))
     } else {
-        consensus_scattered(weights, &rows, &median, n)
+        consensus_scattered(weights, &rows, &median, n).map(|c| (c, None))
     };
     result.unwrap_or_else(literal)
 }
+
+/// `(validator trust, ranks, unclipped ranks)` as [`super::trust_and_ranks`] returns them.
+pub(super) type TrustRanks = (Vec<I32F32>, Vec<I32F32>, Option<Vec<I32F32>>);
 
 /// Sorted rows: transpose a block of columns at a time into a cache-sized buffer (each row's
 /// entries for the block are contiguous), then select. `None` if a score cannot be packed.
@@ -47,8 +54,17 @@ pub(super) fn consensus_blocked(
     rows: &[usize],
     median: &PackedMedian<'_>,
     n: usize,
-) -> Option<Vec<I32F32>> {
+    fuse: Option<(&[I32F32], bool)>,
+) -> Option<(Vec<I32F32>, Option<TrustRanks>)> {
     let m = rows.len();
+    // Fused §3.4.3–5 (see `fold_block`): per listed row (index into `rows`) its clipped row sum;
+    // per column the stake-weighted sums of clipped and unclipped weights.
+    let row_stake: Vec<u64> =
+        rows.iter().map(|&i| fuse.map_or(0, |f| at(f.0, i).to_bits().cast_unsigned())).collect();
+    let mut trust_k = vec![0_u64; if fuse.is_some() { m } else { 0 }];
+    let mut ranks = vec![I32F32::ZERO; if fuse.is_some() { n } else { 0 }];
+    let mut preranks = fuse.is_some_and(|f| f.1).then(|| vec![I32F32::ZERO; n]);
+    let mut scratch: Vec<u64> = Vec::with_capacity(m);
     let block = 32_768_usize.checked_div(m).unwrap_or(1).clamp(1, n.max(1));
     let mut buf = vec![0_u64; block.saturating_mul(m)];
     let mut count = vec![0_usize; block];
@@ -60,39 +76,123 @@ pub(super) fn consensus_blocked(
     while c0 < n {
         let c1 = c0.saturating_add(block).min(n);
         count.iter_mut().for_each(|c| *c = 0);
-        for (k, p) in pos.iter_mut().enumerate() {
-            let end = at(&ends, k);
-            while *p < end {
-                let j = usize::from(at(cols, *p));
+        for (k, (p, &end)) in pos.iter_mut().zip(&ends).enumerate() {
+            // The row's key bits (`PackedMedian::key` with the checks hoisted: a row index fits
+            // 16 bits, as `PackedMedian::new` guarantees, and scores must be below 2^47).
+            let row_key = u64::try_from(k).ok().filter(|k| k >> 16 == 0)?;
+            let row_cols = cols.get(*p..end).unwrap_or(&[]);
+            let row_vals = vals.get(*p..end).unwrap_or(&[]);
+            let mut taken = 0_usize;
+            for (&j, v) in row_cols.iter().zip(row_vals) {
+                let j = usize::from(j);
                 if j >= c1 {
                     break;
                 }
-                let v = at(vals, *p);
-                *p = p.saturating_add(1);
-                if v <= I32F32::ZERO {
+                taken = taken.wrapping_add(1);
+                let bits = v.to_bits();
+                if bits <= 0 {
                     continue;
                 }
-                let key = PackedMedian::key(v, k)?;
+                if bits >> 47 != 0 {
+                    return None;
+                }
+                let key = (bits.cast_unsigned() << 16) | row_key;
                 let local = j.wrapping_sub(c0);
-                if let Some(cnt) = count.get_mut(local)
-                    && let Some(slot) = buf.get_mut(local.saturating_mul(m).saturating_add(*cnt))
-                {
-                    *slot = key;
-                    *cnt = cnt.saturating_add(1);
+                if let Some(cnt) = count.get_mut(local) {
+                    if let Some(slot) = buf.get_mut(local.wrapping_mul(m).wrapping_add(*cnt)) {
+                        *slot = key;
+                    }
+                    *cnt = cnt.wrapping_add(1);
                 }
             }
+            *p = p.wrapping_add(taken);
         }
         for (c, out) in (c0..c1).zip(result.get_mut(c0..c1).unwrap_or(&mut [])) {
             let local = c.wrapping_sub(c0);
             let start = local.saturating_mul(m);
             let len = at(&count, local);
-            *out = buf
-                .get_mut(start..start.saturating_add(len))
-                .map_or(I32F32::ZERO, |col| median.column(col));
+            let Some(col) = buf.get_mut(start..start.saturating_add(len)) else { continue };
+            if fuse.is_none() {
+                *out = median.column(col);
+            } else {
+                // The selection overwrites its keys: select on a copy, fold the originals.
+                scratch.clear();
+                scratch.extend_from_slice(col);
+                *out = median.column(&mut scratch);
+                let pre = preranks.as_mut().and_then(|p| p.get_mut(c));
+                let rank = fold_column(col, *out, &row_stake, &mut trust_k, pre);
+                if let Some(r) = ranks.get_mut(c) {
+                    *r = rank;
+                }
+            }
         }
         c0 = c1;
     }
-    Some(result)
+    let Some((active_stake, _)) = fuse else { return Some((result, None)) };
+    // Rows outside `rows` have no active stake: they add nothing to the column sums, but their
+    // clipped row sums are still the validator trust.
+    let mut trust = vec![I32F32::ZERO; n];
+    let mut listed = rows.iter().zip(&trust_k).peekable();
+    for (i, t) in trust.iter_mut().enumerate() {
+        if let Some((_, v)) = listed.next_if(|(r, _)| **r == i) {
+            *t = I32F32::from_bits(v.cast_signed());
+            continue;
+        }
+        debug_assert!(at(active_stake, i) == I32F32::ZERO);
+        let (cols, vals) = weights.csr.row(i);
+        let mut row_sum = I32F32::ZERO;
+        for (j, w) in cols.iter().zip(vals) {
+            if let Some(v) = super::clip_value(*w, at(&result, usize::from(*j))) {
+                row_sum = row_sum.wrapping_add(v);
+            }
+        }
+        *t = row_sum;
+    }
+    Some((result, Some((trust, ranks, preranks))))
+}
+
+/// Trust and ranks terms of one column's positive entries (`keys`, any order) given its
+/// consensus: adds each clipped weight to its row's trust (`trust_k`, raw bits) and returns the
+/// column's stake-weighted sum of clipped weights (and stores the unclipped one in `pre`).
+///
+/// The entries' order differs from upstream's row order, which changes nothing: every weight and
+/// stake is in [0, 1] (the caller checks), so all terms are non-negative products of at most
+/// 2^32 · 2^32 (floored to at most 2^32 raw), and a saturating sum of non-negative terms is
+/// `min(exact sum, MAX)` in any order; with at most 2^16 rows no sum here exceeds 2^48, so plain
+/// additions are exact. Entries left out (zero weights, zero-stake rows) add exactly 0 upstream.
+#[inline]
+fn fold_column(
+    keys: &[u64],
+    consensus: I32F32,
+    row_stake: &[u64],
+    trust_k: &mut [u64],
+    pre: Option<&mut I32F32>,
+) -> I32F32 {
+    // floor(x · y / 2^32) for x, y ≤ 2^32: at most 2^32, so the narrowing is exact.
+    #[allow(clippy::cast_possible_truncation)]
+    let mul = |x: u64, y: u64| -> u64 { (u128::from(x).wrapping_mul(u128::from(y)) >> 32) as u64 };
+    // `clip_value(w, t)` for w > 0: dropped when t ≤ 0, else min(t, w); t ≥ 0 here.
+    let t = consensus.to_bits().cast_unsigned();
+    let mut rank = 0_u64;
+    if let Some(p) = pre {
+        let mut unclipped = 0_u64;
+        for &key in keys {
+            let (w, k) = (key >> 16, usize::from(key as u16));
+            unclipped = unclipped.wrapping_add(mul(w, at(row_stake, k)));
+        }
+        *p = I32F32::from_bits(unclipped.cast_signed());
+    }
+    if t != 0 {
+        for &key in keys {
+            let (w, k) = (key >> 16, usize::from(key as u16));
+            let v = w.min(t);
+            if let Some(tr) = trust_k.get_mut(k) {
+                *tr = tr.wrapping_add(v);
+            }
+            rank = rank.wrapping_add(mul(at(row_stake, k), v));
+        }
+    }
+    I32F32::from_bits(rank.cast_signed())
 }
 
 /// Any rows: counting sort of all positive scores by column; a repeated column keeps the last

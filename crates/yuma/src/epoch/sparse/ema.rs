@@ -137,7 +137,7 @@ pub(super) fn ema_union(
     old_term: impl Fn(u16, u16) -> I32F32 + Copy,
 ) -> Csr {
     let n = ctx.n;
-    let mut ema = Csr::with_capacity(n, ctx.wfb.nnz().max(ctx.bonds.nnz()));
+    let mut ema = Csr::recycled(n, ctx.wfb.nnz().max(ctx.bonds.nnz()));
     let mut scratch: Option<Scratch> = None;
     for i in 0..n {
         let old = ctx.bonds.raw(i);

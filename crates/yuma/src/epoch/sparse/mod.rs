@@ -7,7 +7,11 @@
 //!   row sum is a multiply-and-shift, [`FixedDivisor`]); clipped weights are derived on the fly,
 //!   never stored, and their stake-weighted column sums double as ΔB's column sums;
 //! * the stake-weighted median runs on cache-sized blocks of columns transposed from the sorted
-//!   rows, selecting with the closed form proven in [`crate::math::median`];
+//!   rows, selecting with the closed form proven in [`crate::math::median`]; when every row is in
+//!   [0, 1], validator trust and the ranks (ΔB's column sums) are folded in per column right after
+//!   its median (sums of non-negative terms: order-independent), with no second weight pass;
+//! * the large matrices reuse their buffers from the previous epoch on the same thread
+//!   ([`Csr::recycled`]) instead of faulting in fresh pages;
 //! * repeated divisors (row sums, column sums, column maxima) are reciprocals;
 //! * stored bonds are read where they lie (masked on the fly), and original Yuma's normalisations
 //!   of old bonds and of ΔB happen inside the EMA pass, which also accumulates the EMA's column
@@ -30,8 +34,8 @@ use super::common::{
     self, Emissions, Permits, Stake, at, bonds_penalty, emissions, inactive, kappa, last_tempo,
     permits, to_u16,
 };
-use super::csr::{Csr, strictly_ascending};
-use crate::fixed::{FixedDivisor, I32F32};
+use super::csr::Csr;
+use crate::fixed::{FixedDivisor, I32F32, U64Divisor};
 use crate::input::{EpochInput, EpochOutput, EpochTrace, TraceMatrix};
 use crate::math::vector::inplace_normalize;
 use consensus::consensus;
@@ -54,11 +58,12 @@ pub(crate) fn run(input: &EpochInput, want_trace: bool) -> (EpochOutput, Option<
     let registered: Vec<u64> = (0..n).map(|i| at(&input.block_at_registration, i)).collect();
 
     let weights = build_weights(input, &permits, &registered, owner);
-    let consensus = consensus(&weights, &active_stake, kappa(input), n);
     let bp = bonds_penalty(input);
     let original = !hp.yuma3;
+    let unclipped = original && bp == I32F32::ZERO;
+    let (consensus, fused) = consensus(&weights, &active_stake, kappa(input), n, unclipped);
     let (validator_trust, ranks, preranks) =
-        trust_and_ranks(&weights, &consensus, &active_stake, n, original && bp == I32F32::ZERO);
+        fused.unwrap_or_else(|| trust_and_ranks(&weights, &consensus, &active_stake, n, unclipped));
     // Original Yuma's ΔB column sums come for free for a bonds penalty of 0 or 1.
     let delta_sums = if !original {
         None
@@ -141,8 +146,12 @@ pub(crate) fn run(input: &EpochInput, want_trace: bool) -> (EpochOutput, Option<
             dividends,
         })
     } else {
+        if let Wfb::Interpolated(m) = wfb {
+            m.recycle();
+        }
         None
     };
+    weights.csr.recycle();
     (output, trace)
 }
 
@@ -166,7 +175,7 @@ fn build_weights(
 ) -> Weights {
     let n = input.len();
     let nnz: usize = input.weights.iter().take(n).map(Vec::len).sum();
-    let mut csr = Csr::with_capacity(n, nnz);
+    let mut csr = Csr::recycled(n, nnz);
     let mut ascending = vec![true; n];
     let mut unit = vec![true; n];
     let mut duplicate = vec![false; n];
@@ -175,31 +184,52 @@ fn build_weights(
     for i in 0..n {
         if at(permits, i) {
             let last_update = at(&input.last_update, i);
-            let commit = commits.map(|c| c.get(i).copied().unwrap_or(u64::MAX));
-            let mut row_sum: i64 = 0;
-            for &(j, w) in input.weights.get(i).into_iter().flatten() {
+            // Commit-reveal keeps columns registered at or before the commit block; without
+            // commit-reveal every column passes (`reg ≤ u64::MAX`).
+            let commit = commits.map_or(u64::MAX, |c| c.get(i).copied().unwrap_or(u64::MAX));
+            // The diagonal is masked except for the owner: a column no entry can have otherwise.
+            let diagonal = if owner == Some(i) { usize::MAX } else { i };
+            let row = input.weights.get(i).map_or(&[][..], Vec::as_slice);
+            csr.reserve(row.len());
+            // Σ of the kept u16 weights (exact: fewer than 2^48 terms); the I32F32 row sum is
+            // its value shifted by 32 bits, wrapping as upstream's wrapping sum does.
+            let mut sum_u16: u64 = 0;
+            let mut prev: i32 = -1;
+            let mut asc = true;
+            for &(j, w) in row {
                 let ju = usize::from(j);
                 let Some(&reg) = registered.get(ju) else { continue };
                 // Diagonal (except the owner's), outdated, and commit-reveal masks.
-                if (ju == i && owner != Some(i)) || last_update <= reg {
+                if ju == diagonal || last_update <= reg || commit < reg {
                     continue;
                 }
-                if commit.is_some_and(|c| c < reg) {
-                    continue;
-                }
-                let v = I32F32::from_u16(w);
-                csr.push(j, v);
-                row_sum = row_sum.wrapping_add(v.to_bits());
+                csr.push(j, I32F32::from_u16(w));
+                sum_u16 = sum_u16.wrapping_add(u64::from(w));
+                asc &= i32::from(j) > prev;
+                prev = i32::from(j);
             }
+            let row_sum = (sum_u16 << 32).cast_signed();
             let (cols, vals) = csr.open_row_mut();
-            if row_sum > 0 {
+            let mut is_unit_row = true;
+            if row_sum > 0 && sum_u16 < 1 << 31 {
+                // Exact sum S: `checked_div` by S·2^32 is floor(w · 2^32 / S), and w ≤ S makes
+                // every quotient at most 1 (the row is unit).
+                if let Some(d) = U64Divisor::new(sum_u16) {
+                    for v in vals.iter_mut() {
+                        *v = I32F32::from_bits(d.divide(v.to_bits().cast_unsigned()).cast_signed());
+                    }
+                }
+            } else if row_sum > 0 {
                 let d = FixedDivisor::new(I32F32::from_bits(row_sum));
                 vals.iter_mut().for_each(|v| *v = d.safe_div(*v));
+                is_unit_row = vals.iter().all(|v| is_unit(*v));
+            } else {
+                is_unit_row = vals.iter().all(|v| is_unit(*v));
             }
             if let Some(u) = unit.get_mut(i) {
-                *u = vals.iter().all(|v| is_unit(*v));
+                *u = is_unit_row;
             }
-            if !strictly_ascending(cols) {
+            if !asc {
                 if let Some(a) = ascending.get_mut(i) {
                     *a = false;
                 }
@@ -389,7 +419,7 @@ impl Scratch {
 /// overwrite), positive results in ascending column order.
 #[inline(never)]
 fn interpolate(weights: &Weights, consensus: &[I32F32], ratio: I32F32, n: usize) -> Csr {
-    let mut out = Csr::with_capacity(n, weights.csr.nnz());
+    let mut out = Csr::recycled(n, weights.csr.nnz());
     let mut scratch = Scratch::new(n);
     let (mut w_row, mut c_row) = (Row::new(), Row::new());
     for i in 0..n {

@@ -151,6 +151,7 @@ pub(super) fn original_bonds(
         }
         *d = acc;
     }
+    ema.recycle();
     inplace_normalize(&mut dividends);
     BondsOut { dividends, bonds, trace_ema, liquid_alphas: None }
 }
@@ -185,9 +186,12 @@ pub(super) struct FinalColumn {
 pub(super) fn final_unit(f: &FinalColumn, v: I32F32) -> (I32F32, u16) {
     let e = f.sum.div_in_range(v.to_bits().cast_unsigned());
     let inc = u128::from(f.incentive.to_bits().cast_unsigned());
-    let dividend = u64::try_from(inc.wrapping_mul(u128::from(e)) >> 32).unwrap_or(u64::MAX);
+    // Both factors are at most 2^32, so each narrowing below is exact.
+    #[allow(clippy::cast_possible_truncation)]
+    let dividend = (inc.wrapping_mul(u128::from(e)) >> 32) as u64;
     let upscaled = f.max.div_in_range(e);
-    let stored = u16::try_from(upscaled.wrapping_mul(65_535) >> 32).unwrap_or(u16::MAX);
+    #[allow(clippy::cast_possible_truncation)]
+    let stored = (upscaled.wrapping_mul(65_535) >> 32) as u16;
     (I32F32::from_bits(dividend.cast_signed()), stored)
 }
 
@@ -243,7 +247,7 @@ pub(super) fn emit(out: &mut Csr, acc: &mut [(I32F32, I32F32)], j: u16, v: I32F3
 /// here, so the terms are plain 64-bit multiply-and-shifts. Every quotient is at most 1 because
 /// each numerator is part of the column sum it is divided by.
 #[inline(always)]
-pub(super) fn unit_row(
+pub(super) fn unit_row<const CLIP: bool, const STAKED: bool>(
     ema: &mut Csr,
     acc: &mut [(I32F32, I32F32)],
     t: &OriginalTerms<'_>,
@@ -254,10 +258,9 @@ pub(super) fn unit_row(
     let stake = s.to_bits().cast_unsigned();
     let alpha = u128::from(t.alpha.to_bits().cast_unsigned());
     let oma = u128::from(t.one_minus_alpha.to_bits().cast_unsigned());
-    // floor(x · y / 2^32) for x, y ≤ 2^32: at most 2^32, so the narrowing never saturates.
-    let mul = |x: u128, y: u64| -> u64 {
-        u64::try_from(x.wrapping_mul(u128::from(y)) >> 32).unwrap_or(u64::MAX)
-    };
+    // floor(x · y / 2^32) for x, y ≤ 2^32: at most 2^32, so the narrowing is exact.
+    #[allow(clippy::cast_possible_truncation)]
+    let mul = |x: u128, y: u64| -> u64 { (x.wrapping_mul(u128::from(y)) >> 32) as u64 };
     let old_term = |col: &EmaColumn, b: u16| -> u64 {
         // b · 2^32 < 2^48 and the column sum is an exact integer (shift 0): in range.
         mul(oma, col.bond.div_in_range(u64::from(b) << 32))
@@ -265,50 +268,48 @@ pub(super) fn unit_row(
     let put = |ema: &mut Csr, acc: &mut [(I32F32, I32F32)], j: u16, v: u64| {
         emit(ema, acc, j, I32F32::from_bits(v.cast_signed()));
     };
-    let mut b = 0_usize;
-    for (j, w) in cols.iter().zip(vals) {
-        while let Some(&(oj, ob)) = old.get(b) {
-            if oj >= *j {
-                break;
+    {
+        let mut b = 0_usize;
+        for (j, w) in cols.iter().zip(vals) {
+            while let Some(&(oj, ob)) = old.get(b) {
+                if oj >= *j {
+                    break;
+                }
+                b = b.wrapping_add(1);
+                if let Some(col) = t.column(oj).filter(|c| c.kept) {
+                    put(ema, acc, oj, old_term(col, ob));
+                }
             }
-            b = b.saturating_add(1);
+            let Some(col) = t.column(*j) else { continue };
+            let new = if !STAKED {
+                None
+            } else if CLIP {
+                clip_value(*w, col.consensus)
+            } else {
+                Some(*w)
+            };
+            let mut v = 0_u64;
+            if let Some(x) = new {
+                // x ≤ 1 and stake < 1: x · stake < 2^64, and the product is below 2^32, so
+                // below the divisor's fast limit.
+                let p = x.to_bits().cast_unsigned().wrapping_mul(stake) >> 32;
+                v = mul(alpha, col.delta.div_in_range(p));
+            }
+            if let Some(&(oj, ob)) = old.get(b)
+                && oj == *j
+            {
+                b = b.wrapping_add(1);
+                if col.kept {
+                    v = v.wrapping_add(old_term(col, ob));
+                }
+            }
+            // Entries without a new or an old term are 0 and not stored, as upstream.
+            put(ema, acc, *j, v);
+        }
+        for &(oj, ob) in old.get(b..).unwrap_or(&[]) {
             if let Some(col) = t.column(oj).filter(|c| c.kept) {
                 put(ema, acc, oj, old_term(col, ob));
             }
-        }
-        let Some(col) = t.column(*j) else { continue };
-        let new = if stake == 0 {
-            None
-        } else if t.clip {
-            clip_value(*w, col.consensus)
-        } else {
-            Some(*w)
-        };
-        let mut v = 0_u64;
-        let mut present = false;
-        if let Some(x) = new {
-            // x ≤ 1 and stake < 1: x · stake < 2^64, and the product is below 2^32, so below
-            // the divisor's fast limit.
-            let p = x.to_bits().cast_unsigned().wrapping_mul(stake) >> 32;
-            v = mul(alpha, col.delta.div_in_range(p));
-            present = true;
-        }
-        if let Some(&(oj, ob)) = old.get(b)
-            && oj == *j
-        {
-            b = b.saturating_add(1);
-            if col.kept {
-                v = v.wrapping_add(old_term(col, ob));
-                present = true;
-            }
-        }
-        if present {
-            put(ema, acc, *j, v);
-        }
-    }
-    for &(oj, ob) in old.get(b..).unwrap_or(&[]) {
-        if let Some(col) = t.column(oj).filter(|c| c.kept) {
-            put(ema, acc, oj, old_term(col, ob));
         }
     }
     ema.end_row();
@@ -323,7 +324,7 @@ pub(super) fn original_ema(
     t: &OriginalTerms<'_>,
 ) -> (Csr, Vec<I32F32>, Vec<I32F32>) {
     let n = ctx.n;
-    let mut ema = Csr::with_capacity(n, ctx.wfb.nnz().max(ctx.bonds.nnz()));
+    let mut ema = Csr::recycled(n, ctx.wfb.nnz().saturating_add(ctx.bonds.nnz()));
     let mut acc = vec![(I32F32::ZERO, I32F32::ZERO); n];
     let mut scratch: Option<Scratch> = None;
     for i in 0..n {
@@ -339,7 +340,13 @@ pub(super) fn original_ema(
             && at(&weights.unit, i)
             && s.to_bits().cast_unsigned() < 1 << 32
         {
-            unit_row(&mut ema, &mut acc, t, weights.csr.row(i), old, s);
+            // The loop-invariant choices become separate loops.
+            let row = weights.csr.row(i);
+            match (t.clip, s != I32F32::ZERO) {
+                (true, true) => unit_row::<true, true>(&mut ema, &mut acc, t, row, old, s),
+                (false, true) => unit_row::<false, true>(&mut ema, &mut acc, t, row, old, s),
+                (_, false) => unit_row::<false, false>(&mut ema, &mut acc, t, row, old, s),
+            }
             continue;
         } else if let Some(weights) = fast {
             let (cols, vals) = weights.csr.row(i);

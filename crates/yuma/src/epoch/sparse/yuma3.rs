@@ -71,7 +71,12 @@ pub(super) fn yuma3_bonds(
         })
         .collect();
     inplace_normalize(&mut dividends);
-    let trace_ema = ctx.want_trace.then_some(ema);
+    let trace_ema = if ctx.want_trace {
+        Some(ema)
+    } else {
+        ema.recycle();
+        None
+    };
     BondsOut { dividends, bonds, trace_ema, liquid_alphas }
 }
 
@@ -84,7 +89,7 @@ pub(super) fn ema_liquid(
     sigmoid: &AlphaSigmoid,
 ) -> Csr {
     let n = ctx.n;
-    let mut out = Csr::with_capacity(n, ctx.wfb.nnz());
+    let mut out = Csr::recycled(n, ctx.wfb.nnz());
     let mut last_bond: Vec<Option<I32F32>> = Vec::new();
     let mut w_row = Row::new();
     let emit = |out: &mut Csr, j: u16, w: I32F32, alpha: I32F32, old: Option<I32F32>| {
