@@ -32,17 +32,33 @@ impl<T: Copy> Csr<T> {
         self.vals.push(val);
     }
 
-    /// Reserves room for `extra` more entries.
-    #[inline]
-    pub(crate) fn reserve(&mut self, extra: usize) {
-        self.cols.reserve(extra);
-        self.vals.reserve(extra);
-    }
-
     /// Closes the row being built.
     #[inline]
     pub(crate) fn end_row(&mut self) {
         self.ptr.push(self.cols.len());
+    }
+
+    /// Zero-filled room for `len` more entries of the row being built, to be written in place
+    /// and then cut down to the written count with [`Csr::truncate_row`].
+    #[inline]
+    pub(crate) fn open_slots(&mut self, len: usize, zero: T) -> (&mut [u16], &mut [T]) {
+        let start = self.cols.len();
+        let end = start.saturating_add(len);
+        self.cols.resize(end, 0);
+        self.vals.resize(end, zero);
+        (
+            self.cols.get_mut(start..).unwrap_or(&mut []),
+            self.vals.get_mut(start..).unwrap_or(&mut []),
+        )
+    }
+
+    /// Keeps the first `len` entries of the row being built.
+    #[inline]
+    pub(crate) fn truncate_row(&mut self, len: usize) {
+        let start = self.ptr.last().copied().unwrap_or(0);
+        let end = start.saturating_add(len);
+        self.cols.truncate(end);
+        self.vals.truncate(end);
     }
 
     /// Number of rows.

@@ -187,10 +187,14 @@ fn build_weights(
             // Commit-reveal keeps columns registered at or before the commit block; without
             // commit-reveal every column passes (`reg ≤ u64::MAX`).
             let commit = commits.map_or(u64::MAX, |c| c.get(i).copied().unwrap_or(u64::MAX));
+            // `last_update <= reg || commit < reg` as one comparison: `reg >= limit`.
+            let limit = last_update.min(commit.saturating_add(1));
             // The diagonal is masked except for the owner: a column no entry can have otherwise.
             let diagonal = if owner == Some(i) { usize::MAX } else { i };
             let row = input.weights.get(i).map_or(&[][..], Vec::as_slice);
-            csr.reserve(row.len());
+            // Written in place and cut to the kept count below.
+            let (out_cols, out_vals) = csr.open_slots(row.len(), I32F32::ZERO);
+            let mut kept = 0_usize;
             // Σ of the kept u16 weights (exact: fewer than 2^48 terms); the I32F32 row sum is
             // its value shifted by 32 bits, wrapping as upstream's wrapping sum does.
             let mut sum_u16: u64 = 0;
@@ -200,14 +204,19 @@ fn build_weights(
                 let ju = usize::from(j);
                 let Some(&reg) = registered.get(ju) else { continue };
                 // Diagonal (except the owner's), outdated, and commit-reveal masks.
-                if ju == diagonal || last_update <= reg || commit < reg {
+                if ju == diagonal || reg >= limit {
                     continue;
                 }
-                csr.push(j, I32F32::from_u16(w));
+                if let (Some(c), Some(v)) = (out_cols.get_mut(kept), out_vals.get_mut(kept)) {
+                    *c = j;
+                    *v = I32F32::from_u16(w);
+                }
+                kept = kept.wrapping_add(1);
                 sum_u16 = sum_u16.wrapping_add(u64::from(w));
                 asc &= i32::from(j) > prev;
                 prev = i32::from(j);
             }
+            csr.truncate_row(kept);
             let row_sum = (sum_u16 << 32).cast_signed();
             let (cols, vals) = csr.open_row_mut();
             let mut is_unit_row = true;

@@ -21,14 +21,19 @@ pub(super) fn original_bonds(
     let n = ctx.n;
     // Column sums of the kept stored bonds as I32F32 integers: the saturating sum of
     // non-negative terms is min(exact, MAX).
+    // All columns < n are summed, then the masked ones reset: fewer than 2^16 rows of u16
+    // values cannot wrap a u64.
     let mut exact = vec![0_u64; n];
     for i in 0..n {
         for (j, b) in ctx.bonds.raw(i) {
-            if ctx.bonds.kept(*j)
-                && let Some(s) = exact.get_mut(usize::from(*j))
-            {
-                *s = s.saturating_add(u64::from(*b));
+            if let Some(s) = exact.get_mut(usize::from(*j)) {
+                *s = s.wrapping_add(u64::from(*b));
             }
+        }
+    }
+    for (j, s) in exact.iter_mut().enumerate() {
+        if !u16::try_from(j).is_ok_and(|j| ctx.bonds.kept(j)) {
+            *s = 0;
         }
     }
     let bond_sums: Vec<I32F32> = exact
@@ -104,6 +109,7 @@ pub(super) fn original_bonds(
         })
         .collect();
 
+    let all_unit = finals.iter().all(|f| f.unit);
     // E = EMA / column sum → dividends; E / column max → storage.
     let mut dividends = vec![I32F32::ZERO; n];
     let mut bonds: Vec<SparseRow> = vec![Vec::new(); n];
@@ -112,7 +118,20 @@ pub(super) fn original_bonds(
         let keep = at(ctx.new_permits, i);
         let (cols, vals) = ema.row(i);
         let mut acc = I32F32::ZERO;
-        if keep && trace_ema.is_none() {
+        if keep && trace_ema.is_none() && all_unit {
+            // As below with every column unit: the dividend terms are in [0, 1] and fewer than
+            // 2^16 of them add up exactly in a u64 (so the saturating sum is the plain one).
+            let mut row = vec![(0_u16, 0_u16); cols.len()];
+            let mut sum = 0_u64;
+            for ((j, v), slot) in cols.iter().zip(vals).zip(row.iter_mut()) {
+                let Some(f) = finals.get(usize::from(*j)) else { continue };
+                let (dividend, stored) = final_unit(f, *v);
+                sum = sum.wrapping_add(dividend.to_bits().cast_unsigned());
+                *slot = (*j, stored);
+            }
+            *out = row;
+            acc = I32F32::from_bits(sum.cast_signed());
+        } else if keep && trace_ema.is_none() {
             // Every EMA entry of a row is stored: fill a row of the final length in place.
             let mut row = vec![(0_u16, 0_u16); cols.len()];
             for ((j, v), slot) in cols.iter().zip(vals).zip(row.iter_mut()) {
@@ -268,7 +287,18 @@ pub(super) fn unit_row<const CLIP: bool, const STAKED: bool>(
     let put = |ema: &mut Csr, acc: &mut [(I32F32, I32F32)], j: u16, v: u64| {
         emit(ema, acc, j, I32F32::from_bits(v.cast_signed()));
     };
-    {
+    if !STAKED {
+        // No new terms: the row's entries are its positive old terms, in order.
+        for &(oj, ob) in old {
+            if let Some(col) = t.column(oj).filter(|c| c.kept) {
+                put(ema, acc, oj, old_term(col, ob));
+            }
+        }
+    } else if old.len() == cols.len() && old.iter().zip(cols).all(|(o, j)| o.0 == *j) {
+        within_row::<CLIP, STAKED, true>(ema, acc, t, (cols, vals), old, s);
+    } else if old_within(old, cols) {
+        within_row::<CLIP, STAKED, false>(ema, acc, t, (cols, vals), old, s);
+    } else {
         let mut b = 0_usize;
         for (j, w) in cols.iter().zip(vals) {
             while let Some(&(oj, ob)) = old.get(b) {
@@ -313,6 +343,93 @@ pub(super) fn unit_row<const CLIP: bool, const STAKED: bool>(
         }
     }
     ema.end_row();
+}
+
+/// [`unit_row`] when every old column is a weight column (the common case: bonds from the
+/// previous epoch, less the entries stored as 0); `EQUAL`: the columns are the same. One entry
+/// per weight column, in order, written in place.
+#[inline(always)]
+fn within_row<const CLIP: bool, const STAKED: bool, const EQUAL: bool>(
+    ema: &mut Csr,
+    acc: &mut [(I32F32, I32F32)],
+    t: &OriginalTerms<'_>,
+    (cols, vals): (&[u16], &[I32F32]),
+    old: &[(u16, u16)],
+    s: I32F32,
+) {
+    let stake = s.to_bits().cast_unsigned();
+    let alpha = u128::from(t.alpha.to_bits().cast_unsigned());
+    let oma = u128::from(t.one_minus_alpha.to_bits().cast_unsigned());
+    // floor(x · y / 2^32) for x, y ≤ 2^32: at most 2^32, so the narrowing is exact.
+    #[allow(clippy::cast_possible_truncation)]
+    let mul = |x: u128, y: u64| -> u64 { (x.wrapping_mul(u128::from(y)) >> 32) as u64 };
+    let (out_cols, out_vals) = ema.open_slots(cols.len(), I32F32::ZERO);
+    // Every entry is written at the next free slot, which only advances past positive ones (zero
+    // entries are not stored upstream). Adding a zero changes neither column sum nor maximum.
+    let mut k = 0_usize;
+    let mut b = 0_usize;
+    for (i, (j, w)) in cols.iter().zip(vals).enumerate() {
+        let ob = if EQUAL {
+            old.get(i).map(|o| o.1)
+        } else {
+            match old.get(b) {
+                Some(&(oj, ob)) if oj == *j => {
+                    b = b.wrapping_add(1);
+                    Some(ob)
+                }
+                _ => None,
+            }
+        };
+        let Some(col) = t.column(*j) else { continue };
+        let new = if !STAKED {
+            None
+        } else if CLIP {
+            clip_value(*w, col.consensus)
+        } else {
+            Some(*w)
+        };
+        let mut v = 0_u64;
+        if let Some(x) = new {
+            // As in `unit_row`: below the divisor's fast limit.
+            let p = x.to_bits().cast_unsigned().wrapping_mul(stake) >> 32;
+            v = mul(alpha, col.delta.div_in_range(p));
+        }
+        if let Some(ob) = ob
+            && col.kept
+        {
+            // As in `unit_row`: b · 2^32 < 2^48 over an exact integer column sum.
+            v = v.wrapping_add(mul(oma, col.bond.div_in_range(u64::from(ob) << 32)));
+        }
+        let positive = v != 0;
+        let v = I32F32::from_bits(v.cast_signed());
+        if let (Some(oc), Some(ov)) = (out_cols.get_mut(k), out_vals.get_mut(k)) {
+            *oc = *j;
+            *ov = v;
+        }
+        k = k.wrapping_add(usize::from(positive));
+        if let Some((s, m)) = acc.get_mut(usize::from(*j)) {
+            *s = s.saturating_add(v);
+            if *m < v {
+                *m = v;
+            }
+        }
+    }
+    ema.truncate_row(k);
+}
+
+/// Whether every column of the strictly ascending `old` is one of the strictly ascending `cols`.
+#[inline(always)]
+fn old_within(old: &[(u16, u16)], cols: &[u16]) -> bool {
+    if old.len() > cols.len() {
+        return false;
+    }
+    let mut b = 0_usize;
+    for j in cols {
+        if old.get(b).is_some_and(|o| o.0 == *j) {
+            b = b.wrapping_add(1);
+        }
+    }
+    b == old.len()
 }
 
 /// `mat_ema_sparse(ΔB normalised, bonds normalised)` plus column sums and maxima of the result.
