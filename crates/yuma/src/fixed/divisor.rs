@@ -141,6 +141,41 @@ impl FixedDivisor {
     }
 }
 
+/// [`FixedDivisor::div_in_range`] for numerators that are also at most the divisor (quotients
+/// in [0, 1]: a term divided by the sum it is part of, a value by its column maximum), with one
+/// variable shift fewer: the reduced divisor 1 (a power-of-two divisor) is replaced by 2 with
+/// the numerator shifted one more bit, so the second shift is always 1. Only for positive
+/// divisors (or the identity).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct UnitDivisor {
+    magic: u64,
+    pre: u32,
+    post: u32,
+}
+
+impl UnitDivisor {
+    pub(crate) fn new(divisor: &FixedDivisor) -> Self {
+        let r = divisor.reduced;
+        if r.shift1 == 0 {
+            // Reduced divisor 1, so the divisor is 2^t (t ≤ 32) and a numerator a ≤ 2^t shifted
+            // by 33 − t bits stays below 2^34. U64Divisor::new(2) has magic 1, shifts 1 and 0.
+            Self { magic: 1, pre: divisor.shift.wrapping_add(1), post: 0 }
+        } else {
+            Self { magic: r.magic, pre: divisor.shift, post: r.shift2 }
+        }
+    }
+
+    /// `floor(a · 2^32 / divisor)` for `a ≤ divisor` below the fast-path limit (unchecked).
+    #[inline(always)]
+    pub(crate) fn divide(self, a: u64) -> u64 {
+        let x = a << self.pre;
+        // A 64 × 64-bit product never wraps in 128 bits; its high half fits 64 bits.
+        #[allow(clippy::cast_possible_truncation)]
+        let t1 = (u128::from(self.magic).wrapping_mul(u128::from(x)) >> 64) as u64;
+        t1.wrapping_add(x.wrapping_sub(t1) >> 1) >> self.post
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,6 +191,37 @@ mod tests {
             }
         }
         assert!(U64Divisor::new(0).is_none());
+    }
+
+    /// UnitDivisor against `checked_div` on random divisors (every magnitude, power-of-two ones
+    /// included) and numerators up to the divisor.
+    #[test]
+    fn unit_divisor_random() {
+        let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            seed ^ (seed >> 29)
+        };
+        for _ in 0..200_000 {
+            let bits = 1 + next() % 62;
+            let b = match next() % 4 {
+                0 => 1_i64 << (bits % 48),
+                _ => ((next() >> (64 - bits)) as i64).max(1),
+            };
+            let fd = FixedDivisor::new(I32F32::from_bits(b));
+            let ud = UnitDivisor::new(&fd);
+            let a = match next() % 3 {
+                0 => b,
+                _ => (next() % (b as u64 + 1)) as i64,
+            };
+            if !fd.in_range_up_to(I32F32::from_bits(a)) {
+                continue;
+            }
+            let want = I32F32::from_bits(a).checked_div(I32F32::from_bits(b)).unwrap();
+            assert_eq!(ud.divide(a as u64), want.to_bits() as u64, "a={a} b={b}");
+        }
     }
 
     #[test]
@@ -190,6 +256,29 @@ mod tests {
             for a in numerators {
                 let a = I32F32::from_bits(a);
                 assert_eq!(fd.checked_div(a), a.checked_div(I32F32::from_bits(b)), "a={a:?} b={b}");
+            }
+        }
+        // UnitDivisor: numerators up to the divisor (and below the fast limit).
+        for b in
+            [1_i64, 2, 3, 1 << 20, (1 << 32) - 1, 1 << 32, (1 << 32) + 1, 3 << 31, 5 << 33, 1 << 40]
+        {
+            let fd = FixedDivisor::new(I32F32::from_bits(b));
+            let ud = UnitDivisor::new(&fd);
+            let mut a = 0_i64;
+            let mut step = 1_i64;
+            while a <= b {
+                if fd.in_range_up_to(I32F32::from_bits(a)) {
+                    let want = I32F32::from_bits(a).checked_div(I32F32::from_bits(b)).unwrap();
+                    assert_eq!(ud.divide(a as u64), want.to_bits() as u64, "a={a} b={b}");
+                }
+                for x in [b, b - 1, b / 2, b / 3] {
+                    if x >= 0 && fd.in_range_up_to(I32F32::from_bits(x)) {
+                        let want = I32F32::from_bits(x).checked_div(I32F32::from_bits(b)).unwrap();
+                        assert_eq!(ud.divide(x as u64), want.to_bits() as u64, "a={x} b={b}");
+                    }
+                }
+                a += step;
+                step = step * 3 / 2 + 1;
             }
         }
         let id = FixedDivisor::identity();

@@ -20,6 +20,7 @@ mod divisor;
 mod exp;
 pub(crate) mod wide;
 
+pub(crate) use divisor::UnitDivisor;
 pub use divisor::{FixedDivisor, U64Divisor};
 pub use exp::{exp, exp_safe};
 

@@ -219,7 +219,10 @@ pub(crate) fn weighted_quantile(
 /// row as `score << 16 | row` (unique keys, one u64 compare each), members without a positive
 /// score forming the zero group. Built once per epoch for the rows with positive stake.
 pub(crate) struct PackedMedian<'a> {
+    /// Stake by the row number that keys carry.
     stakes: &'a [I32F32],
+    /// Rows with positive stake: the population, including members without a listed key.
+    members: usize,
     total: I32F32,
     minority: I32F32,
 }
@@ -233,9 +236,22 @@ impl<'a> PackedMedian<'a> {
         });
         (exact == Some(total.to_bits()) && stakes.len() <= 1 << 16).then_some(Self {
             stakes,
+            members: stakes.len(),
             total,
             minority,
         })
+    }
+
+    /// The same median for keys that carry a row number of the whole matrix instead of an index
+    /// into the members: `by_row[row]` is that row's (member) stake. The population and its
+    /// total are unchanged, so the selections give the same results.
+    pub(crate) fn with_row_stakes<'b>(&self, by_row: &'b [I32F32]) -> PackedMedian<'b> {
+        PackedMedian {
+            stakes: by_row,
+            members: self.members,
+            total: self.total,
+            minority: self.minority,
+        }
     }
 
     /// Key of a positive score of row `k`; `None` if it does not fit (score ≥ 2^47).
@@ -265,7 +281,7 @@ impl<'a> PackedMedian<'a> {
         let Some(&first) = keys.first() else {
             return I32F32::ZERO; // every member scores 0 (or there are no members)
         };
-        let has_zero_member = keys.len() < self.stakes.len();
+        let has_zero_member = keys.len() < self.members;
         if self.minority < I32F32::ZERO {
             if has_zero_member {
                 return I32F32::ZERO;

@@ -68,3 +68,66 @@ proptest! {
         assert_same(&input)?;
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Original Yuma with a bonds penalty of 0 or 1 (the column-blocked path) on networks
+    /// perturbed after the first epoch: validators gone inactive (bonds but no active stake),
+    /// weight entries dropped, zeroed or left with the only weight of a column, bond entries
+    /// dropped (bond columns outside the weight row), a miner registered since the last epoch.
+    #[test]
+    fn original_yuma_column_blocks_equal_reference(
+        n in 8_u16..260, v in 1_u16..80, seed in any::<u64>(), bp in prop_oneof![Just(0_u16), Just(65_535)],
+        inactive in 0_usize..4, drop_every in prop_oneof![Just(0_usize), 2_usize..9],
+        zero_every in prop_oneof![Just(0_usize), 3_usize..11], recent in any::<bool>(),
+        bma in prop_oneof![Just(900_000_u64), 0..=1_000_000_u64],
+    ) {
+        let v = v.min(n / 2).max(1);
+        let hp = Hyperparameters {
+            yuma3: false,
+            liquid_alpha: false,
+            bonds_penalty: bp,
+            bonds_moving_average: bma,
+            ..Hyperparameters::default()
+        };
+        let mut input = support::network(n, v, seed, hp);
+        let first = epoch(&input);
+        input.bonds = first.bonds;
+        input.validator_permit = first.new_validator_permit;
+        let vu = usize::from(v);
+        for i in 0..inactive.min(vu) {
+            input.last_update[i] = 0;
+        }
+        for (i, row) in input.weights.iter_mut().enumerate() {
+            if drop_every > 0 {
+                let mut k = 0_usize;
+                row.retain(|_| {
+                    k += 1;
+                    !(k + i).is_multiple_of(drop_every)
+                });
+            }
+            if zero_every > 0 {
+                for (k, e) in row.iter_mut().enumerate() {
+                    if (k + i) % zero_every == 0 {
+                        e.1 = 0;
+                    }
+                }
+            }
+        }
+        if drop_every > 0 {
+            for (i, row) in input.bonds.iter_mut().enumerate() {
+                let mut k = 0_usize;
+                row.retain(|_| {
+                    k += 1;
+                    !(k + 2 * i).is_multiple_of(drop_every + 1)
+                });
+            }
+        }
+        if recent {
+            let j = usize::from(n) - 1;
+            input.block_at_registration[j] = input.current_block - 1;
+        }
+        assert_same(&input)?;
+    }
+}

@@ -27,6 +27,7 @@
 
 mod consensus;
 mod ema;
+mod fused;
 mod original;
 mod yuma3;
 
@@ -40,6 +41,7 @@ use crate::input::{EpochInput, EpochOutput, EpochTrace, TraceMatrix};
 use crate::math::vector::inplace_normalize;
 use consensus::consensus;
 use ema::{BondsContext, BondsOut, StoredBonds};
+use fused::{Fused, FusedInput, original_fused};
 use original::original_bonds;
 use yuma3::yuma3_bonds;
 
@@ -60,6 +62,42 @@ pub(crate) fn run(input: &EpochInput, want_trace: bool) -> (EpochOutput, Option<
     let weights = build_weights(input, &permits, &registered, owner);
     let bp = bonds_penalty(input);
     let original = !hp.yuma3;
+    let last_tempo = last_tempo(input);
+    let bonds = StoredBonds::new(input, &registered, last_tempo);
+
+    if original && !want_trace && (bp == I32F32::ZERO || bp == I32F32::ONE) {
+        let fused = original_fused(&FusedInput {
+            n,
+            weights: &weights,
+            active_stake: &active_stake,
+            kappa: kappa(input),
+            bonds: &bonds,
+            new_permits: &new_permits,
+            bonds_moving_average: hp.bonds_moving_average,
+            clip: bp == I32F32::ONE,
+        });
+        if let Some(Fused { consensus, validator_trust, incentive, dividends, bonds }) = fused {
+            weights.csr.recycle();
+            let Emissions { server, validator, combined } =
+                emissions(&incentive, &dividends, &stake, &active_stake, input.rao_emission);
+            let output = EpochOutput {
+                active: inactive.iter().map(|x| !x).collect(),
+                stake_weight: to_u16(&stake),
+                total_stake: total,
+                new_validator_permit: new_permits,
+                consensus: to_u16(&consensus),
+                incentive: to_u16(&incentive),
+                dividends: to_u16(&dividends),
+                validator_trust: to_u16(&validator_trust),
+                server_emission: server,
+                validator_emission: validator,
+                combined_emission: combined,
+                bonds,
+            };
+            return (output, None);
+        }
+    }
+
     let unclipped = original && bp == I32F32::ZERO;
     let (consensus, fused) = consensus(&weights, &active_stake, kappa(input), n, unclipped);
     let (validator_trust, ranks, preranks) =
@@ -83,8 +121,6 @@ pub(crate) fn run(input: &EpochInput, want_trace: bool) -> (EpochOutput, Option<
         Wfb::Interpolated(interpolate(&weights, &consensus, bp, n))
     };
 
-    let last_tempo = last_tempo(input);
-    let bonds = StoredBonds::new(input, &registered, last_tempo);
     let ctx = BondsContext {
         n,
         wfb: &wfb,

@@ -1,0 +1,555 @@
+//! Original Yuma (§3.4–§5.1) in one pass over column blocks.
+//!
+//! Everything original Yuma computes per weight after the row normalisation is a function of the
+//! weight's *column*: the consensus median, the clipping threshold, ΔB's column sum (the ranks),
+//! the stored bonds' column sum, the EMA's column sum and maximum. So instead of a median pass,
+//! an EMA pass writing a whole matrix and a final pass reading it back, each cache-sized block of
+//! columns is transposed once (weights and stored bonds) and then, column by column:
+//!
+//! 1. the median selects the consensus;
+//! 2. one walk over the column's weights adds its clipped weights to the validators' trust and
+//!    sums the ranks (ΔB's column sum), keeping each row's ΔB numerator;
+//! 3. one merge of those with the column's stored bonds (both in row order) gives the EMA
+//!    entries with their column sum and maximum;
+//! 4. one walk over the EMA entries writes the stored u16 bonds (appended to their rows: columns
+//!    are visited in ascending order, which is the row order upstream emits) and keeps the
+//!    column-normalised entries, the only thing the dividends still need;
+//! 5. after the last block, the dividends are one pass over the kept entries, weighted by
+//!    incentive (which needs the sum of *all* ranks, hence the wait).
+//!
+//! Only the unit-range case runs here (see [`original_fused`] for the conditions): every operand
+//! is then in [0, 1] and every sum stays far below 2^63, so the saturating products and sums are
+//! plain multiply-and-shifts and exact additions, which do not depend on the order terms are
+//! added in. That order is the one thing that changes (columns first instead of rows first), so
+//! exactness rests on it; anything else falls back to the row-wise path.
+
+use std::cell::RefCell;
+
+use super::super::common::at;
+use super::ema::{StoredBonds, strictly_ascending_pairs};
+use super::original::column_divisor;
+use super::{Weights, clip_value, is_unit};
+use crate::fixed::{FixedDivisor, I32F32, UnitDivisor, sum};
+use crate::input::SparseRow;
+use crate::math::liquid_alpha::ema_alpha_normal;
+use crate::math::median::PackedMedian;
+use crate::math::vector::inplace_normalize;
+
+/// What [`original_fused`] reads.
+pub(super) struct FusedInput<'a> {
+    pub(super) n: usize,
+    pub(super) weights: &'a Weights,
+    pub(super) active_stake: &'a [I32F32],
+    pub(super) kappa: I32F32,
+    pub(super) bonds: &'a StoredBonds<'a>,
+    pub(super) new_permits: &'a [bool],
+    pub(super) bonds_moving_average: u64,
+    /// `weights_for_bonds` are the clipped weights (bonds penalty 1), else the weights (0).
+    pub(super) clip: bool,
+}
+
+/// The epoch's outputs up to the emission split.
+pub(super) struct Fused {
+    pub(super) consensus: Vec<I32F32>,
+    pub(super) validator_trust: Vec<I32F32>,
+    pub(super) incentive: Vec<I32F32>,
+    pub(super) dividends: Vec<I32F32>,
+    /// Rows to store (u16), empty for uids without a new permit.
+    pub(super) bonds: Vec<SparseRow>,
+}
+
+/// `floor(x · y / 2^32)` for `x, y ≤ 2^32`: at most 2^32, so the narrowing is exact.
+#[inline(always)]
+fn mul(x: u64, y: u64) -> u64 {
+    #[allow(clippy::cast_possible_truncation)]
+    let p = (u128::from(x).wrapping_mul(u128::from(y)) >> 32) as u64;
+    p
+}
+
+/// Slot number in the low 16 bits of a packed entry.
+#[inline(always)]
+fn row_of(x: u64) -> usize {
+    usize::from(x as u16)
+}
+
+/// Original Yuma with a bonds penalty of 0 or 1, or `None` when a precondition fails (the caller
+/// then runs the row-wise path, which handles every input). Preconditions, checked up front
+/// where possible and per column otherwise:
+///
+/// * every row with active stake is sorted and in [0, 1], and every active stake is below 1
+///   (so each ΔB numerator `w · s` is below 2^32);
+/// * the median's packed form applies (exact stake sums, see [`PackedMedian::new`]);
+/// * `α ∈ [0, 1]`, stored bond rows are sorted and their column sums (u16 integers) are below
+///   2^31, so the old terms `B / ΣB` stay in [0, 1];
+/// * each EMA column passes the unit test of original Yuma's last pass (`FinalColumn::unit`).
+///
+/// Under them every term below is the floor the saturating operation gives, and every sum is
+/// exact: trust, ranks, EMA column sums and dividends add at most 2^16 terms of at most 2^32.
+#[inline(never)]
+pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
+    let n = x.n;
+    let w = x.weights;
+    let rows: Vec<usize> = (0..n).filter(|&i| at(x.active_stake, i) > I32F32::ZERO).collect();
+    if rows.is_empty()
+        || !rows.iter().all(|&i| at(&w.ascending, i) && at(&w.unit, i))
+        || !x.active_stake.iter().all(|s| s.to_bits().cast_unsigned() < 1 << 32)
+    {
+        return None;
+    }
+    let mut use_stake: Vec<I32F32> = rows.iter().map(|&i| at(x.active_stake, i)).collect();
+    inplace_normalize(&mut use_stake);
+    let total = sum(&use_stake);
+    let members = PackedMedian::new(&use_stake, total, total.saturating_sub(x.kappa))?;
+
+    // Stored bonds: exact column sums of the u16 values (fewer than 2^16 rows cannot wrap a
+    // u64), masked columns excluded.
+    let alpha = ema_alpha_normal(x.bonds_moving_average);
+    if !is_unit(alpha) {
+        return None;
+    }
+    let alpha = alpha.to_bits().cast_unsigned();
+    let one_minus_alpha = (1_u64 << 32).wrapping_sub(alpha);
+    let mut exact = vec![0_u64; n];
+    let mut bond_rows: Vec<usize> = Vec::new();
+    for i in 0..n {
+        let raw = x.bonds.raw(i);
+        if raw.is_empty() {
+            continue;
+        }
+        if !strictly_ascending_pairs(raw) {
+            return None;
+        }
+        bond_rows.push(i);
+        for (j, b) in raw {
+            if let Some(s) = exact.get_mut(usize::from(*j)) {
+                *s = s.wrapping_add(u64::from(*b));
+            }
+        }
+    }
+    let kept: Vec<bool> = (0..n).map(|j| u16::try_from(j).is_ok_and(|j| x.bonds.kept(j))).collect();
+    let mut bond_divs = Vec::with_capacity(n);
+    for (s, k) in exact.iter().zip(&kept) {
+        let s = if *k { *s } else { 0 };
+        if s >= 1 << 31 {
+            return None;
+        }
+        bond_divs.push(column_divisor(I32F32::from_bits((s << 32).cast_signed())));
+    }
+
+    // Slots: the rows with active stake (their weights) or stored bonds, in row order. A block
+    // of columns is a dense `columns × slots` table of weights and of bonds, 0 where a row has
+    // no entry. An absent entry and a 0 give the same EMA terms (0), so every column is
+    // processed positionally, without merging rows. Sparse weight matrices would make the
+    // tables mostly zeros: they take the row-wise path.
+    let mut slot_rows: Vec<usize> = Vec::with_capacity(rows.len().max(bond_rows.len()));
+    {
+        let (mut a, mut b) = (rows.iter().peekable(), bond_rows.iter().peekable());
+        loop {
+            let next = match (a.peek(), b.peek()) {
+                (None, None) => break,
+                (Some(&&i), None) | (None, Some(&&i)) => i,
+                (Some(&&i), Some(&&j)) => i.min(j),
+            };
+            a.next_if(|&&i| i == next);
+            b.next_if(|&&j| j == next);
+            slot_rows.push(next);
+        }
+    }
+    let r = slot_rows.len();
+    let listed_nnz: usize = rows.iter().map(|&i| w.csr.range(i).len()).sum();
+    if r > usize::from(u16::MAX) || listed_nnz < r.saturating_mul(n) / 4 {
+        return None;
+    }
+    let slot_stake: Vec<u64> =
+        slot_rows.iter().map(|&i| at(x.active_stake, i).to_bits().cast_unsigned()).collect();
+    let mut stake_by_slot = vec![I32F32::ZERO; r];
+    {
+        let mut listed = rows.iter().zip(&use_stake).peekable();
+        for (&i, s) in slot_rows.iter().zip(stake_by_slot.iter_mut()) {
+            if let Some((_, u)) = listed.next_if(|(row, _)| **row == i) {
+                *s = *u;
+            }
+        }
+    }
+    let median = members.with_row_stakes(&stake_by_slot);
+    let block = 32_768_usize.checked_div(r).unwrap_or(1).clamp(1, n.max(1));
+    let mut wblk = vec![0_u64; block.saturating_mul(r)];
+    let mut bblk = vec![0_u16; block.saturating_mul(r)];
+    let (cols, vals) = w.csr.entries();
+    // Per slot: remaining weights (listed rows only) and bonds.
+    let mut wpos: Vec<(usize, usize)> = slot_rows
+        .iter()
+        .map(|&i| {
+            let range = w.csr.range(i);
+            if at(x.active_stake, i) > I32F32::ZERO { (range.start, range.end) } else { (0, 0) }
+        })
+        .collect();
+    let mut bpos = vec![0_usize; r];
+
+    let mut consensus = vec![I32F32::ZERO; n];
+    let mut ranks = vec![I32F32::ZERO; n];
+    let mut trust = vec![0_u64; r];
+    // Stored bonds, written slot by slot into one flat buffer (room for every entry a slot can
+    // get) and cut into rows at the end.
+    let capacity: Vec<usize> = slot_rows
+        .iter()
+        .zip(&wpos)
+        .map(|(&i, (a, b))| b.wrapping_sub(*a).saturating_add(x.bonds.raw(i).len()).min(n))
+        .collect();
+    let mut bonds = RowSink::new(&capacity);
+    // Column-normalised EMA entries `E << 16 | slot`, column after column; `ends[c]` closes
+    // column c.
+    let mut normalised = take_spare();
+    // Written before read, so grown without clearing (see `RowSink::new`).
+    let most = listed_nnz.saturating_add(x.bonds.nnz());
+    if normalised.len() < most {
+        normalised.resize(most, 0);
+    }
+    let mut normalised_len = 0_usize;
+    let mut ends: Vec<usize> = Vec::with_capacity(n);
+    let mut scratch: Vec<u64> = Vec::with_capacity(r);
+    let mut fresh: Vec<u64> = vec![0; r];
+    let mut olds: Vec<u64> = vec![0; r];
+    let mut ema: Vec<u64> = vec![0; r];
+    let terms = Terms { alpha, one_minus_alpha };
+
+    let mut c0 = 0_usize;
+    while c0 < n {
+        let c1 = c0.saturating_add(block).min(n);
+        wblk.iter_mut().for_each(|v| *v = 0);
+        bblk.iter_mut().for_each(|v| *v = 0);
+        for (k, ((p, end), &i)) in wpos.iter_mut().zip(&slot_rows).enumerate() {
+            let mut taken = 0_usize;
+            for (&j, v) in cols.get(*p..*end).unwrap_or(&[]).iter().zip(vals.get(*p..*end)?) {
+                let j = usize::from(j);
+                if j >= c1 {
+                    break;
+                }
+                taken = taken.wrapping_add(1);
+                // Unit rows: 0 ≤ bits ≤ 2^32.
+                if let Some(slot) = wblk.get_mut(j.wrapping_sub(c0).wrapping_mul(r).wrapping_add(k))
+                {
+                    *slot = v.to_bits().cast_unsigned();
+                }
+            }
+            *p = p.wrapping_add(taken);
+            let raw = x.bonds.raw(i);
+            let q = bpos.get_mut(k)?;
+            let mut taken = 0_usize;
+            for &(j, b) in raw.get(*q..).unwrap_or(&[]) {
+                let j = usize::from(j);
+                if j >= c1 {
+                    break;
+                }
+                taken = taken.wrapping_add(1);
+                if let Some(slot) = bblk.get_mut(j.wrapping_sub(c0).wrapping_mul(r).wrapping_add(k))
+                {
+                    *slot = b;
+                }
+            }
+            *q = q.wrapping_add(taken);
+        }
+
+        for c in c0..c1 {
+            let start = c.wrapping_sub(c0).wrapping_mul(r);
+            let weights = wblk.get(start..start.wrapping_add(r)).unwrap_or(&[]);
+            let old = bblk.get(start..start.wrapping_add(r)).unwrap_or(&[]);
+
+            // 1. Consensus over the positive weights, keyed `w << 16 | slot`.
+            scratch.clear();
+            scratch.extend(
+                (0_u64..).zip(weights).filter(|(_, w)| **w != 0).map(|(k, w)| (w << 16) | k),
+            );
+            let t_fixed = median.column(&mut scratch);
+            if let Some(out) = consensus.get_mut(c) {
+                *out = t_fixed;
+            }
+            let t = t_fixed.to_bits().cast_unsigned();
+
+            // 2. Trust, ranks (ΔB's column sum), ΔB numerators and old terms.
+            let bond_div = at(&kept, c).then(|| {
+                UnitDivisor::new(&bond_divs.get(c).copied().unwrap_or_else(FixedDivisor::identity))
+            });
+            let slots = Slots { weights, old, stake: &slot_stake };
+            let out = (&mut trust[..], &mut fresh[..], &mut olds[..]);
+            let (rank, delta_sum) = if x.clip {
+                fold::<true>(&slots, t, &terms, bond_div, out)
+            } else {
+                fold::<false>(&slots, t, &terms, bond_div, out)
+            };
+            if let Some(rk) = ranks.get_mut(c) {
+                *rk = I32F32::from_bits(rank.cast_signed());
+            }
+
+            // 3. EMA entries with their column sum and maximum. Every numerator below is at
+            // most its divisor (a term of the sum, or of the maximum), as `UnitDivisor` needs.
+            let delta_div =
+                UnitDivisor::new(&column_divisor(I32F32::from_bits(delta_sum.cast_signed())));
+            let (col_sum, col_max) = terms.ema(&fresh, &olds, delta_div, &mut ema);
+
+            // 4. Storage form and normalised entries (original Yuma's last pass, per column).
+            if col_max != 0 {
+                let max = I32F32::from_bits(col_max.cast_signed());
+                let sum_div = column_divisor(I32F32::from_bits(col_sum.cast_signed()));
+                let normalised_max = sum_div.safe_div(max);
+                let max_div = column_divisor(normalised_max);
+                if !(sum_div.in_range_up_to(max)
+                    && is_unit(normalised_max)
+                    && max_div.in_range_up_to(normalised_max))
+                {
+                    return None;
+                }
+                let col = u16::try_from(c).ok()?;
+                let divs = (UnitDivisor::new(&sum_div), UnitDivisor::new(&max_div));
+                normalised_len =
+                    finish(&ema, col, divs, &mut bonds, (&mut normalised, normalised_len));
+            }
+            ends.push(normalised_len);
+        }
+        c0 = c1;
+    }
+
+    // Trust: listed rows from the slots; rows without active stake (not listed) are their
+    // clipped row sums.
+    let mut validator_trust = vec![I32F32::ZERO; n];
+    for (&i, t) in slot_rows.iter().zip(&trust) {
+        if let Some(v) = validator_trust.get_mut(i) {
+            *v = I32F32::from_bits(t.cast_signed());
+        }
+    }
+    for i in (0..n).filter(|&i| at(x.active_stake, i) == I32F32::ZERO) {
+        let (cols, vals) = w.csr.row(i);
+        let mut row_sum = I32F32::ZERO;
+        for (j, v) in cols.iter().zip(vals) {
+            if let Some(v) = clip_value(*v, at(&consensus, usize::from(*j))) {
+                row_sum = row_sum.wrapping_add(v);
+            }
+        }
+        if let Some(t) = validator_trust.get_mut(i) {
+            *t = row_sum;
+        }
+    }
+    let bonds = bonds.into_rows(&slot_rows, x.new_permits, n);
+
+    let mut incentive = ranks;
+    inplace_normalize(&mut incentive);
+    // Non-negative ranks over their exact sum: always in [0, 1].
+    if !incentive.iter().all(|v| is_unit(*v)) {
+        return None;
+    }
+    let mut slot_dividends = vec![0_u64; r];
+    let mut begin = 0_usize;
+    for (inc, &end) in incentive.iter().zip(&ends) {
+        let inc = inc.to_bits().cast_unsigned();
+        for e in normalised.get(begin..end).unwrap_or(&[]) {
+            if let Some(d) = slot_dividends.get_mut(row_of(*e)) {
+                *d = d.wrapping_add(mul(inc, e >> 16));
+            }
+        }
+        begin = end;
+    }
+    give_spare(normalised);
+    let mut dividend_sums = vec![0_u64; n];
+    for (&i, d) in slot_rows.iter().zip(&slot_dividends) {
+        if let Some(slot) = dividend_sums.get_mut(i) {
+            *slot = *d;
+        }
+    }
+    let mut dividends: Vec<I32F32> =
+        dividend_sums.iter().map(|d| I32F32::from_bits(d.cast_signed())).collect();
+    inplace_normalize(&mut dividends);
+    Some(Fused { consensus, validator_trust, incentive, dividends, bonds })
+}
+
+/// EMA weights `α` and `1 − α` (raw bits, in [0, 2^32]).
+struct Terms {
+    alpha: u64,
+    one_minus_alpha: u64,
+}
+
+impl Terms {
+    /// One column of `mat_ema_sparse` by slot: `out[k] = α · ΔB_k / ΣΔB + olds[k]` (the old
+    /// term); 0 where the row has neither term (not stored, as upstream keeps positive entries
+    /// only). `fresh[k] ≤ ΣΔB` and `fresh[k] < 2^32`: in the divisor's range, quotient ≤ 2^32.
+    /// Returns the entries' sum and maximum.
+    #[inline(never)]
+    fn ema(
+        &self,
+        fresh: &[u64],
+        olds: &[u64],
+        delta_div: UnitDivisor,
+        out: &mut [u64],
+    ) -> (u64, u64) {
+        let (mut sum, mut max) = (0_u64, 0_u64);
+        for ((p, o), v) in fresh.iter().zip(olds).zip(out.iter_mut()) {
+            let x = mul(self.alpha, delta_div.divide(*p)).wrapping_add(*o);
+            *v = x;
+            sum = sum.wrapping_add(x);
+            max = max.max(x);
+        }
+        (sum, max)
+    }
+}
+
+/// One column of a block, by slot: weights (raw bits, 0 where absent), stored bonds (0 where
+/// absent) and the slots' active stake (raw bits).
+struct Slots<'a> {
+    weights: &'a [u64],
+    old: &'a [u16],
+    stake: &'a [u64],
+}
+
+/// Trust and ranks terms, ΔB numerators and old terms of one column with consensus `t`.
+///
+/// `clip_value(w, t)` for w > 0 is dropped when t = 0, else min(w, t): in both cases the trust
+/// and rank terms are those of `min(w, t)` (0 for a dropped entry), and so are those of absent
+/// and zero weights. The ΔB numerator is the clipped weight's (`CLIP`, bonds penalty 1) or the
+/// weight's (bonds penalty 0) product with the stake; `olds[k]` is `(1 − α) · B / ΣB` (0 for a
+/// masked column, `bond_div` None). Adds the clipped weights to `trust` and returns the rank
+/// and ΔB's column sum.
+#[inline(never)]
+fn fold<const CLIP: bool>(
+    slots: &Slots<'_>,
+    t: u64,
+    terms: &Terms,
+    bond_div: Option<UnitDivisor>,
+    (trust, fresh, olds): (&mut [u64], &mut [u64], &mut [u64]),
+) -> (u64, u64) {
+    let (mut rank, mut unclipped) = (0_u64, 0_u64);
+    // A masked column (`bond_div` None) has no old terms: its bonds read as 0.
+    let mut old = if bond_div.is_some() { slots.old } else { &[] }.iter();
+    let bond_div = bond_div.unwrap_or_else(|| UnitDivisor::new(&FixedDivisor::identity()));
+    for (((w, s), tr), (f, o)) in slots
+        .weights
+        .iter()
+        .zip(slots.stake)
+        .zip(trust.iter_mut())
+        .zip(fresh.iter_mut().zip(olds.iter_mut()))
+    {
+        let v = (*w).min(t);
+        *tr = tr.wrapping_add(v);
+        let clipped = mul(*s, v);
+        rank = rank.wrapping_add(clipped);
+        let p = if CLIP { clipped } else { mul(*w, *s) };
+        unclipped = unclipped.wrapping_add(p);
+        *f = p;
+        // b · 2^32 ≤ ΣB · 2^32 (exact integer column sum): quotient ≤ 2^32.
+        let b = old.next().copied().unwrap_or(0);
+        *o = mul(terms.one_minus_alpha, bond_div.divide(u64::from(b) << 32));
+    }
+    (rank, if CLIP { rank } else { unclipped })
+}
+
+/// Original Yuma's last pass on one EMA column by slot (`ema[k]`, 0: no entry): `E = v / Σv`
+/// written to `out[len..]` as `E << 16 | slot`, and `u16(E / max E)` to the slot's bonds.
+/// Returns the new length of `out`. The caller checked the column's unit conditions, so both
+/// divisions are in range and E ≤ 1.
+#[inline(never)]
+fn finish(
+    ema: &[u64],
+    col: u16,
+    (sum_div, max_div): (UnitDivisor, UnitDivisor),
+    bonds: &mut RowSink,
+    (out, mut len): (&mut [u64], usize),
+) -> usize {
+    let RowSink { flat, cursor, .. } = bonds;
+    for (k, &v) in ema.iter().enumerate() {
+        if v == 0 {
+            continue;
+        }
+        let norm = sum_div.divide(v);
+        let upscaled = max_div.divide(norm);
+        // upscaled ≤ 2^32: the product's high part is at most 65 535.
+        #[allow(clippy::cast_possible_truncation)]
+        let stored = (upscaled.wrapping_mul(65_535) >> 32) as u16;
+        if let Some(c) = cursor.get_mut(k) {
+            if let Some(slot) = flat.get_mut(*c) {
+                *slot = (col, stored);
+            }
+            *c = c.wrapping_add(1);
+        }
+        if let Some(slot) = out.get_mut(len) {
+            *slot = (norm << 16) | k as u64;
+        }
+        len = len.wrapping_add(1);
+    }
+    len
+}
+
+/// The new bond rows, filled entry by entry in column order: one flat buffer in which row `i`
+/// owns `start[i]..start[i + 1]`, with a write cursor per row (cheaper than a `Vec::push` per
+/// entry into one of many row vectors). Every row gets entries, the rows without a new permit
+/// are dropped at the end (cheaper than testing the permit per entry).
+struct RowSink {
+    flat: Vec<(u16, u16)>,
+    start: Vec<usize>,
+    cursor: Vec<usize>,
+}
+
+impl RowSink {
+    /// Room for `capacity[i]` entries in row `i`.
+    fn new(capacity: &[usize]) -> Self {
+        let mut start = Vec::with_capacity(capacity.len().saturating_add(1));
+        let mut total = 0_usize;
+        start.push(0);
+        for c in capacity {
+            total = total.saturating_add(*c);
+            start.push(total);
+        }
+        let mut flat = SINK
+            .try_with(|s| s.try_borrow_mut().map(|mut s| core::mem::take(&mut *s)).ok())
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        // Old contents are overwritten before they are read (each row only reads what its
+        // cursor passed), so the buffer is not cleared.
+        if flat.len() < total {
+            flat.resize(total, (0, 0));
+        }
+        let cursor = start.get(..capacity.len()).map(<[usize]>::to_vec).unwrap_or_default();
+        Self { flat, start, cursor }
+    }
+
+    /// Rows of all `n` uids: the slots' rows (slot `k` is row `slot_rows[k]`) where the uid has
+    /// a new permit, every other row empty.
+    fn into_rows(self, slot_rows: &[usize], new_permits: &[bool], n: usize) -> Vec<SparseRow> {
+        let mut rows: Vec<SparseRow> = vec![Vec::new(); n];
+        for ((&i, &end), &start) in slot_rows.iter().zip(&self.cursor).zip(&self.start) {
+            if at(new_permits, i)
+                && let Some(row) = rows.get_mut(i)
+            {
+                *row = self.flat.get(start..end).map(<[_]>::to_vec).unwrap_or_default();
+            }
+        }
+        let _ = SINK.try_with(|s| {
+            if let Ok(mut s) = s.try_borrow_mut() {
+                *s = self.flat;
+            }
+        });
+        rows
+    }
+}
+
+thread_local! {
+    /// Flat buffer of [`RowSink`], kept between epochs on a thread.
+    static SINK: RefCell<Vec<(u16, u16)>> = const { RefCell::new(Vec::new()) };
+    /// Buffer of the normalised entries, kept between epochs on a thread (see
+    /// `Csr::recycled` for why fresh pages are avoided).
+    static SPARE: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
+}
+
+fn take_spare() -> Vec<u64> {
+    SPARE
+        .try_with(|s| s.try_borrow_mut().map(|mut s| core::mem::take(&mut *s)).ok())
+        .ok()
+        .flatten()
+        .unwrap_or_default()
+}
+
+fn give_spare(v: Vec<u64>) {
+    let _ = SPARE.try_with(|s| {
+        if let Ok(mut s) = s.try_borrow_mut() {
+            *s = v;
+        }
+    });
+}
