@@ -192,30 +192,59 @@ pub fn node_binary() -> Result<PathBuf, String> {
 }
 
 fn build_node_binary() -> Result<PathBuf, String> {
+    build_binary(&Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"), "tao-node")
+}
+
+/// Variables cargo sets for the test process that describe the *test's* crate. A nested cargo
+/// that inherits them sees a different environment from a plain `cargo build` and rebuilds build
+/// scripts that watch their environment (and everything above them, ~1 min) every time the
+/// outer and the nested build alternate.
+fn is_test_crate_env(name: &str) -> bool {
+    matches!(
+        name,
+        "CARGO_MANIFEST_DIR"
+            | "CARGO_MANIFEST_PATH"
+            | "CARGO_CRATE_NAME"
+            | "CARGO_PRIMARY_PACKAGE"
+            | "CARGO_TARGET_TMPDIR"
+            | "CARGO_BIN_NAME"
+            | "CARGO_RUSTC_CURRENT_DIR"
+            | "OUT_DIR"
+    ) || name.starts_with("CARGO_PKG_")
+        || name.starts_with("CARGO_BIN_EXE_")
+}
+
+/// Build binary `bin` of the package at `manifest` with the cargo running the tests (`$CARGO`),
+/// the tests' profile (debug or release, from `debug_assertions`) and target directory, and
+/// return the executable's path from cargo's JSON messages.
+pub fn build_binary(manifest: &Path, bin: &str) -> Result<PathBuf, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
     let mut cmd = Command::new(cargo);
-    cmd.args(["build", "--bin", "tao-node", "--message-format=json-render-diagnostics"])
+    cmd.args(["build", "--bin", bin, "--message-format=json-render-diagnostics"])
         .arg("--manifest-path")
-        .arg(&manifest)
+        .arg(manifest)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit());
+    for (name, _) in std::env::vars_os() {
+        if name.to_str().is_some_and(is_test_crate_env) {
+            cmd.env_remove(name);
+        }
+    }
     if !cfg!(debug_assertions) {
         cmd.arg("--release");
     }
-    let mut child =
-        cmd.spawn().map_err(|e| format!("could not run cargo to build tao-node: {e}"))?;
+    let mut child = cmd.spawn().map_err(|e| format!("could not run cargo to build {bin}: {e}"))?;
     let mut out = String::new();
     if let Some(mut stdout) = child.stdout.take() {
         stdout.read_to_string(&mut out).map_err(|e| format!("reading cargo's output: {e}"))?;
     }
     let status = child.wait().map_err(|e| format!("waiting for cargo: {e}"))?;
     if !status.success() {
-        return Err(format!("`cargo build -p tao-node` failed ({status}); see the output above"));
+        return Err(format!("`cargo build --bin {bin}` failed ({status}); see the output above"));
     }
     out.lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "tao-node")
+        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == bin)
         .find_map(|m| m["executable"].as_str().map(PathBuf::from))
-        .ok_or_else(|| "cargo built tao-node but reported no executable".to_owned())
+        .ok_or_else(|| format!("cargo built {bin} but reported no executable"))
 }

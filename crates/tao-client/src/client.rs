@@ -86,6 +86,8 @@ pub struct BridgeBlock {
     pub hash: H256,
     /// Its Bridge events (often empty).
     pub events: Vec<api::bridge::Event>,
+    /// The newest finalized block number known when this one was fetched (for lag metrics).
+    pub finalized: u64,
 }
 
 /// The finalized blocks with their Bridge events ([`TaoClient::finalized_blocks`]); boxed so it
@@ -152,6 +154,37 @@ impl TaoClient {
             amount: Rao(ev.amount),
             tx,
         })
+    }
+
+    /// `Bridge.lock` signed with an explicit account `nonce` (immortal) and submitted without
+    /// waiting for inclusion: for load generators that put many locks of one account into one
+    /// block. Returns the extrinsic hash; the `Locked` event comes with the block.
+    pub async fn submit_lock<S: Signer<PolkadotConfig>>(
+        &self,
+        signer: &S,
+        amount: Rao,
+        eth_recipient: Address,
+        nonce: u64,
+    ) -> Result<H256> {
+        let at = self.api.at_current_block().await.map_err(TaoClientError::subxt("at block"))?;
+        let call = api::transactions().bridge().lock(amount.0, h160(eth_recipient));
+        let params = subxt::config::DefaultExtrinsicParamsBuilder::<PolkadotConfig>::new()
+            .nonce(nonce)
+            .immortal()
+            .build();
+        at.transactions()
+            .sign_and_submit(&call, signer, params)
+            .await
+            .map_err(TaoClientError::subxt("submitting Bridge.lock"))
+    }
+
+    /// The next account nonce of `who` (pool included), as signers use it.
+    pub async fn account_nonce(&self, who: &AccountId32) -> Result<u64> {
+        let at = self.api.at_current_block().await.map_err(TaoClientError::subxt("at block"))?;
+        at.transactions()
+            .account_nonce(who)
+            .await
+            .map_err(TaoClientError::subxt("reading the account nonce"))
     }
 
     /// `Bridge.attest(block, signature)`: submit a relayer's 65-byte EIP-712 signature of block
@@ -288,6 +321,24 @@ impl TaoClient {
             .collect())
     }
 
+    /// The EIP-712 domain tao-node checks attestations against: `(evm chain id, TaoBridge
+    /// address)`, at the finalized head. A relayer configured for another domain would sign
+    /// digests the node rejects, so it compares at start.
+    pub async fn bridge_domain(&self) -> Result<(u64, Address)> {
+        let at = self.api.at_current_block().await.map_err(TaoClientError::subxt("at block"))?;
+        let entry = at
+            .storage()
+            .entry(api::storage().bridge().domain())
+            .map_err(TaoClientError::subxt("looking up Bridge.Domain"))?;
+        let d = entry
+            .fetch(())
+            .await
+            .map_err(TaoClientError::subxt("reading Bridge.Domain"))?
+            .decode()
+            .map_err(TaoClientError::subxt("decoding Bridge.Domain"))?;
+        Ok((d.chain_id, Address::from(d.verifying_contract.0)))
+    }
+
     /// The bridge's custody account (the `Bridge.CustodyAccount` constant).
     pub async fn custody_account(&self) -> Result<AccountId32> {
         let at = self.api.at_current_block().await.map_err(TaoClientError::subxt("at block"))?;
@@ -340,7 +391,9 @@ impl TaoClient {
                         }
                     }
                 }
-                let block = bridge_block(&api, next).await;
+                let block = bridge_block(&api, next)
+                    .await
+                    .map(|b| BridgeBlock { finalized: finalized.max(b.number), ..b });
                 // On error the same block is retried by the next poll.
                 let next = if block.is_ok() { next + 1 } else { next };
                 Some((block, (api, heads, next, finalized)))
@@ -424,7 +477,7 @@ async fn bridge_block(api: &OnlineClient<PolkadotConfig>, number: u64) -> Result
             bridge.push(e);
         }
     }
-    Ok(BridgeBlock { number, hash: at.block_hash(), events: bridge })
+    Ok(BridgeBlock { number, hash: at.block_hash(), events: bridge, finalized: number })
 }
 
 fn dispatch_error(call: &'static str, e: subxt::error::DispatchError) -> TaoClientError {

@@ -36,6 +36,7 @@ pub use client::{
 pub use error::{Result, TaoClientError};
 pub use subxt::utils::{AccountId32, H160, H256};
 pub use subxt_signer::sr25519::{Keypair, dev};
+pub use subxt_signer::{SecretUri, SecretUriError};
 pub use wtao_bridge_types::{Address, Rao};
 
 /// Types, calls, storage and events generated from tao-node's metadata.

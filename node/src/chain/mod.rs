@@ -322,8 +322,9 @@ impl Chain {
                             *d = true;
                         }
                     }
+                    // Not yet (a later nonce) or not in this block (full): stays in the pool.
                     Err(TxError::Validity(TransactionValidityError::Invalid(
-                        InvalidTransaction::Future,
+                        InvalidTransaction::Future | InvalidTransaction::ExhaustsResources,
                     ))) => {}
                     Err(e) => {
                         dropped.push((c.hash, e));

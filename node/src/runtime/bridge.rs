@@ -36,6 +36,18 @@ const P: &str = "Bridge";
 /// pallet accounts.
 pub const PALLET_ID: [u8; 8] = *b"wtao/brg";
 
+/// Most `lock`s one block takes. A block's locks are one mint batch, minted on Ethereum in one
+/// transaction: 512 fresh mints cost about 15 M gas and 66 KB of calldata, inside a 30 M gas
+/// block and the usual 128 KB transaction limit. Further locks wait in the pool for the next
+/// block (the extrinsic is not failed, so no fee is lost).
+pub const MAX_LOCKS_PER_BLOCK: usize = 512;
+
+/// Whether the block being built already holds [`MAX_LOCKS_PER_BLOCK`] locks.
+pub fn locks_full(ext: &mut Ext<'_>) -> bool {
+    let block = ext.block_number();
+    LOCKS_BY_BLOCK.get(ext, &block).len() >= MAX_LOCKS_PER_BLOCK
+}
+
 /// The custody account holding locked TAO.
 pub fn custody_account() -> AccountId32 {
     let mut a = [0u8; 32];

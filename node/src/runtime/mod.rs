@@ -560,6 +560,12 @@ impl Runtime {
     ) -> Result<ApplyOutcome, TxError> {
         ext.phase = Phase::ApplyExtrinsic(index);
         let valid = self.validate(ext, bytes, false)?;
+        if matches!(valid.xt.call, RuntimeCall::Bridge(bridge::Call::lock { .. }))
+            && bridge::locks_full(ext)
+        {
+            // Block full of locks (one mint batch): the transaction waits for the next block.
+            return Err(InvalidTransaction::ExhaustsResources.into());
+        }
         let info = valid.xt.call.info();
         let tip = valid.xt.signed.as_ref().map_or(0, |s| s.extra.tip);
         payment::charge(ext, &valid.signer, valid.fee, tip)

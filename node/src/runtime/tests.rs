@@ -369,6 +369,35 @@ fn lock_moves_funds_to_custody_with_increasing_nonces() {
 }
 
 #[test]
+fn a_block_takes_at_most_max_locks_the_rest_wait() {
+    let a = Key::new(1);
+    let mut c = Chain::new(&[&a], &a, &[], 0);
+    let to = H160([9; 20]);
+    let max = bridge::MAX_LOCKS_PER_BLOCK;
+    let xts: Vec<Vec<u8>> = (0..=max)
+        .map(|n| {
+            let call = RuntimeCall::Bridge(bridge::Call::lock { amount: 1_000, eth_recipient: to });
+            c.sign_with(&a, call, n as u32, Era::Immortal, GENESIS)
+        })
+        .collect();
+    let (results, _) = c.block(&xts);
+    assert!(results[..max].iter().all(Result::is_ok));
+    assert!(matches!(
+        results[max],
+        Err(TxError::Validity(TransactionValidityError::Invalid(
+            InvalidTransaction::ExhaustsResources
+        )))
+    ));
+    // Not failed, not charged: the same extrinsic goes into the next block.
+    assert_eq!(c.account(&a.id()).nonce, max as u32);
+    let (results, events) = c.block(&xts[max..]);
+    assert!(results[0].is_ok());
+    assert!(
+        matches!(bridge_events(&events)[..], [bridge::Event::Locked { nonce, .. }] if nonce == max as u64)
+    );
+}
+
+#[test]
 fn approve_release_m_of_n_conflict_and_replay() {
     let (r1, r2, r3, user, outsider) =
         (Key::new(1), Key::new(2), Key::new(3), Key::new(4), Key::new(5));
