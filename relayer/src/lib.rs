@@ -1,0 +1,34 @@
+//! # wtao-relayer
+//!
+//! One of the N independent relayers of the wTAO bridge (DESIGN §5, §6). It holds a secp256k1
+//! key (signs mint batches, sends `TaoBridge.mint`) and an sr25519 key (attests and approves
+//! releases on tao-node), and its own sled database.
+//!
+//! ```text
+//!  config.rs   relayer.toml + WTAO_RELAYER_* overrides, validated
+//!  keys.rs     encrypted keystore (eth.json, tao.json); dev keys from env only with --dev
+//!  store.rs    write-ahead state: cursors, batches, burns (one atomic, flushed commit per step)
+//!  eth.rs      TaoBridge reads, Burned logs, locally signed mint transactions (alloy)
+//!  relayer.rs  the four tasks: tao_watch, tao_tx, minter, eth_watch
+//!  metrics.rs  Prometheus /metrics, /health, /status
+//!  crash.rs    crash points for the end-to-end tests (--dev only)
+//! ```
+//!
+//! Safety does not rest on the relayer: TaoBridge refuses a used nonce and needs `threshold`
+//! distinct signatures; tao-node refuses a second attestation or approval from one relayer and
+//! releases a burn once. The relayer's own job is liveness without waste — never lose a lock or a
+//! burn across crashes, reorgs and outages, and not spend gas on mints that cannot succeed.
+
+pub mod config;
+pub mod crash;
+pub mod error;
+pub mod eth;
+pub mod keys;
+pub mod metrics;
+pub mod relayer;
+pub mod store;
+
+pub use config::RelayerConfig;
+pub use error::RelayerError;
+pub use keys::RelayerKeys;
+pub use relayer::Relayer;

@@ -1,0 +1,246 @@
+//! `wtao-relayer`: run a relayer, manage its keys, inspect its state.
+
+use std::io::BufRead as _;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use eyre::{WrapErr, eyre};
+use wtao_relayer::config::{KeysConfig, LogFormat};
+use wtao_relayer::metrics::{self, Metrics};
+use wtao_relayer::store::Store;
+use wtao_relayer::{Relayer, RelayerConfig, RelayerKeys, keys};
+
+/// One relayer of the wTAO bridge: moves TAO locks to wTAO mints and wTAO burns to TAO releases,
+/// together with the other relayers (M of N must agree).
+#[derive(Debug, Parser)]
+#[command(name = "wtao-relayer", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the relayer until SIGINT/SIGTERM.
+    ///
+    /// State lives in `data_dir`; stopping it at any moment (even kill -9) and starting it
+    /// again resumes where it was, without repeating or losing a transfer.
+    Run {
+        /// The configuration file (see `wtao-relayer run --help` and the README).
+        #[arg(long, short)]
+        config: PathBuf,
+        /// Devnet mode: allow keys from WTAO_RELAYER_DEV_ETH_KEY (hex) and
+        /// WTAO_RELAYER_DEV_TAO_SURI (e.g. //Bob) instead of a keystore.
+        #[arg(long)]
+        dev: bool,
+    },
+    /// Create, import or show the relayer's keys (an encrypted keystore directory).
+    Keys {
+        #[command(subcommand)]
+        cmd: KeysCommand,
+    },
+    /// Print cursors and pending batches/burns: from the running relayer's /status endpoint,
+    /// or straight from the data dir when it is not running.
+    Status {
+        /// The configuration file.
+        #[arg(long, short)]
+        config: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum KeysCommand {
+    /// Generate a new secp256k1 + sr25519 key pair into DIR (eth.json, tao.json).
+    New {
+        /// Keystore directory; must not contain keys yet.
+        #[arg(long)]
+        dir: PathBuf,
+        /// File whose first line is the password (else WTAO_RELAYER_KEYS_PASSWORD).
+        #[arg(long)]
+        password_file: Option<PathBuf>,
+    },
+    /// Import existing secrets, read from standard input (never from the command line, which
+    /// other users can see): line 1 the secp256k1 key, line 2 the sr25519 mini secret, both
+    /// as 32-byte hex.
+    Import {
+        /// Keystore directory; must not contain keys yet.
+        #[arg(long)]
+        dir: PathBuf,
+        /// File whose first line is the password (else WTAO_RELAYER_KEYS_PASSWORD).
+        #[arg(long)]
+        password_file: Option<PathBuf>,
+    },
+    /// Print the Ethereum address and TAO account of the keystore in DIR.
+    Show {
+        /// Keystore directory.
+        #[arg(long)]
+        dir: PathBuf,
+        /// File whose first line is the password (else WTAO_RELAYER_KEYS_PASSWORD).
+        #[arg(long)]
+        password_file: Option<PathBuf>,
+    },
+}
+
+fn keys_config(dir: PathBuf, password_file: Option<PathBuf>) -> KeysConfig {
+    KeysConfig {
+        dir: Some(dir),
+        password_file,
+        password: std::env::var("WTAO_RELAYER_KEYS_PASSWORD").ok(),
+    }
+}
+
+fn print_keys(keys: &RelayerKeys) {
+    println!("eth address: {}", keys.eth_address());
+    println!("tao account: {}", keys.tao_account());
+}
+
+fn init_logs(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+fn load_config(path: &std::path::Path) -> eyre::Result<RelayerConfig> {
+    RelayerConfig::load(path, std::env::vars()).wrap_err("invalid relayer configuration")
+}
+
+#[tokio::main]
+async fn main() -> eyre::Result<()> {
+    let cli = Cli::parse();
+    match cli.cmd {
+        Command::Run { config, dev } => {
+            wtao_relayer::crash::arm(dev);
+            let config = load_config(&config)?;
+            init_logs(config.log.format);
+            let keys = RelayerKeys::load(&config.keys, dev, |v| std::env::var(v).ok())?;
+            run(config, keys).await
+        }
+        Command::Keys { cmd } => match cmd {
+            KeysCommand::New { dir, password_file } => {
+                let cfg = keys_config(dir.clone(), password_file);
+                let keys = RelayerKeys::generate(&dir, &keys::password(&cfg)?)?;
+                println!("new keystore in {}", dir.display());
+                print_keys(&keys);
+                Ok(())
+            }
+            KeysCommand::Import { dir, password_file } => {
+                let cfg = keys_config(dir.clone(), password_file);
+                let password = keys::password(&cfg)?;
+                let mut lines = std::io::stdin().lock().lines();
+                let mut next = |what| -> eyre::Result<String> {
+                    lines.next().transpose()?.ok_or_else(|| eyre!("missing {what} on stdin"))
+                };
+                let eth = keys::parse_secret("secp256k1 key", &next("line 1 (secp256k1 key)")?)?;
+                let tao = keys::parse_secret("sr25519 secret", &next("line 2 (sr25519 secret)")?)?;
+                let keys = RelayerKeys::create(&dir, &password, &eth, &tao)?;
+                println!("imported into {}", dir.display());
+                print_keys(&keys);
+                Ok(())
+            }
+            KeysCommand::Show { dir, password_file } => {
+                let cfg = keys_config(dir.clone(), password_file);
+                print_keys(&RelayerKeys::open(&dir, &keys::password(&cfg)?)?);
+                Ok(())
+            }
+        },
+        Command::Status { config } => {
+            let config = load_config(&config)?;
+            status(&config).await
+        }
+    }
+}
+
+async fn run(config: RelayerConfig, keys: RelayerKeys) -> eyre::Result<()> {
+    let metrics = Arc::new(Metrics::default());
+    let relayer = Relayer::connect(config.clone(), keys, metrics.clone())
+        .await
+        .wrap_err("while starting the relayer")?;
+    if let Some(addr) = config.metrics.addr {
+        let store = relayer.store();
+        let local = metrics::serve(addr, metrics, Arc::new(move || summary(&store)))
+            .await
+            .wrap_err_with(|| format!("while binding the metrics endpoint {addr}"))?;
+        tracing::info!(%local, "metrics on http://{local}/metrics, health on /health");
+    }
+    relayer.run(shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let Ok(mut term) = signal(SignalKind::terminate()) else {
+        let _ = tokio::signal::ctrl_c().await;
+        return;
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+}
+
+/// The store as JSON: cursors, and every batch and burn that is not finished.
+fn summary(store: &Store) -> serde_json::Value {
+    use wtao_relayer::store::{BurnStatus, MintStatus};
+    let batches = store.batches().unwrap_or_default();
+    let burns = store.burns().unwrap_or_default();
+    let open_batches: Vec<_> = batches
+        .iter()
+        .filter(|b| !matches!(b.status, MintStatus::Minted { .. }))
+        .map(|b| {
+            serde_json::json!({
+                "tao_block": b.block,
+                "locks": b.mints.len(),
+                "total_rao": b.total().to_string(),
+                "signatures": b.signatures.len(),
+                "attested": b.attested,
+                "attest_error": b.attest_error,
+                "status": b.status,
+            })
+        })
+        .collect();
+    let open_burns: Vec<_> =
+        burns.iter().filter(|b| !matches!(b.status, BurnStatus::Approved { .. })).collect();
+    serde_json::json!({
+        "tao_next_block": store.tao_cursor().ok().flatten(),
+        "eth_next_block": store.eth_cursor().ok().flatten(),
+        "batches_total": batches.len(),
+        "batches_open": open_batches,
+        "burns_total": burns.len(),
+        "burns_open": open_burns,
+    })
+}
+
+async fn status(config: &RelayerConfig) -> eyre::Result<()> {
+    if let Some(addr) = config.metrics.addr
+        && let Ok(body) = http_get(addr, "/status").await
+    {
+        println!("{body}");
+        return Ok(());
+    }
+    let store = Store::open(&config.data_dir).wrap_err_with(|| {
+        format!(
+            "the relayer is not answering on its metrics address and its data dir {} cannot be opened",
+            config.data_dir.display()
+        )
+    })?;
+    println!("{}", serde_json::to_string_pretty(&summary(&store))?);
+    Ok(())
+}
+
+async fn http_get(addr: std::net::SocketAddr, path: &str) -> eyre::Result<String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(addr).await?;
+    s.write_all(format!("GET {path} HTTP/1.1\r\nhost: {addr}\r\n\r\n").as_bytes()).await?;
+    let mut out = String::new();
+    s.read_to_string(&mut out).await?;
+    let body = out.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+    Ok(body)
+}
