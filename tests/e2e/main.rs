@@ -411,6 +411,34 @@ async fn paused_bridge_holds_batches_until_unpause() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stuck_mint_is_fee_bumped_and_minted_once() {
+    let net = Net::start(NetConfig { bump_after_ms: 2_000, ..NetConfig::default() }).await.unwrap();
+    // The EVM chain stalls: mint transactions sit in the mempool.
+    net.interval_mining(0).await.unwrap();
+    let to = Address::repeat_byte(0x91);
+    lock(&net, &dev::eve(), TAO, to).await;
+    let bumps = wait_for("a fee bump", MINT_DEADLINE, || async {
+        let mut b = 0;
+        for i in 0..3 {
+            b += net.metric(i, "eth_mint_fee_bumps").await?;
+        }
+        Ok((b > 0).then_some(b))
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e:#}\n{}", net.logs()));
+    assert!(bumps > 0);
+    assert_eq!(net.wtao_balance(to).await.unwrap(), U256::ZERO);
+    // Blocks again: one of the transactions (the bumped one, or a backup relayer's) mints; the
+    // others revert on the used nonce and are recognised as minted.
+    net.interval_mining(1).await.unwrap();
+    wait_wtao(&net, to, TAO).await;
+    net.wait_metric_all("eth_pending_batches", MINT_DEADLINE, |v| v == 0).await.unwrap();
+    assert_stays(&net, to, TAO, Duration::from_secs(3)).await;
+    let (supply, custody) = net.check_supply_invariant().await.unwrap();
+    assert_eq!(supply, custody);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rate_limited_batch_waits_for_the_window() {
     let net = Net::start(NetConfig::default()).await.unwrap();
     // 3 TAO per 20 s: a 2 TAO batch fits, the next 2 TAO batch must wait for the refill.

@@ -56,6 +56,8 @@ pub struct NetConfig {
     pub tao_block_time: &'static str,
     /// Relayer per-rank submit delay (ms).
     pub submit_delay_ms: u64,
+    /// Relayer fee-bump delay for a pending mint (ms).
+    pub bump_after_ms: u64,
     /// Relayer log filter.
     pub relayer_log: &'static str,
 }
@@ -69,6 +71,7 @@ impl Default for NetConfig {
             anvil_block_time: 1,
             tao_block_time: "1s",
             submit_delay_ms: 2_000,
+            bump_after_ms: 20_000,
             relayer_log: "info,wtao_relayer=debug",
         }
     }
@@ -245,7 +248,7 @@ bridge = "{bridge}"
 confirmations = {conf}
 poll_interval_ms = 250
 submit_delay_ms = {delay}
-bump_after_ms = 20000
+bump_after_ms = {bump}
 [metrics]
 addr = "{metrics}"
 "#,
@@ -254,6 +257,7 @@ addr = "{metrics}"
                 rpc = anvil.endpoint(),
                 conf = config.confirmations,
                 delay = config.submit_delay_ms,
+                bump = config.bump_after_ms,
             );
             let path = rdir.join("relayer.toml");
             std::fs::write(&path, toml)?;
