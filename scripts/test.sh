@@ -31,6 +31,13 @@ cargo fmt --all --check
 step "cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "cargo build (tao-node, wtao-relayer)"
+# The end-to-end and node tests run these binaries. Built here once, together (one feature
+# resolution), instead of by each test process through a nested cargo with its own features.
+cargo build --locked -p tao-node -p wtao-relayer --bins
+bin_dir="${CARGO_TARGET_DIR:-$wtao_root/target}/debug"
+export TAO_NODE_BIN="$bin_dir/tao-node" WTAO_E2E_RELAYER_BIN="$bin_dir/wtao-relayer"
+
 step "cargo test"
 cargo test --workspace --locked
 

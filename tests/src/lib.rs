@@ -162,11 +162,11 @@ where
 }
 
 /// The `wtao-relayer` binary, built once per test process like tao-node's (see
-/// [`tao_node::test_utils::build_binary`]); `$WTAO_RELAYER_BIN` overrides it.
+/// [`tao_node::test_utils::build_binary`]); `$WTAO_E2E_RELAYER_BIN` overrides it.
 pub fn relayer_binary() -> eyre::Result<PathBuf> {
     static BIN: OnceLock<Result<PathBuf, String>> = OnceLock::new();
     BIN.get_or_init(|| {
-        if let Some(bin) = std::env::var_os("WTAO_RELAYER_BIN") {
+        if let Some(bin) = std::env::var_os("WTAO_E2E_RELAYER_BIN") {
             return Ok(PathBuf::from(bin));
         }
         let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../relayer/Cargo.toml");
@@ -193,10 +193,21 @@ impl Net {
         let node_bin = node_binary().map_err(|e| eyre!(e))?;
 
         // anvil: automine while deploying (forge waits for each receipt), blocks on a timer after.
-        let anvil = Anvil::spawn(
-            &toolchain,
-            AnvilConfig { port: free_port(), chain_id: 31_337, block_time: None, state_file: None },
-        )?;
+        // A probed free port can be taken before anvil binds it (tests run in parallel): retry.
+        let mut attempt = 0;
+        let anvil = loop {
+            let config = AnvilConfig {
+                port: free_port(),
+                chain_id: 31_337,
+                block_time: None,
+                state_file: None,
+            };
+            match Anvil::spawn(&toolchain, config) {
+                Ok(a) => break a,
+                Err(e) if attempt < 4 && e.to_string().contains("already in use") => attempt += 1,
+                Err(e) => return Err(e.into()),
+            }
+        };
         let eth = ProviderBuilder::new().connect_http(anvil.endpoint().parse()?).erased();
         let relayer_keys: Vec<_> = DEV_ACCOUNTS[1..=config.relayers].to_vec();
         let (guardian_addr, guardian_key) = DEV_ACCOUNTS[4];

@@ -64,6 +64,26 @@ pub(crate) fn run(input: &EpochInput, want_trace: bool) -> (EpochOutput, Option<
     let original = !hp.yuma3;
     let last_tempo = last_tempo(input);
     let bonds = StoredBonds::new(input, &registered, last_tempo);
+    // The output from the per-uid scores `[consensus, validator trust, incentive, dividends]`.
+    let finish = |new_validator_permit: Vec<bool>, scores: [&[I32F32]; 4], bonds| {
+        let [consensus, validator_trust, incentive, dividends] = scores;
+        let Emissions { server, validator, combined } =
+            emissions(incentive, dividends, &stake, &active_stake, input.rao_emission);
+        EpochOutput {
+            active: inactive.iter().map(|x| !x).collect(),
+            stake_weight: to_u16(&stake),
+            total_stake: total,
+            new_validator_permit,
+            consensus: to_u16(consensus),
+            incentive: to_u16(incentive),
+            dividends: to_u16(dividends),
+            validator_trust: to_u16(validator_trust),
+            server_emission: server,
+            validator_emission: validator,
+            combined_emission: combined,
+            bonds,
+        }
+    };
 
     if original && !want_trace && (bp == I32F32::ZERO || bp == I32F32::ONE) {
         let fused = original_fused(&FusedInput {
@@ -78,23 +98,8 @@ pub(crate) fn run(input: &EpochInput, want_trace: bool) -> (EpochOutput, Option<
         });
         if let Some(Fused { consensus, validator_trust, incentive, dividends, bonds }) = fused {
             weights.csr.recycle();
-            let Emissions { server, validator, combined } =
-                emissions(&incentive, &dividends, &stake, &active_stake, input.rao_emission);
-            let output = EpochOutput {
-                active: inactive.iter().map(|x| !x).collect(),
-                stake_weight: to_u16(&stake),
-                total_stake: total,
-                new_validator_permit: new_permits,
-                consensus: to_u16(&consensus),
-                incentive: to_u16(&incentive),
-                dividends: to_u16(&dividends),
-                validator_trust: to_u16(&validator_trust),
-                server_emission: server,
-                validator_emission: validator,
-                combined_emission: combined,
-                bonds,
-            };
-            return (output, None);
+            let scores = [&consensus[..], &validator_trust, &incentive, &dividends];
+            return (finish(new_permits, scores, bonds), None);
         }
     }
 
@@ -136,23 +141,8 @@ pub(crate) fn run(input: &EpochInput, want_trace: bool) -> (EpochOutput, Option<
         original_bonds(&ctx, hp.bonds_moving_average, delta_sums)
     };
 
-    let Emissions { server, validator, combined } =
-        emissions(&incentive, &dividends, &stake, &active_stake, input.rao_emission);
-
-    let output = EpochOutput {
-        active: inactive.iter().map(|x| !x).collect(),
-        stake_weight: to_u16(&stake),
-        total_stake: total,
-        new_validator_permit: new_permits,
-        consensus: to_u16(&consensus),
-        incentive: to_u16(&incentive),
-        dividends: to_u16(&dividends),
-        validator_trust: to_u16(&validator_trust),
-        server_emission: server,
-        validator_emission: validator,
-        combined_emission: combined,
-        bonds: new_bonds,
-    };
+    let scores = [&consensus[..], &validator_trust, &incentive, &dividends];
+    let output = finish(new_permits, scores, new_bonds);
     let trace = if want_trace {
         let decoded = |w: &Wfb<'_>| {
             let mut row = Vec::new();
