@@ -220,7 +220,8 @@ fn summary(store: &Store) -> serde_json::Value {
 
 async fn status(config: &RelayerConfig) -> eyre::Result<()> {
     if let Some(addr) = config.metrics.addr
-        && let Ok(body) = http_get(addr, "/status").await
+        && let Ok(response) = metrics::get(addr, "/status").await
+        && let Some((_, body)) = response.split_once("\r\n\r\n")
     {
         println!("{body}");
         return Ok(());
@@ -233,14 +234,4 @@ async fn status(config: &RelayerConfig) -> eyre::Result<()> {
     })?;
     println!("{}", serde_json::to_string_pretty(&summary(&store))?);
     Ok(())
-}
-
-async fn http_get(addr: std::net::SocketAddr, path: &str) -> eyre::Result<String> {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut s = tokio::net::TcpStream::connect(addr).await?;
-    s.write_all(format!("GET {path} HTTP/1.1\r\nhost: {addr}\r\n\r\n").as_bytes()).await?;
-    let mut out = String::new();
-    s.read_to_string(&mut out).await?;
-    let body = out.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
-    Ok(body)
 }

@@ -174,6 +174,17 @@ pub async fn serve(
     Ok(local)
 }
 
+/// `GET path` from a relayer's metrics endpoint at `addr`: the whole HTTP response (status line,
+/// headers, body). The server closes the connection after one response, so this reads to EOF.
+/// Used by `wtao-relayer status` and the end-to-end tests.
+pub async fn get(addr: SocketAddr, path: &str) -> std::io::Result<String> {
+    let mut s = tokio::net::TcpStream::connect(addr).await?;
+    s.write_all(format!("GET {path} HTTP/1.1\r\nhost: {addr}\r\n\r\n").as_bytes()).await?;
+    let mut out = String::new();
+    s.read_to_string(&mut out).await?;
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,17 +213,11 @@ mod tests {
             serve("127.0.0.1:0".parse().unwrap(), m.clone(), Arc::new(|| serde_json::json!({})))
                 .await
                 .unwrap();
-        let get = |path: &'static str| async move {
-            let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
-            s.write_all(format!("GET {path} HTTP/1.1\r\n\r\n").as_bytes()).await.unwrap();
-            let mut out = String::new();
-            s.read_to_string(&mut out).await.unwrap();
-            out
-        };
-        assert!(get("/health").await.starts_with("HTTP/1.1 503"));
+        let fetch = |path: &'static str| async move { get(addr, path).await.unwrap() };
+        assert!(fetch("/health").await.starts_with("HTTP/1.1 503"));
         Metrics::set(&m.tao_progress_ms, now_ms());
         Metrics::set(&m.eth_progress_ms, now_ms());
-        assert!(get("/health").await.starts_with("HTTP/1.1 200"));
-        assert!(get("/metrics").await.contains("wtao_relayer_errors 0"));
+        assert!(fetch("/health").await.starts_with("HTTP/1.1 200"));
+        assert!(fetch("/metrics").await.contains("wtao_relayer_errors 0"));
     }
 }

@@ -393,7 +393,10 @@ addr = "{metrics}"
                 self.relayers[i].child = None;
                 return Err(eyre!("relayer {i} exited ({status}); log:\n{}", self.relayer_log(i)));
             }
-            if http_get(addr, "/health").await.is_ok_and(|b| b.starts_with("HTTP/1.1 200")) {
+            if wtao_relayer::metrics::get(addr, "/health")
+                .await
+                .is_ok_and(|b| b.starts_with("HTTP/1.1 200"))
+            {
                 return Ok(());
             }
             if Instant::now() >= deadline {
@@ -408,7 +411,7 @@ addr = "{metrics}"
 
     /// The relayer's Prometheus text.
     pub async fn metrics(&self, i: usize) -> eyre::Result<String> {
-        http_get(self.relayers[i].metrics, "/metrics").await
+        Ok(wtao_relayer::metrics::get(self.relayers[i].metrics, "/metrics").await?)
     }
 
     /// A metric's value on relayer `i`.
@@ -567,14 +570,4 @@ fn tail(path: &Path) -> String {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(60)..].join("\n")
-}
-
-/// `GET path` on `addr`, the whole response.
-pub async fn http_get(addr: std::net::SocketAddr, path: &str) -> eyre::Result<String> {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut s = tokio::net::TcpStream::connect(addr).await?;
-    s.write_all(format!("GET {path} HTTP/1.1\r\nhost: {addr}\r\n\r\n").as_bytes()).await?;
-    let mut out = String::new();
-    s.read_to_string(&mut out).await?;
-    Ok(out)
 }
