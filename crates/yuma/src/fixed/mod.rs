@@ -18,6 +18,7 @@
 
 mod divisor;
 mod exp;
+pub(crate) mod float;
 pub(crate) mod wide;
 
 pub(crate) use divisor::UnitDivisor;

@@ -328,21 +328,27 @@ impl<'a> PackedMedian<'a> {
                 // the loop would give for target == total.
                 return live.last().map_or(I32F32::ZERO, |k| Self::score(*k));
             }
+            // 256 buckets: scores cluster (a few outliers stretch the range), so fewer buckets
+            // would leave most keys in one bucket and take more rounds.
+            let bits = 8_u32;
+            let buckets = hist.get_mut(..1 << bits).unwrap_or(&mut []);
             let (lo, hi) =
                 live.iter().fold((u64::MAX, 0_u64), |(lo, hi), k| (lo.min(*k), hi.max(*k)));
             let shift =
-                64_u32.wrapping_sub((hi.wrapping_sub(lo)).leading_zeros()).saturating_sub(8);
-            hist.iter_mut().for_each(|h| *h = 0);
+                64_u32.wrapping_sub((hi.wrapping_sub(lo)).leading_zeros()).saturating_sub(bits);
+            let mask = (1_u64 << bits).wrapping_sub(1);
+            buckets.iter_mut().for_each(|h| *h = 0);
             for k in live.iter() {
-                // (k − lo) >> shift < 2^8 by the choice of `shift`; the mask only drops the check.
-                let b = usize::try_from((k.wrapping_sub(lo) >> shift) & 0xFF).unwrap_or(0);
-                if let Some(h) = hist.get_mut(b) {
+                // (k − lo) >> shift < 2^bits by the choice of `shift`; the mask only drops the
+                // bounds check.
+                let b = usize::try_from((k.wrapping_sub(lo) >> shift) & mask).unwrap_or(0);
+                if let Some(h) = buckets.get_mut(b) {
                     *h = h.wrapping_add(self.stake(*k).to_bits());
                 }
             }
             let mut below = 0_i64;
-            let mut chosen = 255_u64;
-            for (b, h) in (0_u64..).zip(hist.iter()) {
+            let mut chosen = mask;
+            for (b, h) in (0_u64..).zip(buckets.iter()) {
                 let upto = below.wrapping_add(*h);
                 if target < upto {
                     chosen = b;
@@ -351,18 +357,16 @@ impl<'a> PackedMedian<'a> {
                 below = upto;
             }
             target = target.wrapping_sub(below);
-            // Keep the chosen bucket's keys (few: a branch that is rarely taken).
+            // Keep the chosen bucket's keys.
             let mut w = 0_usize;
             for r in 0..len {
                 let k = live.get(r).copied().unwrap_or(0);
-                if k.wrapping_sub(lo) >> shift == chosen {
-                    if let Some(slot) = live.get_mut(w) {
-                        *slot = k;
-                    }
-                    w = w.wrapping_add(1);
+                if let Some(slot) = live.get_mut(w) {
+                    *slot = k;
                 }
+                w = w.wrapping_add(usize::from(k.wrapping_sub(lo) >> shift == chosen));
             }
-            // The bucket width shrinks 256-fold per round (keys are distinct), so this ends.
+            // The bucket width shrinks 2^bits-fold per round (keys are distinct), so this ends.
             len = w;
         }
     }

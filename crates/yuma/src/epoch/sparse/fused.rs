@@ -17,6 +17,11 @@
 //! 5. after the last block, the dividends are one pass over the kept entries, weighted by
 //!    incentive (which needs the sum of *all* ranks, hence the wait).
 //!
+//! Steps 2–5 run on `f64` lanes, four slots per AVX2 register, where the CPU has AVX2 and FMA
+//! ([`super::lanes`]: exact floors, the same bits), and on the integer kernels below otherwise.
+//! Blocks are transposed four slots at a time with the cursors in registers; columns without
+//! weights or bonds are skipped (consensus, rank and EMA 0).
+//!
 //! Only the unit-range case runs here (see [`original_fused`] for the conditions): every operand
 //! is then in [0, 1] and every sum stays far below 2^63, so the saturating products and sums are
 //! plain multiply-and-shifts and exact additions, which do not depend on the order terms are
@@ -27,8 +32,10 @@ use std::cell::RefCell;
 
 use super::super::common::at;
 use super::ema::{StoredBonds, strictly_ascending_pairs};
+use super::lanes::{ColumnIn, Lanes};
 use super::original::column_divisor;
 use super::{Weights, clip_value, is_unit};
+use crate::fixed::float::FloatDivisor;
 use crate::fixed::{FixedDivisor, I32F32, UnitDivisor, sum};
 use crate::input::SparseRow;
 use crate::math::liquid_alpha::ema_alpha_normal;
@@ -46,6 +53,8 @@ pub(super) struct FusedInput<'a> {
     pub(super) bonds_moving_average: u64,
     /// `weights_for_bonds` are the clipped weights (bonds penalty 1), else the weights (0).
     pub(super) clip: bool,
+    /// Use the integer column kernels even where the `f64` lanes could run (tests compare both).
+    pub(super) integer_only: bool,
 }
 
 /// The epoch's outputs up to the emission split.
@@ -128,12 +137,14 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
     }
     let kept: Vec<bool> = (0..n).map(|j| u16::try_from(j).is_ok_and(|j| x.bonds.kept(j))).collect();
     let mut bond_divs = Vec::with_capacity(n);
-    for (s, k) in exact.iter().zip(&kept) {
-        let s = if *k { *s } else { 0 };
-        if s >= 1 << 31 {
+    for (s, k) in exact.iter_mut().zip(&kept) {
+        if !*k {
+            *s = 0;
+        }
+        if *s >= 1 << 31 {
             return None;
         }
-        bond_divs.push(column_divisor(I32F32::from_bits((s << 32).cast_signed())));
+        bond_divs.push(column_divisor(I32F32::from_bits((*s << 32).cast_signed())));
     }
 
     // Slots: the rows with active stake (their weights) or stored bonds, in row order. A block
@@ -173,8 +184,9 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
     }
     let median = members.with_row_stakes(&stake_by_slot);
     let block = 32_768_usize.checked_div(r).unwrap_or(1).clamp(1, n.max(1));
-    let mut wblk = vec![0_u64; block.saturating_mul(r)];
-    let mut bblk = vec![0_u16; block.saturating_mul(r)];
+    let stride = r.next_multiple_of(TILE);
+    let mut wblk = vec![0_u64; block.saturating_mul(stride)];
+    let mut bblk = vec![0_u16; block.saturating_mul(stride)];
     let (cols, vals) = w.csr.entries();
     // Per slot: remaining weights (listed rows only) and bonds.
     let mut wpos: Vec<(usize, usize)> = slot_rows
@@ -184,7 +196,14 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
             if at(x.active_stake, i) > I32F32::ZERO { (range.start, range.end) } else { (0, 0) }
         })
         .collect();
-    let mut bpos = vec![0_usize; r];
+    // Stored bonds of the slots, concatenated (cursors as for the weights).
+    let mut bflat: Vec<(u16, u16)> = Vec::with_capacity(x.bonds.nnz());
+    let mut bpos: Vec<(usize, usize)> = Vec::with_capacity(r);
+    for &i in &slot_rows {
+        let start = bflat.len();
+        bflat.extend_from_slice(x.bonds.raw(i));
+        bpos.push((start, bflat.len()));
+    }
 
     let mut consensus = vec![I32F32::ZERO; n];
     let mut ranks = vec![I32F32::ZERO; n];
@@ -199,9 +218,12 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
     let mut bonds = RowSink::new(&capacity);
     // Column-normalised EMA entries `E << 16 | slot`, column after column; `ends[c]` closes
     // column c.
+    let mut lanes = if x.integer_only { None } else { Lanes::new(&slot_stake, alpha, x.clip, n) };
+    let width = lanes.as_ref().map_or(r, Lanes::len);
     let mut normalised = take_spare();
-    // Written before read, so grown without clearing (see `RowSink::new`).
-    let most = listed_nnz.saturating_add(x.bonds.nnz());
+    // Written before read, so grown without clearing (see `RowSink::new`); the lanes keep their
+    // own table.
+    let most = if lanes.is_some() { 0 } else { listed_nnz.saturating_add(x.bonds.nnz()) };
     if normalised.len() < most {
         normalised.resize(most, 0);
     }
@@ -216,55 +238,68 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
     let mut c0 = 0_usize;
     while c0 < n {
         let c1 = c0.saturating_add(block).min(n);
-        wblk.iter_mut().for_each(|v| *v = 0);
-        bblk.iter_mut().for_each(|v| *v = 0);
-        for (k, ((p, end), &i)) in wpos.iter_mut().zip(&slot_rows).enumerate() {
-            let mut taken = 0_usize;
-            for (&j, v) in cols.get(*p..*end).unwrap_or(&[]).iter().zip(vals.get(*p..*end)?) {
-                let j = usize::from(j);
-                if j >= c1 {
-                    break;
-                }
-                taken = taken.wrapping_add(1);
-                // Unit rows: 0 ≤ bits ≤ 2^32.
-                if let Some(slot) = wblk.get_mut(j.wrapping_sub(c0).wrapping_mul(r).wrapping_add(k))
-                {
-                    *slot = v.to_bits().cast_unsigned();
-                }
-            }
-            *p = p.wrapping_add(taken);
-            let raw = x.bonds.raw(i);
-            let q = bpos.get_mut(k)?;
-            let mut taken = 0_usize;
-            for &(j, b) in raw.get(*q..).unwrap_or(&[]) {
-                let j = usize::from(j);
-                if j >= c1 {
-                    break;
-                }
-                taken = taken.wrapping_add(1);
-                if let Some(slot) = bblk.get_mut(j.wrapping_sub(c0).wrapping_mul(r).wrapping_add(k))
-                {
-                    *slot = b;
-                }
-            }
-            *q = q.wrapping_add(taken);
+        for k0 in (0..r).step_by(GROUP) {
+            let k1 = k0.saturating_add(GROUP).min(r);
+            let wtile = wpos.get_mut(k0..k1).unwrap_or(&mut []);
+            gather(wtile, (c0, c1), stride, wblk.get_mut(k0..).unwrap_or(&mut []), |p| {
+                (cols.get(p).copied(), vals.get(p).map_or(0, |v| v.to_bits().cast_unsigned()))
+            });
+            let btile = bpos.get_mut(k0..k1).unwrap_or(&mut []);
+            gather(btile, (c0, c1), stride, bblk.get_mut(k0..).unwrap_or(&mut []), |p| {
+                let e = bflat.get(p).copied();
+                (e.map(|e| e.0), e.map_or(0, |e| e.1))
+            });
         }
 
         for c in c0..c1 {
-            let start = c.wrapping_sub(c0).wrapping_mul(r);
-            let weights = wblk.get(start..start.wrapping_add(r)).unwrap_or(&[]);
-            let old = bblk.get(start..start.wrapping_add(r)).unwrap_or(&[]);
+            let start = c.wrapping_sub(c0).wrapping_mul(stride);
+            let weights = wblk.get(start..start.wrapping_add(width)).unwrap_or(&[]);
+            let old = bblk.get(start..start.wrapping_add(width)).unwrap_or(&[]);
+            // A column without weights or bonds has consensus, rank and EMA 0: nothing to do.
+            if weights.iter().all(|w| *w == 0) && old.iter().all(|b| *b == 0) {
+                ends.push(normalised_len);
+                continue;
+            }
 
             // 1. Consensus over the positive weights, keyed `w << 16 | slot`.
-            scratch.clear();
-            scratch.extend(
-                (0_u64..).zip(weights).filter(|(_, w)| **w != 0).map(|(k, w)| (w << 16) | k),
-            );
-            let t_fixed = median.column(&mut scratch);
+            // Written branch-free: every key is stored, only positive ones advance the end.
+            scratch.resize(weights.len(), 0);
+            let mut listed = 0_usize;
+            for (k, w) in (0_u64..).zip(weights) {
+                if let Some(slot) = scratch.get_mut(listed) {
+                    *slot = (w << 16) | k;
+                }
+                listed = listed.wrapping_add(usize::from(*w != 0));
+            }
+            let t_fixed = median.column(scratch.get_mut(..listed).unwrap_or(&mut []));
             if let Some(out) = consensus.get_mut(c) {
                 *out = t_fixed;
             }
             let t = t_fixed.to_bits().cast_unsigned();
+
+            if let Some(l) = lanes.as_mut() {
+                // Steps 2–4 on f64 lanes (same bits, see `lanes`).
+                let bond = at(&kept, c)
+                    .then(|| FloatDivisor::new(at(&exact, c)).unwrap_or_else(FloatDivisor::one));
+                let sums = l.column(&ColumnIn { weights, old, consensus: t, bond });
+                if let Some(rk) = ranks.get_mut(c) {
+                    *rk = I32F32::from_bits(sums.rank.cast_signed());
+                }
+                if sums.max != 0 {
+                    let col = u16::try_from(c).ok()?;
+                    let RowSink { flat, cursor, .. } = &mut bonds;
+                    l.finish(c, sums.sum, sums.max, |k, stored| {
+                        if let Some(c) = cursor.get_mut(k) {
+                            if let Some(slot) = flat.get_mut(*c) {
+                                *slot = (col, stored);
+                            }
+                            *c = c.wrapping_add(1);
+                        }
+                    });
+                }
+                ends.push(normalised_len);
+                continue;
+            }
 
             // 2. Trust, ranks (ΔB's column sum), ΔB numerators and old terms.
             let bond_div = at(&kept, c).then(|| {
@@ -312,6 +347,9 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
     // Trust: listed rows from the slots; rows without active stake (not listed) are their
     // clipped row sums.
     let mut validator_trust = vec![I32F32::ZERO; n];
+    if let Some(l) = &lanes {
+        trust.iter_mut().zip(l.trust()).for_each(|(t, l)| *t = l);
+    }
     for (&i, t) in slot_rows.iter().zip(&trust) {
         if let Some(v) = validator_trust.get_mut(i) {
             *v = I32F32::from_bits(t.cast_signed());
@@ -338,6 +376,11 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
         return None;
     }
     let mut slot_dividends = vec![0_u64; r];
+    if let Some(l) = lanes {
+        let inc: Vec<u64> = incentive.iter().map(|v| v.to_bits().cast_unsigned()).collect();
+        slot_dividends = l.dividends(&inc, r);
+        l.recycle();
+    }
     let mut begin = 0_usize;
     for (inc, &end) in incentive.iter().zip(&ends) {
         let inc = inc.to_bits().cast_unsigned();
@@ -359,6 +402,46 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
         dividend_sums.iter().map(|d| I32F32::from_bits(d.cast_signed())).collect();
     inplace_normalize(&mut dividends);
     Some(Fused { consensus, validator_trust, incentive, dividends, bonds })
+}
+
+/// Table rows (slots) are padded to a multiple of this.
+const TILE: usize = 8;
+
+/// Slots transposed together (their cursors stay in registers).
+const GROUP: usize = 4;
+
+/// Transposes one tile of [`GROUP`] slots (`pos`: each slot's cursor and end in its ascending
+/// entries, `entry(p)` = column and value of entry p; missing slots of a short last tile are
+/// empty) over the columns `c0..c1`: `out[(c − c0) · stride + t]` is slot t's value in column c,
+/// 0 where it has none. The cursors move past the columns taken. Every cell of the tile is
+/// written, so nothing needs clearing first. The cursors live in registers for the whole walk.
+#[inline(always)]
+fn gather<T: Copy + Default>(
+    pos: &mut [(usize, usize)],
+    (c0, c1): (usize, usize),
+    stride: usize,
+    out: &mut [T],
+    entry: impl Fn(usize) -> (Option<u16>, T),
+) {
+    let mut cur = [0_usize; GROUP];
+    let mut end = [0_usize; GROUP];
+    for ((c, e), (p, q)) in cur.iter_mut().zip(end.iter_mut()).zip(pos.iter()) {
+        *c = *p;
+        *e = *q;
+    }
+    for c in c0..c1 {
+        let base = c.wrapping_sub(c0).wrapping_mul(stride);
+        let Some(line) = out.get_mut(base..base.wrapping_add(GROUP)) else { break };
+        for ((p, e), cell) in cur.iter_mut().zip(&end).zip(line) {
+            let (col, v) = entry(*p);
+            let hit = *p < *e && col.is_some_and(|j| usize::from(j) == c);
+            *cell = if hit { v } else { T::default() };
+            *p = p.wrapping_add(usize::from(hit));
+        }
+    }
+    for (p, c) in pos.iter_mut().zip(cur) {
+        p.0 = c;
+    }
 }
 
 /// EMA weights `α` and `1 − α` (raw bits, in [0, 2^32]).
@@ -488,12 +571,18 @@ struct RowSink {
 
 impl RowSink {
     /// Room for `capacity[i]` entries in row `i`.
+    ///
+    /// Rows are written side by side (one entry per row per column), so their write positions
+    /// must not share cache sets: rows of equal power-of-two sizes would all map to the same
+    /// few sets of the L1 and evict each other on every write. A cache line of padding after
+    /// each row staggers them.
     fn new(capacity: &[usize]) -> Self {
+        const PAD: usize = 64 / core::mem::size_of::<(u16, u16)>();
         let mut start = Vec::with_capacity(capacity.len().saturating_add(1));
         let mut total = 0_usize;
         start.push(0);
         for c in capacity {
-            total = total.saturating_add(*c);
+            total = total.saturating_add(*c).saturating_add(PAD);
             start.push(total);
         }
         let mut flat = SINK

@@ -23,11 +23,15 @@
 //!   64-bit multiply-and-shifts — the same floors, with no saturation or overflow possible;
 //! * liquid alpha is evaluated only where it is used — the entries of `weights_for_bonds` — not
 //!   for all `n × n` pairs; the merge walk's reading of unsorted rows is reproduced;
-//! * the final pass writes the u16 storage rows directly.
+//! * the final pass writes the u16 storage rows directly;
+//! * original Yuma with a bonds penalty of 0 or 1 runs fused over column blocks
+//!   ([`fused`]), its per-column arithmetic on AVX2 `f64` lanes with exact floors ([`lanes`],
+//!   [`crate::fixed::float`]) where the CPU allows.
 
 mod consensus;
 mod ema;
 mod fused;
+mod lanes;
 mod original;
 mod yuma3;
 
@@ -95,6 +99,7 @@ pub(crate) fn run(input: &EpochInput, want_trace: bool) -> (EpochOutput, Option<
             new_permits: &new_permits,
             bonds_moving_average: hp.bonds_moving_average,
             clip: bp == I32F32::ONE,
+            integer_only: integer_kernels_forced(),
         });
         if let Some(Fused { consensus, validator_trust, incentive, dividends, bonds }) = fused {
             weights.csr.recycle();
@@ -179,6 +184,22 @@ pub(crate) fn run(input: &EpochInput, want_trace: bool) -> (EpochOutput, Option<
     };
     weights.csr.recycle();
     (output, trace)
+}
+
+#[cfg(not(test))]
+const fn integer_kernels_forced() -> bool {
+    false
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Tests set this to run the fused path's integer kernels where the `f64` lanes would run.
+    static INTEGER_ONLY: core::cell::Cell<bool> = const { core::cell::Cell::new(false) };
+}
+
+#[cfg(test)]
+fn integer_kernels_forced() -> bool {
+    INTEGER_ONLY.with(core::cell::Cell::get)
 }
 
 /// Masked, row-normalised weights (§3.3.4).
@@ -488,4 +509,81 @@ fn interpolate(weights: &Weights, consensus: &[I32F32], ratio: I32F32, n: usize)
         out.end_row();
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::INTEGER_ONLY;
+    use crate::input::EpochInput;
+    use crate::{Hyperparameters, epoch};
+
+    /// Validators `0..v` weight every miner (noisy, some at random), a few miners are new, bonds
+    /// come from a first epoch: the fused path's shape.
+    fn network(n: u16, v: u16, seed: u64, bonds_penalty: u16) -> EpochInput {
+        let mut s = seed;
+        let mut next = move || {
+            s = s.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            s >> 33
+        };
+        let current_block = 10_000_u64;
+        let nu = usize::from(n);
+        let weights = (0..n)
+            .map(|i| {
+                if i >= v {
+                    return Vec::new();
+                }
+                (v..n)
+                    .filter_map(|j| {
+                        let keep = next() % 50 != 0;
+                        let w = (next() % 65_536) as u16;
+                        keep.then_some((j, w))
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut input = EpochInput {
+            n,
+            current_block,
+            last_mechanism_step_block: current_block - 360,
+            rao_emission: 1_000_000_000,
+            stake: (0..nu)
+                .map(|i| if i < usize::from(v) { (1 + next()) << 20 } else { next() })
+                .collect(),
+            weights,
+            last_update: (0..nu).map(|_| current_block - 1 - next() % 20).collect(),
+            block_at_registration: (0..nu)
+                .map(|_| if next() % 40 == 0 { current_block - 5 } else { 100 })
+                .collect(),
+            validator_permit: (0..nu).map(|i| i < usize::from(v)).collect(),
+            hyperparameters: Hyperparameters {
+                bonds_penalty,
+                max_allowed_validators: v,
+                ..Hyperparameters::default()
+            },
+            ..EpochInput::default()
+        };
+        let first = epoch(&input);
+        input.bonds = first.bonds;
+        input.validator_permit = first.new_validator_permit;
+        input
+    }
+
+    /// The fused path's `f64` lanes and its integer kernels give the same bits (on a CPU without
+    /// AVX2 + FMA both runs take the integer kernels).
+    #[test]
+    fn lanes_equal_integer_kernels() {
+        for (seed, (n, v)) in
+            [(8, 3), (40, 7), (130, 17), (300, 64), (700, 90)].into_iter().enumerate()
+        {
+            for bp in [0, 65_535] {
+                let input = network(n, v, seed as u64, bp);
+                let lanes = epoch(&input);
+                INTEGER_ONLY.with(|f| f.set(true));
+                let integer = epoch(&input);
+                INTEGER_ONLY.with(|f| f.set(false));
+                assert_eq!(lanes, integer, "n={n} v={v} bonds_penalty={bp}");
+                assert!(lanes.bonds.iter().any(|r| !r.is_empty()), "bonds were computed");
+            }
+        }
+    }
 }
