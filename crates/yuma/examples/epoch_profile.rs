@@ -1,7 +1,9 @@
-//! Runs the benchmark networks' epoch a fixed number of times (for callgrind).
+//! Runs the benchmark networks' epoch a fixed number of times (for callgrind or perf) and prints
+//! the fastest and the median time of one epoch (robust to a noisy machine, unlike a mean).
 //! `cargo run -p yuma --release --example epoch_profile -- <n> <v> <yuma3:0|1> <iters>`
 #![allow(clippy::expect_used, clippy::cast_precision_loss, clippy::cast_sign_loss)]
 use std::hint::black_box;
+use std::time::Instant;
 use yuma::{Hyperparameters, epoch};
 
 #[path = "../benches/support/networks.rs"]
@@ -19,7 +21,14 @@ fn main() {
     let hp =
         Hyperparameters { yuma3: y3 == 1, liquid_alpha: y3 == 1, ..Hyperparameters::default() };
     let input = network(n, v, hp);
+    let mut times = Vec::with_capacity(usize::try_from(iters).unwrap_or(0));
     for _ in 0..iters {
+        let t = Instant::now();
         black_box(epoch(black_box(&input)));
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    times.sort_by(f64::total_cmp);
+    if let (Some(min), Some(median)) = (times.first(), times.get(times.len() / 2)) {
+        println!("n={n} v={v} yuma3={y3}: min {min:.4} ms, median {median:.4} ms");
     }
 }

@@ -357,14 +357,16 @@ impl<'a> PackedMedian<'a> {
                 below = upto;
             }
             target = target.wrapping_sub(below);
-            // Keep the chosen bucket's keys.
+            // Keep the chosen bucket's keys (few: a branch that is rarely taken).
             let mut w = 0_usize;
             for r in 0..len {
                 let k = live.get(r).copied().unwrap_or(0);
-                if let Some(slot) = live.get_mut(w) {
-                    *slot = k;
+                if k.wrapping_sub(lo) >> shift == chosen {
+                    if let Some(slot) = live.get_mut(w) {
+                        *slot = k;
+                    }
+                    w = w.wrapping_add(1);
                 }
-                w = w.wrapping_add(usize::from(k.wrapping_sub(lo) >> shift == chosen));
             }
             // The bucket width shrinks 2^bits-fold per round (keys are distinct), so this ends.
             len = w;

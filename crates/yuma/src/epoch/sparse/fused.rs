@@ -32,7 +32,7 @@ use std::cell::RefCell;
 
 use super::super::common::at;
 use super::ema::{StoredBonds, strictly_ascending_pairs};
-use super::lanes::{ColumnIn, Lanes};
+use super::lanes::{ColumnIn, Lanes, available as lanes_available};
 use super::original::column_divisor;
 use super::{Weights, clip_value, is_unit};
 use crate::fixed::float::FloatDivisor;
@@ -118,6 +118,9 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
     }
     let alpha = alpha.to_bits().cast_unsigned();
     let one_minus_alpha = (1_u64 << 32).wrapping_sub(alpha);
+    // With the lanes, the column sums come from the transposed block (see `Lanes::bond_sum`)
+    // and the order is checked after the walk (a row out of order stalls its cursor).
+    let use_lanes = !x.integer_only && lanes_available();
     let mut exact = vec![0_u64; n];
     let mut bond_rows: Vec<usize> = Vec::new();
     for i in 0..n {
@@ -125,10 +128,13 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
         if raw.is_empty() {
             continue;
         }
+        bond_rows.push(i);
+        if use_lanes {
+            continue;
+        }
         if !strictly_ascending_pairs(raw) {
             return None;
         }
-        bond_rows.push(i);
         for (j, b) in raw {
             if let Some(s) = exact.get_mut(usize::from(*j)) {
                 *s = s.wrapping_add(u64::from(*b));
@@ -136,7 +142,6 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
         }
     }
     let kept: Vec<bool> = (0..n).map(|j| u16::try_from(j).is_ok_and(|j| x.bonds.kept(j))).collect();
-    let mut bond_divs = Vec::with_capacity(n);
     for (s, k) in exact.iter_mut().zip(&kept) {
         if !*k {
             *s = 0;
@@ -144,8 +149,13 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
         if *s >= 1 << 31 {
             return None;
         }
-        bond_divs.push(column_divisor(I32F32::from_bits((*s << 32).cast_signed())));
     }
+    // The integer kernels' divisors (a 128-bit division each), only where they will run.
+    let bond_divs: Vec<FixedDivisor> = if !use_lanes {
+        exact.iter().map(|s| column_divisor(I32F32::from_bits((*s << 32).cast_signed()))).collect()
+    } else {
+        Vec::new()
+    };
 
     // Slots: the rows with active stake (their weights) or stored bonds, in row order. A block
     // of columns is a dense `columns × slots` table of weights and of bonds, 0 where a row has
@@ -197,13 +207,8 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
         })
         .collect();
     // Stored bonds of the slots, concatenated (cursors as for the weights).
-    let mut bflat: Vec<(u16, u16)> = Vec::with_capacity(x.bonds.nnz());
-    let mut bpos: Vec<(usize, usize)> = Vec::with_capacity(r);
-    for &i in &slot_rows {
-        let start = bflat.len();
-        bflat.extend_from_slice(x.bonds.raw(i));
-        bpos.push((start, bflat.len()));
-    }
+    let brows: Vec<&[(u16, u16)]> = slot_rows.iter().map(|&i| x.bonds.raw(i)).collect();
+    let mut bpos: Vec<(usize, usize)> = brows.iter().map(|b| (0, b.len())).collect();
 
     let mut consensus = vec![I32F32::ZERO; n];
     let mut ranks = vec![I32F32::ZERO; n];
@@ -218,7 +223,7 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
     let mut bonds = RowSink::new(&capacity);
     // Column-normalised EMA entries `E << 16 | slot`, column after column; `ends[c]` closes
     // column c.
-    let mut lanes = if x.integer_only { None } else { Lanes::new(&slot_stake, alpha, x.clip, n) };
+    let mut lanes = if use_lanes { Lanes::new(&slot_stake, alpha, x.clip, n) } else { None };
     let width = lanes.as_ref().map_or(r, Lanes::len);
     let mut normalised = take_spare();
     // Written before read, so grown without clearing (see `RowSink::new`); the lanes keep their
@@ -241,12 +246,12 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
         for k0 in (0..r).step_by(GROUP) {
             let k1 = k0.saturating_add(GROUP).min(r);
             let wtile = wpos.get_mut(k0..k1).unwrap_or(&mut []);
-            gather(wtile, (c0, c1), stride, wblk.get_mut(k0..).unwrap_or(&mut []), |p| {
+            gather(wtile, (c0, c1), stride, wblk.get_mut(k0..).unwrap_or(&mut []), |_, p| {
                 (cols.get(p).copied(), vals.get(p).map_or(0, |v| v.to_bits().cast_unsigned()))
             });
             let btile = bpos.get_mut(k0..k1).unwrap_or(&mut []);
-            gather(btile, (c0, c1), stride, bblk.get_mut(k0..).unwrap_or(&mut []), |p| {
-                let e = bflat.get(p).copied();
+            gather(btile, (c0, c1), stride, bblk.get_mut(k0..).unwrap_or(&mut []), |t, p| {
+                let e = brows.get(k0.wrapping_add(t)).and_then(|b| b.get(p)).copied();
                 (e.map(|e| e.0), e.map_or(0, |e| e.1))
             });
         }
@@ -279,8 +284,16 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
 
             if let Some(l) = lanes.as_mut() {
                 // Steps 2–4 on f64 lanes (same bits, see `lanes`).
-                let bond = at(&kept, c)
-                    .then(|| FloatDivisor::new(at(&exact, c)).unwrap_or_else(FloatDivisor::one));
+                // Exact (fewer than 2^16 u16 terms); the unit-range precondition as above.
+                let bond = if at(&kept, c) {
+                    let s = l.bond_sum(old);
+                    if s >= 1 << 31 {
+                        return None;
+                    }
+                    Some(FloatDivisor::new(s).unwrap_or_else(FloatDivisor::one))
+                } else {
+                    None
+                };
                 let sums = l.column(&ColumnIn { weights, old, consensus: t, bond });
                 if let Some(rk) = ranks.get_mut(c) {
                     *rk = I32F32::from_bits(sums.rank.cast_signed());
@@ -342,6 +355,17 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
             ends.push(normalised_len);
         }
         c0 = c1;
+    }
+
+    // Every stored bond row was strictly ascending: its cursor passed all columns below n, and
+    // what is left (columns ≥ n, never read) is ascending too.
+    if use_lanes
+        && !brows.iter().zip(&bpos).all(|(row, (p, _))| {
+            let rest = row.get(*p..).unwrap_or(&[]);
+            rest.first().is_none_or(|e| usize::from(e.0) >= n) && strictly_ascending_pairs(rest)
+        })
+    {
+        return None;
     }
 
     // Trust: listed rows from the slots; rows without active stake (not listed) are their
@@ -410,8 +434,11 @@ const TILE: usize = 8;
 /// Slots transposed together (their cursors stay in registers).
 const GROUP: usize = 4;
 
+/// Columns copied at once when every slot of a group has all of them.
+const RUN: usize = 8;
+
 /// Transposes one tile of [`GROUP`] slots (`pos`: each slot's cursor and end in its ascending
-/// entries, `entry(p)` = column and value of entry p; missing slots of a short last tile are
+/// entries, `entry(t, p)` = column and value of entry p of the tile's slot t; missing slots of a short last tile are
 /// empty) over the columns `c0..c1`: `out[(c − c0) · stride + t]` is slot t's value in column c,
 /// 0 where it has none. The cursors move past the columns taken. Every cell of the tile is
 /// written, so nothing needs clearing first. The cursors live in registers for the whole walk.
@@ -421,7 +448,7 @@ fn gather<T: Copy + Default>(
     (c0, c1): (usize, usize),
     stride: usize,
     out: &mut [T],
-    entry: impl Fn(usize) -> (Option<u16>, T),
+    entry: impl Fn(usize, usize) -> (Option<u16>, T),
 ) {
     let mut cur = [0_usize; GROUP];
     let mut end = [0_usize; GROUP];
@@ -429,15 +456,41 @@ fn gather<T: Copy + Default>(
         *c = *p;
         *e = *q;
     }
-    for c in c0..c1 {
+    let mut c = c0;
+    while c < c1 {
+        // Fast path: every slot of the group has the next RUN columns as its next RUN entries
+        // (rows are strictly ascending, so first and last decide): copy without merging.
+        let run_end = c.wrapping_add(RUN);
+        let full = run_end <= c1
+            && cur.iter().zip(&end).enumerate().all(|(t, (p, e))| {
+                let last = p.wrapping_add(RUN - 1);
+                last < *e
+                    && entry(t, *p).0.is_some_and(|j| usize::from(j) == c)
+                    && entry(t, last).0.is_some_and(|j| usize::from(j) == run_end.wrapping_sub(1))
+            });
+        if full {
+            for (t, p) in cur.iter_mut().enumerate() {
+                for j in 0..RUN {
+                    let at =
+                        c.wrapping_add(j).wrapping_sub(c0).wrapping_mul(stride).wrapping_add(t);
+                    if let Some(cell) = out.get_mut(at) {
+                        *cell = entry(t, p.wrapping_add(j)).1;
+                    }
+                }
+                *p = p.wrapping_add(RUN);
+            }
+            c = run_end;
+            continue;
+        }
         let base = c.wrapping_sub(c0).wrapping_mul(stride);
         let Some(line) = out.get_mut(base..base.wrapping_add(GROUP)) else { break };
-        for ((p, e), cell) in cur.iter_mut().zip(&end).zip(line) {
-            let (col, v) = entry(*p);
+        for (t, ((p, e), cell)) in cur.iter_mut().zip(&end).zip(line).enumerate() {
+            let (col, v) = entry(t, *p);
             let hit = *p < *e && col.is_some_and(|j| usize::from(j) == c);
             *cell = if hit { v } else { T::default() };
             *p = p.wrapping_add(usize::from(hit));
         }
+        c = c.wrapping_add(1);
     }
     for (p, c) in pos.iter_mut().zip(cur) {
         p.0 = c;

@@ -102,6 +102,11 @@ impl Lanes {
         self.stake.len()
     }
 
+    /// Σ of a column's stored bonds (u16 by slot, at least [`Lanes::len`] of them; exact).
+    pub(super) fn bond_sum(&self, old: &[u16]) -> u64 {
+        old.iter().take(self.len()).map(|b| u64::from(*b)).sum()
+    }
+
     /// Steps 2 and 3 for one column: trust, ΔB, old terms and the EMA entries (kept for
     /// [`Lanes::finish`]), returning the rank and the EMA's sum and maximum.
     pub(super) fn column(&mut self, x: &ColumnIn<'_>) -> ColumnSums {
@@ -177,7 +182,7 @@ thread_local! {
 }
 
 /// Whether the lanes kernels can run (AVX2 and FMA, detected once per call; cheap).
-fn available() -> bool {
+pub(super) fn available() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
         std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")

@@ -515,7 +515,7 @@ fn interpolate(weights: &Weights, consensus: &[I32F32], ratio: I32F32, n: usize)
 mod tests {
     use super::INTEGER_ONLY;
     use crate::input::EpochInput;
-    use crate::{Hyperparameters, epoch};
+    use crate::{Hyperparameters, epoch, epoch_reference};
 
     /// Validators `0..v` weight every miner (noisy, some at random), a few miners are new, bonds
     /// come from a first epoch: the fused path's shape.
@@ -583,6 +583,35 @@ mod tests {
                 INTEGER_ONLY.with(|f| f.set(false));
                 assert_eq!(lanes, integer, "n={n} v={v} bonds_penalty={bp}");
                 assert!(lanes.bonds.iter().any(|r| !r.is_empty()), "bonds were computed");
+            }
+        }
+    }
+
+    /// Stored bond rows out of order, repeated or reaching past `n` are only found after the
+    /// fused walk on the lanes; the result must still be the reference's.
+    #[test]
+    fn disordered_bond_rows_match_the_reference() {
+        let base = network(120, 12, 5, 65_535);
+        let row = base.bonds.iter().position(|r| r.len() > 3).expect("a bond row");
+        let mut cases = Vec::new();
+        let mut swapped = base.clone();
+        swapped.bonds[row].swap(1, 2);
+        cases.push(swapped);
+        let mut repeated = base.clone();
+        let first = repeated.bonds[row][0];
+        repeated.bonds[row].insert(1, first);
+        cases.push(repeated);
+        let mut beyond = base.clone();
+        beyond.bonds[row].push((500, 7));
+        cases.push(beyond.clone());
+        beyond.bonds[row].push((400, 9));
+        cases.push(beyond);
+        for input in &cases {
+            for forced in [false, true] {
+                INTEGER_ONLY.with(|f| f.set(forced));
+                let fast = epoch(input);
+                INTEGER_ONLY.with(|f| f.set(false));
+                assert_eq!(fast, epoch_reference(input).0, "integer kernels: {forced}");
             }
         }
     }
