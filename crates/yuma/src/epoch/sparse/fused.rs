@@ -300,15 +300,7 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
                 }
                 if sums.max != 0 {
                     let col = u16::try_from(c).ok()?;
-                    let RowSink { flat, cursor, .. } = &mut bonds;
-                    l.finish(c, sums.sum, sums.max, |k, stored| {
-                        if let Some(c) = cursor.get_mut(k) {
-                            if let Some(slot) = flat.get_mut(*c) {
-                                *slot = (col, stored);
-                            }
-                            *c = c.wrapping_add(1);
-                        }
-                    });
+                    l.finish(c, sums.sum, sums.max, |k, stored| bonds.push(k, (col, stored)));
                 }
                 ends.push(normalised_len);
                 continue;
@@ -588,7 +580,6 @@ fn finish(
     bonds: &mut RowSink,
     (out, mut len): (&mut [u64], usize),
 ) -> usize {
-    let RowSink { flat, cursor, .. } = bonds;
     for (k, &v) in ema.iter().enumerate() {
         if v == 0 {
             continue;
@@ -598,12 +589,7 @@ fn finish(
         // upscaled ≤ 2^32: the product's high part is at most 65 535.
         #[allow(clippy::cast_possible_truncation)]
         let stored = (upscaled.wrapping_mul(65_535) >> 32) as u16;
-        if let Some(c) = cursor.get_mut(k) {
-            if let Some(slot) = flat.get_mut(*c) {
-                *slot = (col, stored);
-            }
-            *c = c.wrapping_add(1);
-        }
+        bonds.push(k, (col, stored));
         if let Some(slot) = out.get_mut(len) {
             *slot = (norm << 16) | k as u64;
         }
@@ -612,69 +598,45 @@ fn finish(
     len
 }
 
-/// The new bond rows, filled entry by entry in column order: one flat buffer in which row `i`
-/// owns `start[i]..start[i + 1]`, with a write cursor per row (cheaper than a `Vec::push` per
-/// entry into one of many row vectors). Every row gets entries, the rows without a new permit
-/// are dropped at the end (cheaper than testing the permit per entry).
+/// The new bond rows, filled entry by entry in column order, each directly in the vector it is
+/// returned in (a staging buffer cost a copy of every entry into freshly allocated rows). Every
+/// slot's row gets entries; the rows without a new permit are dropped at the end (cheaper than
+/// testing the permit per entry).
 struct RowSink {
-    flat: Vec<(u16, u16)>,
-    start: Vec<usize>,
-    cursor: Vec<usize>,
+    rows: Vec<SparseRow>,
 }
 
 impl RowSink {
-    /// Room for `capacity[i]` entries in row `i`.
-    ///
-    /// Rows are written side by side (one entry per row per column), so their write positions
-    /// must not share cache sets: rows of equal power-of-two sizes would all map to the same
-    /// few sets of the L1 and evict each other on every write. A cache line of padding after
-    /// each row staggers them.
+    /// Room for `capacity[k]` entries in slot `k`'s row (never exceeded: at most one entry per
+    /// weight or stored bond of the row).
     fn new(capacity: &[usize]) -> Self {
-        const PAD: usize = 64 / core::mem::size_of::<(u16, u16)>();
-        let mut start = Vec::with_capacity(capacity.len().saturating_add(1));
-        let mut total = 0_usize;
-        start.push(0);
-        for c in capacity {
-            total = total.saturating_add(*c).saturating_add(PAD);
-            start.push(total);
+        Self { rows: capacity.iter().map(|c| Vec::with_capacity(*c)).collect() }
+    }
+
+    /// Appends `entry` to slot `k`'s row.
+    #[inline(always)]
+    fn push(&mut self, k: usize, entry: (u16, u16)) {
+        if let Some(row) = self.rows.get_mut(k) {
+            row.push(entry);
         }
-        let mut flat = SINK
-            .try_with(|s| s.try_borrow_mut().map(|mut s| core::mem::take(&mut *s)).ok())
-            .ok()
-            .flatten()
-            .unwrap_or_default();
-        // Old contents are overwritten before they are read (each row only reads what its
-        // cursor passed), so the buffer is not cleared.
-        if flat.len() < total {
-            flat.resize(total, (0, 0));
-        }
-        let cursor = start.get(..capacity.len()).map(<[usize]>::to_vec).unwrap_or_default();
-        Self { flat, start, cursor }
     }
 
     /// Rows of all `n` uids: the slots' rows (slot `k` is row `slot_rows[k]`) where the uid has
     /// a new permit, every other row empty.
     fn into_rows(self, slot_rows: &[usize], new_permits: &[bool], n: usize) -> Vec<SparseRow> {
         let mut rows: Vec<SparseRow> = vec![Vec::new(); n];
-        for ((&i, &end), &start) in slot_rows.iter().zip(&self.cursor).zip(&self.start) {
+        for (&i, row) in slot_rows.iter().zip(self.rows) {
             if at(new_permits, i)
-                && let Some(row) = rows.get_mut(i)
+                && let Some(slot) = rows.get_mut(i)
             {
-                *row = self.flat.get(start..end).map(<[_]>::to_vec).unwrap_or_default();
+                *slot = row;
             }
         }
-        let _ = SINK.try_with(|s| {
-            if let Ok(mut s) = s.try_borrow_mut() {
-                *s = self.flat;
-            }
-        });
         rows
     }
 }
 
 thread_local! {
-    /// Flat buffer of [`RowSink`], kept between epochs on a thread.
-    static SINK: RefCell<Vec<(u16, u16)>> = const { RefCell::new(Vec::new()) };
     /// Buffer of the normalised entries, kept between epochs on a thread (see
     /// `Csr::recycled` for why fresh pages are avoided).
     static SPARE: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
