@@ -34,9 +34,10 @@ use super::super::common::at;
 use super::ema::{StoredBonds, strictly_ascending_pairs};
 use super::lanes::{ColumnIn, Lanes, available as lanes_available};
 use super::original::column_divisor;
-use super::{Weights, clip_value, is_unit};
+use super::raw::RawWeights;
+use super::{clip_value, is_unit};
 use crate::fixed::float::FloatDivisor;
-use crate::fixed::{FixedDivisor, I32F32, UnitDivisor, sum};
+use crate::fixed::{FixedDivisor, I32F32, U64Divisor, UnitDivisor, sum};
 use crate::input::SparseRow;
 use crate::math::liquid_alpha::ema_alpha_normal;
 use crate::math::median::PackedMedian;
@@ -45,7 +46,9 @@ use crate::math::vector::inplace_normalize;
 /// What [`original_fused`] reads.
 pub(super) struct FusedInput<'a> {
     pub(super) n: usize,
-    pub(super) weights: &'a Weights,
+    pub(super) weights: &'a RawWeights<'a>,
+    /// Block at registration per uid.
+    pub(super) registered: &'a [u64],
     pub(super) active_stake: &'a [I32F32],
     pub(super) kappa: I32F32,
     pub(super) bonds: &'a StoredBonds<'a>,
@@ -100,7 +103,8 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
     let w = x.weights;
     let rows: Vec<usize> = (0..n).filter(|&i| at(x.active_stake, i) > I32F32::ZERO).collect();
     if rows.is_empty()
-        || !rows.iter().all(|&i| at(&w.ascending, i) && at(&w.unit, i))
+        || !rows.iter().all(|&i| w.unit_ascending(i))
+        || !(0..n).all(|i| w.sum(i) < 1 << 31)
         || !x.active_stake.iter().all(|s| s.to_bits().cast_unsigned() < 1 << 32)
     {
         return None;
@@ -177,7 +181,7 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
         }
     }
     let r = slot_rows.len();
-    let listed_nnz: usize = rows.iter().map(|&i| w.csr.range(i).len()).sum();
+    let listed_nnz: usize = rows.iter().map(|&i| w.kept(i)).sum();
     if r > usize::from(u16::MAX) || listed_nnz < r.saturating_mul(n) / 4 {
         return None;
     }
@@ -195,17 +199,25 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
     let median = members.with_row_stakes(&stake_by_slot);
     let block = 32_768_usize.checked_div(r).unwrap_or(1).clamp(1, n.max(1));
     let stride = r.next_multiple_of(TILE);
-    let mut wblk = vec![0_u64; block.saturating_mul(stride)];
+    let mut wblk = vec![0_u16; block.saturating_mul(stride)];
     let mut bblk = vec![0_u16; block.saturating_mul(stride)];
-    let (cols, vals) = w.csr.entries();
-    // Per slot: remaining weights (listed rows only) and bonds.
-    let mut wpos: Vec<(usize, usize)> = slot_rows
+    // Per slot: its weights as given (rows with active stake only; masked and normalised per
+    // column) and its stored bonds, each with a cursor.
+    let wrows: Vec<&[(u16, u16)]> = slot_rows
         .iter()
-        .map(|&i| {
-            let range = w.csr.range(i);
-            if at(x.active_stake, i) > I32F32::ZERO { (range.start, range.end) } else { (0, 0) }
-        })
+        .map(|&i| if at(x.active_stake, i) > I32F32::ZERO { w.row(i) } else { &[] })
         .collect();
+    let mut wpos: Vec<(usize, usize)> = wrows.iter().map(|r| (0, r.len())).collect();
+    // Columns where some slot's entry may be masked: registered at or after the earliest mask
+    // block, or a listed row's own column (the diagonal). Elsewhere no mask applies.
+    let min_limit = w.min_limit(&rows);
+    let mut diagonal = vec![false; n];
+    for &i in &rows {
+        if let Some(d) = diagonal.get_mut(i) {
+            *d = true;
+        }
+    }
+    let divisors: Vec<Option<U64Divisor>> = slot_rows.iter().map(|&i| w.divisor(i)).collect();
     // Stored bonds of the slots, concatenated (cursors as for the weights).
     let brows: Vec<&[(u16, u16)]> = slot_rows.iter().map(|&i| x.bonds.raw(i)).collect();
     let mut bpos: Vec<(usize, usize)> = brows.iter().map(|b| (0, b.len())).collect();
@@ -215,15 +227,14 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
     let mut trust = vec![0_u64; r];
     // Stored bonds, written slot by slot into one flat buffer (room for every entry a slot can
     // get) and cut into rows at the end.
-    let capacity: Vec<usize> = slot_rows
-        .iter()
-        .zip(&wpos)
-        .map(|(&i, (a, b))| b.wrapping_sub(*a).saturating_add(x.bonds.raw(i).len()).min(n))
-        .collect();
+    let capacity: Vec<usize> =
+        wrows.iter().zip(&brows).map(|(a, b)| a.len().saturating_add(b.len()).min(n)).collect();
     let mut bonds = RowSink::new(&capacity);
     // Column-normalised EMA entries `E << 16 | slot`, column after column; `ends[c]` closes
     // column c.
-    let mut lanes = if use_lanes { Lanes::new(&slot_stake, alpha, x.clip, n) } else { None };
+    let row_sums: Vec<u64> = slot_rows.iter().map(|&i| w.sum(i)).collect();
+    let mut lanes =
+        if use_lanes { Lanes::new(&slot_stake, &row_sums, alpha, x.clip, n) } else { None };
     let width = lanes.as_ref().map_or(r, Lanes::len);
     let mut normalised = take_spare();
     // Written before read, so grown without clearing (see `RowSink::new`); the lanes keep their
@@ -234,7 +245,8 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
     }
     let mut normalised_len = 0_usize;
     let mut ends: Vec<usize> = Vec::with_capacity(n);
-    let mut scratch: Vec<u64> = Vec::with_capacity(r);
+    let mut scratch: Vec<u64> = Vec::with_capacity(width);
+    let mut wcol: Vec<u64> = vec![0; r];
     let mut fresh: Vec<u64> = vec![0; r];
     let mut olds: Vec<u64> = vec![0; r];
     let mut ema: Vec<u64> = vec![0; r];
@@ -246,8 +258,9 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
         for k0 in (0..r).step_by(GROUP) {
             let k1 = k0.saturating_add(GROUP).min(r);
             let wtile = wpos.get_mut(k0..k1).unwrap_or(&mut []);
-            gather(wtile, (c0, c1), stride, wblk.get_mut(k0..).unwrap_or(&mut []), |_, p| {
-                (cols.get(p).copied(), vals.get(p).map_or(0, |v| v.to_bits().cast_unsigned()))
+            gather(wtile, (c0, c1), stride, wblk.get_mut(k0..).unwrap_or(&mut []), |t, p| {
+                let e = wrows.get(k0.wrapping_add(t)).and_then(|b| b.get(p)).copied();
+                (e.map(|e| e.0), e.map_or(0, |e| e.1))
             });
             let btile = bpos.get_mut(k0..k1).unwrap_or(&mut []);
             gather(btile, (c0, c1), stride, bblk.get_mut(k0..).unwrap_or(&mut []), |t, p| {
@@ -258,24 +271,41 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
 
         for c in c0..c1 {
             let start = c.wrapping_sub(c0).wrapping_mul(stride);
-            let weights = wblk.get(start..start.wrapping_add(width)).unwrap_or(&[]);
+            let raw = wblk.get_mut(start..start.wrapping_add(width)).unwrap_or(&mut []);
             let old = bblk.get(start..start.wrapping_add(width)).unwrap_or(&[]);
+            let reg = at(x.registered, c);
+            if reg >= min_limit || at(&diagonal, c) {
+                for (&i, v) in slot_rows.iter().zip(raw.iter_mut()) {
+                    if w.masked(i, c, reg) {
+                        *v = 0;
+                    }
+                }
+            }
+            let raw = &*raw;
             // A column without weights or bonds has consensus, rank and EMA 0: nothing to do.
-            if weights.iter().all(|w| *w == 0) && old.iter().all(|b| *b == 0) {
+            if raw.iter().all(|w| *w == 0) && old.iter().all(|b| *b == 0) {
                 ends.push(normalised_len);
                 continue;
             }
 
-            // 1. Consensus over the positive weights, keyed `w << 16 | slot`.
-            // Written branch-free: every key is stored, only positive ones advance the end.
-            scratch.resize(weights.len(), 0);
-            let mut listed = 0_usize;
-            for (k, w) in (0_u64..).zip(weights) {
-                if let Some(slot) = scratch.get_mut(listed) {
-                    *slot = (w << 16) | k;
+            // 1. Normalised weights (§3.3.4) and the consensus over the positive ones, keyed
+            // `w << 16 | slot`.
+            scratch.resize(width, 0);
+            let listed = if let Some(l) = lanes.as_mut() {
+                l.normalise(raw, &mut scratch)
+            } else {
+                let mut listed = 0_usize;
+                for (k, ((v, d), wc)) in
+                    (0_u64..).zip(raw.iter().zip(&divisors).zip(wcol.iter_mut()))
+                {
+                    *wc = RawWeights::normalised(*d, *v);
+                    if let Some(slot) = scratch.get_mut(listed) {
+                        *slot = (*wc << 16) | k;
+                    }
+                    listed = listed.wrapping_add(usize::from(*wc != 0));
                 }
-                listed = listed.wrapping_add(usize::from(*w != 0));
-            }
+                listed
+            };
             let t_fixed = median.column(scratch.get_mut(..listed).unwrap_or(&mut []));
             if let Some(out) = consensus.get_mut(c) {
                 *out = t_fixed;
@@ -294,7 +324,7 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
                 } else {
                     None
                 };
-                let sums = l.column(&ColumnIn { weights, old, consensus: t, bond });
+                let sums = l.column(&ColumnIn { old, consensus: t, bond });
                 if let Some(rk) = ranks.get_mut(c) {
                     *rk = I32F32::from_bits(sums.rank.cast_signed());
                 }
@@ -310,7 +340,7 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
             let bond_div = at(&kept, c).then(|| {
                 UnitDivisor::new(&bond_divs.get(c).copied().unwrap_or_else(FixedDivisor::identity))
             });
-            let slots = Slots { weights, old, stake: &slot_stake };
+            let slots = Slots { weights: &wcol, old, stake: &slot_stake };
             let out = (&mut trust[..], &mut fresh[..], &mut olds[..]);
             let (rank, delta_sum) = if x.clip {
                 fold::<true>(&slots, t, &terms, bond_div, out)
@@ -372,10 +402,15 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
         }
     }
     for i in (0..n).filter(|&i| at(x.active_stake, i) == I32F32::ZERO) {
-        let (cols, vals) = w.csr.row(i);
+        let divisor = w.divisor(i);
         let mut row_sum = I32F32::ZERO;
-        for (j, v) in cols.iter().zip(vals) {
-            if let Some(v) = clip_value(*v, at(&consensus, usize::from(*j))) {
+        for &(j, v) in w.row(i) {
+            let ju = usize::from(j);
+            if ju >= n || w.masked(i, ju, at(x.registered, ju)) {
+                continue;
+            }
+            let v = I32F32::from_bits(RawWeights::normalised(divisor, v).cast_signed());
+            if let Some(v) = clip_value(v, at(&consensus, ju)) {
                 row_sum = row_sum.wrapping_add(v);
             }
         }

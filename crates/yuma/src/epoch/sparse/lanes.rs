@@ -13,16 +13,23 @@
 //! integer kernels: `mul_add` without hardware FMA is a slow library call.
 
 use crate::fixed::float::{FloatDivisor, TWO_32, from_u52, to_u52};
+
+/// Proof that the lanes kernels can run here: a unit on x86-64 (made only after the CPU check),
+/// uninhabited elsewhere, so that on other architectures no [`Lanes`] exists and its methods
+/// are statically unreachable.
+#[cfg(target_arch = "x86_64")]
+#[derive(Clone, Copy)]
+struct Arch;
 #[cfg(not(target_arch = "x86_64"))]
-use crate::fixed::float::{div_floor, mul_floor};
+#[derive(Clone, Copy)]
+enum Arch {}
 
 /// Lanes per chunk (one AVX2 register of `f64`).
 pub(super) const WIDTH: usize = 4;
 
-/// One column's inputs by slot (slices padded with zeros to a multiple of [`WIDTH`]).
+/// One column's inputs by slot (slices padded with zeros to a multiple of [`WIDTH`]); the
+/// weights are those of the last [`Lanes::normalise`].
 pub(super) struct ColumnIn<'a> {
-    /// Weights, raw I32F32 in [0, 2^32].
-    pub(super) weights: &'a [u64],
     /// Stored bonds (u16), 0 where absent.
     pub(super) old: &'a [u16],
     /// Consensus (raw).
@@ -43,7 +50,17 @@ pub(super) struct ColumnSums {
 
 /// Per-slot scratch of the column kernels, kept across columns.
 pub(super) struct Lanes {
+    // Matched on only where it is uninhabited (see `Arch`).
+    #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+    arch: Arch,
     stake: Vec<f64>,
+    /// Each slot's row sum (the divisor of its weights; 1 for a zero row) and its reciprocal.
+    row_sum: Vec<f64>,
+    row_inv: Vec<f64>,
+    /// The column's normalised weights (raw I32F32 in [0, 2^32]).
+    weights: Vec<f64>,
+    /// The column's median keys `w << 16 | slot`, every slot.
+    keys: Vec<u64>,
     trust: Vec<f64>,
     fresh: Vec<f64>,
     olds: Vec<f64>,
@@ -62,10 +79,15 @@ pub(super) struct Lanes {
 impl Lanes {
     /// Scratch for the slots with stake `stake` (raw, each below 2^32), or `None` when the CPU
     /// lacks AVX2 or FMA (or the architecture is not x86-64).
-    pub(super) fn new(stake: &[u64], alpha: u64, clip: bool, columns: usize) -> Option<Self> {
-        if !available() {
-            return None;
-        }
+    /// `row_sums`: each slot's Σ of kept u16 weights (below 2^31).
+    pub(super) fn new(
+        stake: &[u64],
+        row_sums: &[u64],
+        alpha: u64,
+        clip: bool,
+        columns: usize,
+    ) -> Option<Self> {
+        let arch = arch()?;
         let len = stake.len().next_multiple_of(WIDTH);
         let mut table = TABLE
             .try_with(|t| t.try_borrow_mut().map(|mut t| core::mem::take(&mut *t)).ok())
@@ -82,8 +104,20 @@ impl Lanes {
             *l = from_u52(*s);
         }
         let zeros = vec![0.0; len];
+        let mut row_sum = vec![1.0; len];
+        for (d, s) in row_sum.iter_mut().zip(row_sums) {
+            if *s != 0 {
+                *d = from_u52(*s);
+            }
+        }
+        let row_inv = row_sum.iter().map(|d| 1.0 / d).collect();
         Some(Self {
+            arch,
             stake: lanes,
+            row_sum,
+            row_inv,
+            weights: zeros.clone(),
+            keys: vec![0; len],
             trust: zeros.clone(),
             fresh: zeros.clone(),
             olds: zeros.clone(),
@@ -102,6 +136,28 @@ impl Lanes {
         self.stake.len()
     }
 
+    /// The column's weights from its kept u16 weights by slot (`raw`, masked entries 0): each
+    /// divided by its row's sum, `floor(w · 2^32 / sum)` as the row normalisation computes it.
+    /// Writes the median keys of the positive ones to the front of `keys` (at least
+    /// [`Lanes::len`] long) and returns their number.
+    pub(super) fn normalise(&mut self, raw: &[u16], keys: &mut [u64]) -> usize {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: as in `column`.
+        unsafe {
+            normalise_avx2(self, raw);
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        match self.arch {}
+        let mut listed = 0_usize;
+        for key in &self.keys {
+            if let Some(slot) = keys.get_mut(listed) {
+                *slot = *key;
+            }
+            listed = listed.wrapping_add(usize::from(*key >> 16 != 0));
+        }
+        listed
+    }
+
     /// Σ of a column's stored bonds (u16 by slot, at least [`Lanes::len`] of them; exact).
     pub(super) fn bond_sum(&self, old: &[u16]) -> u64 {
         old.iter().take(self.len()).map(|b| u64::from(*b)).sum()
@@ -116,7 +172,7 @@ impl Lanes {
             unsafe { column_avx2(self, x) }
         }
         #[cfg(not(target_arch = "x86_64"))]
-        column_generic(self, x)
+        match self.arch {}
     }
 
     /// Step 4's arithmetic for column `c` with EMA sum `sum` and maximum `max` (both positive):
@@ -132,7 +188,7 @@ impl Lanes {
             finish_avx2(&self.ema, norm, &mut self.stored, sum, max);
         }
         #[cfg(not(target_arch = "x86_64"))]
-        finish_generic(&self.ema, norm, &mut self.stored, sum, max);
+        match self.arch {}
         if let Some(f) = self.filled.get_mut(c) {
             *f = true;
         }
@@ -156,7 +212,7 @@ impl Lanes {
             dividends_avx2(self, incentive, &mut acc);
         }
         #[cfg(not(target_arch = "x86_64"))]
-        dividends_generic(self, incentive, &mut acc);
+        match self.arch {}
         acc.iter().take(slots).map(|d| to_u52(*d)).collect()
     }
 
@@ -181,6 +237,16 @@ thread_local! {
     static TABLE: core::cell::RefCell<Vec<f64>> = const { core::cell::RefCell::new(Vec::new()) };
 }
 
+/// [`Arch`] where the kernels can run.
+fn arch() -> Option<Arch> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        available().then_some(Arch)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    None
+}
+
 /// Whether the lanes kernels can run (AVX2 and FMA, detected once per call; cheap).
 pub(super) fn available() -> bool {
     #[cfg(target_arch = "x86_64")]
@@ -192,18 +258,19 @@ pub(super) fn available() -> bool {
 }
 
 #[cfg(target_arch = "x86_64")]
-use avx2::{column_avx2, dividends_avx2, finish_avx2};
+use avx2::{column_avx2, dividends_avx2, finish_avx2, normalise_avx2};
 
 /// The kernels in AVX2 + FMA intrinsics, four lanes per register (the compiler does not
 /// vectorise the portable versions on its own: their floors and fused multiply-adds stay scalar).
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
     use core::arch::x86_64::{
-        __m256d, __m256i, _CMP_EQ_OQ, _CMP_GE_OQ, _CMP_LT_OQ, _mm_loadl_epi64, _mm256_add_pd,
-        _mm256_and_pd, _mm256_castsi256_pd, _mm256_cmp_pd, _mm256_cvtepu16_epi64, _mm256_floor_pd,
-        _mm256_fmsub_pd, _mm256_fnmadd_pd, _mm256_loadu_pd, _mm256_loadu_si256, _mm256_max_pd,
-        _mm256_min_pd, _mm256_mul_pd, _mm256_or_si256, _mm256_set1_epi64x, _mm256_set1_pd,
-        _mm256_setzero_pd, _mm256_storeu_pd, _mm256_sub_pd,
+        __m256d, __m256i, _CMP_EQ_OQ, _CMP_GE_OQ, _CMP_LT_OQ, _mm_loadl_epi64, _mm256_add_epi64,
+        _mm256_add_pd, _mm256_and_pd, _mm256_castpd_si256, _mm256_castsi256_pd, _mm256_cmp_pd,
+        _mm256_cvtepu16_epi64, _mm256_floor_pd, _mm256_fmsub_pd, _mm256_fnmadd_pd, _mm256_loadu_pd,
+        _mm256_max_pd, _mm256_min_pd, _mm256_mul_pd, _mm256_or_si256, _mm256_set_epi64x,
+        _mm256_set1_epi64x, _mm256_set1_pd, _mm256_setzero_pd, _mm256_slli_epi64, _mm256_storeu_pd,
+        _mm256_storeu_si256, _mm256_sub_pd, _mm256_xor_si256,
     };
 
     use super::{ColumnIn, ColumnSums, Lanes, WIDTH};
@@ -264,9 +331,36 @@ mod avx2 {
     }
 
     #[target_feature(enable = "avx2,fma")]
+    pub(super) fn normalise_avx2(l: &mut Lanes, raw: &[u16]) {
+        let len = l.len();
+        assert!(raw.len() >= len && l.keys.len() >= len, "column slices cover every lane");
+        let (r, d, inv) = (raw.as_ptr(), l.row_sum.as_ptr(), l.row_inv.as_ptr());
+        let (out, keys) = (l.weights.as_mut_ptr(), l.keys.as_mut_ptr());
+        #[allow(clippy::cast_possible_wrap)]
+        let magic = _mm256_set1_epi64x(MAGIC.to_bits() as i64);
+        let mut slot = _mm256_set_epi64x(3, 2, 1, 0);
+        let step = _mm256_set1_epi64x(4);
+        for k in (0..len).step_by(WIDTH) {
+            // SAFETY: k + 4 ≤ len ≤ the length of every buffer (asserted; the scratch vectors
+            // are `len` long).
+            unsafe {
+                let v = lanes_from_u52(_mm256_cvtepu16_epi64(_mm_loadl_epi64(r.add(k).cast())));
+                let w = div_floor4(v, _mm256_loadu_pd(d.add(k)), _mm256_loadu_pd(inv.add(k)));
+                _mm256_storeu_pd(out.add(k), w);
+                // The integer of `w` (below 2^33) from the bits of 2^52 + w.
+                let sum = _mm256_add_pd(w, _mm256_set1_pd(MAGIC));
+                let bits = _mm256_xor_si256(_mm256_castpd_si256(sum), magic);
+                let key = _mm256_or_si256(_mm256_slli_epi64::<16>(bits), slot);
+                _mm256_storeu_si256(keys.add(k).cast(), key);
+                slot = _mm256_add_epi64(slot, step);
+            }
+        }
+    }
+
+    #[target_feature(enable = "avx2,fma")]
     pub(super) fn column_avx2(l: &mut Lanes, x: &ColumnIn<'_>) -> ColumnSums {
         let len = l.stake.len();
-        assert!(x.weights.len() >= len && x.old.len() >= len, "column slices cover every lane");
+        assert!(x.old.len() >= len && l.weights.len() >= len, "column slices cover every lane");
         let t = _mm256_set1_pd(from_u52(x.consensus));
         let (bond, oma) = match x.bond {
             Some(d) => (d, l.one_minus_alpha),
@@ -275,7 +369,7 @@ mod avx2 {
         let (bd, binv) = splat(bond);
         let oma = _mm256_set1_pd(oma);
         let (mut rank, mut delta) = (_mm256_setzero_pd(), _mm256_setzero_pd());
-        let w = x.weights.as_ptr();
+        let w = l.weights.as_ptr();
         let b = x.old.as_ptr();
         let (stake, trust) = (l.stake.as_ptr(), l.trust.as_mut_ptr());
         let (fresh, olds) = (l.fresh.as_mut_ptr(), l.olds.as_mut_ptr());
@@ -283,7 +377,7 @@ mod avx2 {
             // SAFETY: k + 4 ≤ len, and every slice read or written has at least len entries
             // (asserted above; the scratch vectors are all `len` long).
             unsafe {
-                let wv = lanes_from_u52(_mm256_loadu_si256(w.add(k).cast()));
+                let wv = _mm256_loadu_pd(w.add(k));
                 let bv = lanes_from_u52(_mm256_cvtepu16_epi64(_mm_loadl_epi64(b.add(k).cast())));
                 let s = _mm256_loadu_pd(stake.add(k));
                 let v = _mm256_min_pd(wv, t);
@@ -368,85 +462,6 @@ mod avx2 {
                     _mm256_storeu_pd(out.add(k), d);
                 }
             }
-        }
-    }
-}
-
-#[cfg(not(target_arch = "x86_64"))]
-fn column_generic(l: &mut Lanes, x: &ColumnIn<'_>) -> ColumnSums {
-    let t = from_u52(x.consensus);
-    // A masked column has no old terms: (1 − α) · anything = 0 with α's complement set to 0.
-    let (bond, oma) = match x.bond {
-        Some(d) => (d, l.one_minus_alpha),
-        None => (FloatDivisor::one(), 0.0),
-    };
-    let clip = l.clip;
-    let mut rank = [0.0_f64; WIDTH];
-    let mut delta = [0.0_f64; WIDTH];
-    let chunks = x
-        .weights
-        .chunks_exact(WIDTH)
-        .zip(x.old.chunks_exact(WIDTH))
-        .zip(l.stake.chunks_exact(WIDTH))
-        .zip(l.trust.chunks_exact_mut(WIDTH))
-        .zip(l.fresh.chunks_exact_mut(WIDTH).zip(l.olds.chunks_exact_mut(WIDTH)));
-    for ((((w, b), s), tr), (f, o)) in chunks {
-        let lanes = w.iter().zip(b).zip(s).zip(tr).zip(f.iter_mut().zip(o.iter_mut()));
-        for (((((w, b), s), tr), (f, o)), (rk, dl)) in lanes.zip(rank.iter_mut().zip(&mut delta)) {
-            let w = from_u52(*w);
-            let v = if w < t { w } else { t };
-            *tr += v;
-            let clipped = mul_floor(*s, v);
-            *rk += clipped;
-            let p = if clip { clipped } else { mul_floor(w, *s) };
-            *dl += p;
-            *f = p;
-            *o = mul_floor(oma, div_floor(f64::from(*b), bond));
-        }
-    }
-    let delta_sum: f64 = delta.iter().sum();
-    let delta_div = FloatDivisor::new(to_u52(delta_sum)).unwrap_or_else(FloatDivisor::one);
-    let alpha = l.alpha;
-    let mut sum = [0.0_f64; WIDTH];
-    let mut max = [0.0_f64; WIDTH];
-    let chunks = l
-        .fresh
-        .chunks_exact(WIDTH)
-        .zip(l.olds.chunks_exact(WIDTH))
-        .zip(l.ema.chunks_exact_mut(WIDTH));
-    for ((f, o), e) in chunks {
-        for (((f, o), e), (s, m)) in f.iter().zip(o).zip(e).zip(sum.iter_mut().zip(&mut max)) {
-            let v = mul_floor(alpha, div_floor(*f, delta_div)) + *o;
-            *e = v;
-            *s += v;
-            *m = if v > *m { v } else { *m };
-        }
-    }
-    let max = max.iter().fold(0.0_f64, |a, b| if *b > a { *b } else { a });
-    ColumnSums { rank: to_u52(rank.iter().sum()), sum: to_u52(sum.iter().sum()), max: to_u52(max) }
-}
-
-#[cfg(not(target_arch = "x86_64"))]
-fn finish_generic(ema: &[f64], norm: &mut [f64], stored: &mut [f64], sum: u64, max: u64) {
-    let Some(sum_div) = FloatDivisor::new(sum) else { return };
-    // The normalised maximum, then division by it (floors of raw quotients, as the integer path).
-    let normalised_max = div_floor(from_u52(max), sum_div);
-    let Some(max_div) = FloatDivisor::new(to_u52(normalised_max)) else { return };
-    const SCALE: f64 = 65_535.0 / TWO_32;
-    for ((e, n), st) in ema.iter().zip(norm.iter_mut()).zip(stored.iter_mut()) {
-        let v = div_floor(*e, sum_div);
-        *n = v;
-        // upscaled ≤ 2^32: upscaled · 65 535 < 2^48 is exact, and so is the scaling by 2^-32.
-        *st = (div_floor(v, max_div) * SCALE).floor();
-    }
-}
-
-#[cfg(not(target_arch = "x86_64"))]
-fn dividends_generic(l: &Lanes, incentive: &[u64], acc: &mut [f64]) {
-    for ((row, filled), inc) in l.table.chunks_exact(l.len()).zip(&l.filled).zip(incentive) {
-        if *filled {
-            let inc = from_u52(*inc);
-            acc.iter_mut().zip(row).for_each(|(d, e)| *d += mul_floor(inc, *e));
         }
     }
 }

@@ -33,6 +33,7 @@ mod ema;
 mod fused;
 mod lanes;
 mod original;
+mod raw;
 mod yuma3;
 
 use super::common::{
@@ -47,6 +48,7 @@ use consensus::consensus;
 use ema::{BondsContext, BondsOut, StoredBonds};
 use fused::{Fused, FusedInput, original_fused};
 use original::original_bonds;
+use raw::RawWeights;
 use yuma3::yuma3_bonds;
 
 /// A decoded sparse row: `(column, value)` in row order.
@@ -63,7 +65,6 @@ pub(crate) fn run(input: &EpochInput, want_trace: bool) -> (EpochOutput, Option<
     let Permits { permits, new_permits, active_stake } = permits(input, &stake, &inactive, owner);
     let registered: Vec<u64> = (0..n).map(|i| at(&input.block_at_registration, i)).collect();
 
-    let weights = build_weights(input, &permits, &registered, owner);
     let bp = bonds_penalty(input);
     let original = !hp.yuma3;
     let last_tempo = last_tempo(input);
@@ -90,9 +91,11 @@ pub(crate) fn run(input: &EpochInput, want_trace: bool) -> (EpochOutput, Option<
     };
 
     if original && !want_trace && (bp == I32F32::ZERO || bp == I32F32::ONE) {
+        let raw = RawWeights::scan(input, &permits, &registered, owner);
         let fused = original_fused(&FusedInput {
             n,
-            weights: &weights,
+            weights: &raw,
+            registered: &registered,
             active_stake: &active_stake,
             kappa: kappa(input),
             bonds: &bonds,
@@ -102,12 +105,12 @@ pub(crate) fn run(input: &EpochInput, want_trace: bool) -> (EpochOutput, Option<
             integer_only: integer_kernels_forced(),
         });
         if let Some(Fused { consensus, validator_trust, incentive, dividends, bonds }) = fused {
-            weights.csr.recycle();
             let scores = [&consensus[..], &validator_trust, &incentive, &dividends];
             return (finish(new_permits, scores, bonds), None);
         }
     }
 
+    let weights = build_weights(input, &permits, &registered, owner);
     let unclipped = original && bp == I32F32::ZERO;
     let (consensus, fused) = consensus(&weights, &active_stake, kappa(input), n, unclipped);
     let (validator_trust, ranks, preranks) =
@@ -612,6 +615,43 @@ mod tests {
                 let fast = epoch(input);
                 INTEGER_ONLY.with(|f| f.set(false));
                 assert_eq!(fast, epoch_reference(input).0, "integer kernels: {forced}");
+            }
+        }
+    }
+
+    /// Every mask of §3.3.4 on the fused path: validators weight themselves (the diagonal, kept
+    /// for the owner), commit-reveal hides columns registered after a commit, and recently
+    /// registered columns are outdated for rows that set weights before.
+    #[test]
+    fn masks_on_the_fused_path_match_the_reference() {
+        for seed in 0..6_u64 {
+            let mut input = network(90, 10, seed, if seed % 2 == 0 { 65_535 } else { 0 });
+            let mut s = seed.wrapping_add(99);
+            let mut next = move || {
+                s = s.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                s >> 33
+            };
+            for (i, row) in input.weights.iter_mut().enumerate().take(10) {
+                // Weights on every column, own column and other validators included.
+                *row = (0..90_u16).map(|j| (j, (next() % 65_536) as u16)).collect();
+                let _ = i;
+            }
+            input.hyperparameters.owner_uid = Some(u16::try_from(seed % 3).unwrap());
+            if seed >= 3 {
+                input.commit_blocks =
+                    Some((0..90).map(|_| input.current_block - 3 - next() % 8).collect());
+                for (j, reg) in input.block_at_registration.iter_mut().enumerate() {
+                    if j % 7 == 0 {
+                        *reg = input.current_block - next() % 10;
+                    }
+                }
+            }
+            let reference = epoch_reference(&input).0;
+            for forced in [false, true] {
+                INTEGER_ONLY.with(|f| f.set(forced));
+                let fast = epoch(&input);
+                INTEGER_ONLY.with(|f| f.set(false));
+                assert_eq!(fast, reference, "seed {seed}, integer kernels: {forced}");
             }
         }
     }

@@ -1,0 +1,128 @@
+//! The weights as the fused path reads them: the input rows in place, with what the masks and
+//! the row normalisation of §3.3.4 need per row, instead of a normalised copy.
+//!
+//! [`super::build_weights`] writes every kept weight, divided by its row sum, into a new matrix
+//! that the fused path would only read once, column block by column block. Scanning the rows
+//! for their sums and order costs a fraction of that; the fused path then masks and divides
+//! each weight when its column is processed (the same masks and the same floors: see
+//! [`RawWeights::masked`] and [`RawWeights::normalised`]).
+
+use super::at;
+use crate::fixed::U64Divisor;
+use crate::input::{EpochInput, SparseRow};
+
+/// Per-row facts about the input weights (rows of uids without a permit read as empty).
+pub(super) struct RawWeights<'a> {
+    rows: &'a [SparseRow],
+    permitted: Vec<bool>,
+    /// An entry whose column registered at or after this block is masked (outdated or not
+    /// revealed); `u64::MAX` masks nothing.
+    limit: Vec<u64>,
+    /// The masked diagonal column (`usize::MAX`: none, the owner's row).
+    diag: Vec<usize>,
+    /// Σ of the kept u16 weights.
+    sum: Vec<u64>,
+    /// Number of kept entries.
+    kept: Vec<usize>,
+    /// The row's columns strictly increase (all entries, kept or not).
+    ascending: Vec<bool>,
+}
+
+impl<'a> RawWeights<'a> {
+    /// One pass over the permitted rows (the masks of [`super::build_weights`]).
+    pub(super) fn scan(
+        input: &'a EpochInput,
+        permits: &[bool],
+        registered: &[u64],
+        owner: Option<usize>,
+    ) -> Self {
+        let n = input.len();
+        let commits = input.commit_blocks.as_deref();
+        let mut raw = Self {
+            rows: input.weights.get(..n).unwrap_or(&input.weights),
+            permitted: (0..n).map(|i| at(permits, i)).collect(),
+            limit: vec![u64::MAX; n],
+            diag: vec![usize::MAX; n],
+            sum: vec![0; n],
+            kept: vec![0; n],
+            ascending: vec![true; n],
+        };
+        for i in (0..n).filter(|&i| at(permits, i)) {
+            let last_update = at(&input.last_update, i);
+            let commit = commits.map_or(u64::MAX, |c| c.get(i).copied().unwrap_or(u64::MAX));
+            let limit = last_update.min(commit.saturating_add(1));
+            let diag = if owner == Some(i) { usize::MAX } else { i };
+            let (mut sum, mut kept, mut prev, mut asc) = (0_u64, 0_usize, -1_i32, true);
+            for &(j, w) in input.weights.get(i).map_or(&[][..], Vec::as_slice) {
+                asc &= i32::from(j) > prev;
+                prev = i32::from(j);
+                let ju = usize::from(j);
+                // Columns ≥ n are dropped like masked ones.
+                let Some(&reg) = registered.get(ju) else { continue };
+                if ju != diag && reg < limit {
+                    sum = sum.wrapping_add(u64::from(w));
+                    kept = kept.wrapping_add(1);
+                }
+            }
+            if let (Some(l), Some(d), Some(s), Some(k), Some(a)) = (
+                raw.limit.get_mut(i),
+                raw.diag.get_mut(i),
+                raw.sum.get_mut(i),
+                raw.kept.get_mut(i),
+                raw.ascending.get_mut(i),
+            ) {
+                (*l, *d, *s, *k, *a) = (limit, diag, sum, kept, asc);
+            }
+        }
+        raw
+    }
+
+    /// Row `i` as given (empty without a permit).
+    pub(super) fn row(&self, i: usize) -> &'a [(u16, u16)] {
+        if at(&self.permitted, i) { self.rows.get(i).map_or(&[], Vec::as_slice) } else { &[] }
+    }
+
+    /// Row `i` is usable by the fused path: strictly ascending, and its normalised weights lie
+    /// in [0, 1] (an exact sum below 2^31, as [`super::build_weights`]'s fast division needs).
+    pub(super) fn unit_ascending(&self, i: usize) -> bool {
+        at(&self.ascending, i) && at(&self.sum, i) < 1 << 31
+    }
+
+    /// Kept entries of row `i`.
+    pub(super) fn kept(&self, i: usize) -> usize {
+        at(&self.kept, i)
+    }
+
+    /// Σ of row `i`'s kept weights.
+    pub(super) fn sum(&self, i: usize) -> u64 {
+        at(&self.sum, i)
+    }
+
+    /// The earliest block at which some listed row's mask starts (columns registered before it
+    /// are masked in no row, except on the diagonal).
+    pub(super) fn min_limit(&self, rows: &[usize]) -> u64 {
+        rows.iter()
+            .map(|&i| self.limit.get(i).copied().unwrap_or(u64::MAX))
+            .min()
+            .unwrap_or(u64::MAX)
+    }
+
+    /// Whether row `i`'s entry in column `j` (registered at `reg`) is masked.
+    #[inline]
+    pub(super) fn masked(&self, i: usize, j: usize, reg: u64) -> bool {
+        j == self.diag.get(i).copied().unwrap_or(usize::MAX)
+            || reg >= self.limit.get(i).copied().unwrap_or(u64::MAX)
+    }
+
+    /// Row `i`'s kept weight `w` normalised (raw I32F32 bits): `floor(w · 2^32 / sum)`, 0 for a
+    /// zero row, as [`super::build_weights`] divides (requires [`RawWeights::unit_ascending`]).
+    #[inline]
+    pub(super) fn normalised(divisor: Option<U64Divisor>, w: u16) -> u64 {
+        divisor.map_or(0, |d| d.divide(u64::from(w) << 32))
+    }
+
+    /// The divisor of row `i` for [`RawWeights::normalised`].
+    pub(super) fn divisor(&self, i: usize) -> Option<U64Divisor> {
+        U64Divisor::new(self.sum(i))
+    }
+}
