@@ -258,15 +258,13 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
         for k0 in (0..r).step_by(GROUP) {
             let k1 = k0.saturating_add(GROUP).min(r);
             let wtile = wpos.get_mut(k0..k1).unwrap_or(&mut []);
-            gather(wtile, (c0, c1), stride, wblk.get_mut(k0..).unwrap_or(&mut []), |t, p| {
-                let e = wrows.get(k0.wrapping_add(t)).and_then(|b| b.get(p)).copied();
-                (e.map(|e| e.0), e.map_or(0, |e| e.1))
-            });
+            let wsrc = wrows.get(k0..k1).unwrap_or(&[]);
+            let table = wblk.get_mut(k0..).unwrap_or(&mut []);
+            gather(wsrc, wtile, (c0, c1), stride, table, lanes.as_ref());
             let btile = bpos.get_mut(k0..k1).unwrap_or(&mut []);
-            gather(btile, (c0, c1), stride, bblk.get_mut(k0..).unwrap_or(&mut []), |t, p| {
-                let e = brows.get(k0.wrapping_add(t)).and_then(|b| b.get(p)).copied();
-                (e.map(|e| e.0), e.map_or(0, |e| e.1))
-            });
+            let bsrc = brows.get(k0..k1).unwrap_or(&[]);
+            let table = bblk.get_mut(k0..).unwrap_or(&mut []);
+            gather(bsrc, btile, (c0, c1), stride, table, lanes.as_ref());
         }
 
         for c in c0..c1 {
@@ -464,46 +462,66 @@ const GROUP: usize = 4;
 /// Columns copied at once when every slot of a group has all of them.
 const RUN: usize = 8;
 
-/// Transposes one tile of [`GROUP`] slots (`pos`: each slot's cursor and end in its ascending
-/// entries, `entry(t, p)` = column and value of entry p of the tile's slot t; missing slots of a short last tile are
-/// empty) over the columns `c0..c1`: `out[(c − c0) · stride + t]` is slot t's value in column c,
-/// 0 where it has none. The cursors move past the columns taken. Every cell of the tile is
-/// written, so nothing needs clearing first. The cursors live in registers for the whole walk.
+/// Transposes one tile of at most [`GROUP`] slots over the columns `c0..c1`: `rows[t]` is slot
+/// t's row (strictly ascending `(column, value)` pairs) and `pos[t]` its cursor and end;
+/// `out[(c − c0) · stride + t]` becomes slot t's value in column c, 0 where it has none. The
+/// cursors move past the columns taken. Every cell of the tile is written, so nothing needs
+/// clearing first. The cursors live in registers for the whole walk; where every slot of a full
+/// tile has the next [`RUN`] columns, the lanes (if any) transpose them in registers.
 #[inline(always)]
-fn gather<T: Copy + Default>(
+fn gather(
+    rows: &[&[(u16, u16)]],
     pos: &mut [(usize, usize)],
     (c0, c1): (usize, usize),
     stride: usize,
-    out: &mut [T],
-    entry: impl Fn(usize, usize) -> (Option<u16>, T),
+    out: &mut [u16],
+    lanes: Option<&Lanes>,
 ) {
     let mut cur = [0_usize; GROUP];
     let mut end = [0_usize; GROUP];
-    for ((c, e), (p, q)) in cur.iter_mut().zip(end.iter_mut()).zip(pos.iter()) {
+    let mut row: [&[(u16, u16)]; GROUP] = [&[]; GROUP];
+    for (((c, e), r), ((p, q), src)) in
+        cur.iter_mut().zip(end.iter_mut()).zip(row.iter_mut()).zip(pos.iter().zip(rows))
+    {
         *c = *p;
-        *e = *q;
+        *e = (*q).min(src.len());
+        *r = src;
     }
+    let col_at = |t: usize, p: usize| -> Option<usize> {
+        row.get(t).and_then(|r| r.get(p)).map(|e| usize::from(e.0))
+    };
     let mut c = c0;
     while c < c1 {
-        // Fast path: every slot of the group has the next RUN columns as its next RUN entries
-        // (rows are strictly ascending, so first and last decide): copy without merging.
+        // Fast path: every slot has the next RUN columns as its next RUN entries (rows are
+        // strictly ascending, so the first and the last decide): copy without merging.
         let run_end = c.wrapping_add(RUN);
         let full = run_end <= c1
             && cur.iter().zip(&end).enumerate().all(|(t, (p, e))| {
                 let last = p.wrapping_add(RUN - 1);
                 last < *e
-                    && entry(t, *p).0.is_some_and(|j| usize::from(j) == c)
-                    && entry(t, last).0.is_some_and(|j| usize::from(j) == run_end.wrapping_sub(1))
+                    && col_at(t, *p) == Some(c)
+                    && col_at(t, last) == Some(run_end.wrapping_sub(1))
             });
         if full {
-            for (t, p) in cur.iter_mut().enumerate() {
-                for j in 0..RUN {
-                    let at =
-                        c.wrapping_add(j).wrapping_sub(c0).wrapping_mul(stride).wrapping_add(t);
-                    if let Some(cell) = out.get_mut(at) {
-                        *cell = entry(t, p.wrapping_add(j)).1;
+            let base = c.wrapping_sub(c0).wrapping_mul(stride);
+            let runs: [&[(u16, u16)]; GROUP] = core::array::from_fn(|t| {
+                let p = cur.get(t).copied().unwrap_or(0);
+                row.get(t).and_then(|r| r.get(p..p.wrapping_add(RUN))).unwrap_or(&[])
+            });
+            match (lanes, out.get_mut(base..)) {
+                (Some(l), Some(out)) if pos.len() == GROUP => l.transpose_run(runs, out, stride),
+                _ => {
+                    for (t, run) in runs.iter().enumerate() {
+                        for (j, e) in run.iter().enumerate() {
+                            let at = c.wrapping_add(j).wrapping_sub(c0).wrapping_mul(stride);
+                            if let Some(cell) = out.get_mut(at.wrapping_add(t)) {
+                                *cell = e.1;
+                            }
+                        }
                     }
                 }
+            }
+            for p in &mut cur {
                 *p = p.wrapping_add(RUN);
             }
             c = run_end;
@@ -511,10 +529,10 @@ fn gather<T: Copy + Default>(
         }
         let base = c.wrapping_sub(c0).wrapping_mul(stride);
         let Some(line) = out.get_mut(base..base.wrapping_add(GROUP)) else { break };
-        for (t, ((p, e), cell)) in cur.iter_mut().zip(&end).zip(line).enumerate() {
-            let (col, v) = entry(t, *p);
-            let hit = *p < *e && col.is_some_and(|j| usize::from(j) == c);
-            *cell = if hit { v } else { T::default() };
+        for (((p, e), cell), r) in cur.iter_mut().zip(&end).zip(line).zip(&row) {
+            let entry = r.get(*p).copied().unwrap_or((0, 0));
+            let hit = *p < *e && usize::from(entry.0) == c;
+            *cell = if hit { entry.1 } else { 0 };
             *p = p.wrapping_add(usize::from(hit));
         }
         c = c.wrapping_add(1);

@@ -158,6 +158,18 @@ impl Lanes {
         listed
     }
 
+    /// Transposes four runs of eight `(column, value)` pairs (one run per slot, each covering
+    /// the same eight consecutive columns) into `out[j · stride + t]` = value `j` of run `t`.
+    pub(super) fn transpose_run(&self, runs: [&[(u16, u16)]; 4], out: &mut [u16], stride: usize) {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: as in `column`.
+        unsafe {
+            transpose_run_avx2(runs, out, stride);
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        match self.arch {}
+    }
+
     /// Σ of a column's stored bonds (u16 by slot, at least [`Lanes::len`] of them; exact).
     pub(super) fn bond_sum(&self, old: &[u16]) -> u64 {
         old.iter().take(self.len()).map(|b| u64::from(*b)).sum()
@@ -258,19 +270,21 @@ pub(super) fn available() -> bool {
 }
 
 #[cfg(target_arch = "x86_64")]
-use avx2::{column_avx2, dividends_avx2, finish_avx2, normalise_avx2};
+use avx2::{column_avx2, dividends_avx2, finish_avx2, normalise_avx2, transpose_run_avx2};
 
 /// The kernels in AVX2 + FMA intrinsics, four lanes per register (the compiler does not
 /// vectorise the portable versions on its own: their floors and fused multiply-adds stay scalar).
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
     use core::arch::x86_64::{
-        __m256d, __m256i, _CMP_EQ_OQ, _CMP_GE_OQ, _CMP_LT_OQ, _mm_loadl_epi64, _mm256_add_epi64,
-        _mm256_add_pd, _mm256_and_pd, _mm256_castpd_si256, _mm256_castsi256_pd, _mm256_cmp_pd,
-        _mm256_cvtepu16_epi64, _mm256_floor_pd, _mm256_fmsub_pd, _mm256_fnmadd_pd, _mm256_loadu_pd,
-        _mm256_max_pd, _mm256_min_pd, _mm256_mul_pd, _mm256_or_si256, _mm256_set_epi64x,
-        _mm256_set1_epi64x, _mm256_set1_pd, _mm256_setzero_pd, _mm256_slli_epi64, _mm256_storeu_pd,
-        _mm256_storeu_si256, _mm256_sub_pd, _mm256_xor_si256,
+        __m128i, __m256d, __m256i, _CMP_EQ_OQ, _CMP_GE_OQ, _CMP_LT_OQ, _mm_loadl_epi64,
+        _mm_loadu_si128, _mm_packus_epi32, _mm_srli_epi32, _mm_storel_epi64, _mm_unpackhi_epi16,
+        _mm_unpackhi_epi32, _mm_unpackhi_epi64, _mm_unpacklo_epi16, _mm_unpacklo_epi32,
+        _mm256_add_epi64, _mm256_add_pd, _mm256_and_pd, _mm256_castpd_si256, _mm256_castsi256_pd,
+        _mm256_cmp_pd, _mm256_cvtepu16_epi64, _mm256_floor_pd, _mm256_fmsub_pd, _mm256_fnmadd_pd,
+        _mm256_loadu_pd, _mm256_max_pd, _mm256_min_pd, _mm256_mul_pd, _mm256_or_si256,
+        _mm256_set_epi64x, _mm256_set1_epi64x, _mm256_set1_pd, _mm256_setzero_pd,
+        _mm256_slli_epi64, _mm256_storeu_pd, _mm256_storeu_si256, _mm256_sub_pd, _mm256_xor_si256,
     };
 
     use super::{ColumnIn, ColumnSums, Lanes, WIDTH};
@@ -328,6 +342,51 @@ mod avx2 {
         // SAFETY: `out` has room for four f64.
         unsafe { _mm256_storeu_pd(out.as_mut_ptr(), v) };
         out
+    }
+
+    // The pair layout the loads below rely on: column at byte 0, value at byte 2.
+    const _: () = assert!(
+        core::mem::offset_of!((u16, u16), 0) == 0
+            && core::mem::offset_of!((u16, u16), 1) == 2
+            && core::mem::size_of::<(u16, u16)>() == 4
+    );
+
+    #[target_feature(enable = "avx2,fma")]
+    pub(super) fn transpose_run_avx2(runs: [&[(u16, u16)]; 4], out: &mut [u16], stride: usize) {
+        assert!(runs.iter().all(|r| r.len() == 8), "runs of eight pairs");
+        assert!(
+            out.len() >= stride.saturating_mul(7).saturating_add(4),
+            "room for eight columns of four slots"
+        );
+        // Values of one run: the high u16 of each 32-bit pair, packed to eight u16.
+        let values = |run: &[(u16, u16)]| {
+            let p: *const __m128i = run.as_ptr().cast();
+            // SAFETY: the run holds eight 4-byte pairs: two unaligned 16-byte loads.
+            let (lo, hi) = unsafe { (_mm_loadu_si128(p), _mm_loadu_si128(p.add(1))) };
+            _mm_packus_epi32(_mm_srli_epi32::<16>(lo), _mm_srli_epi32::<16>(hi))
+        };
+        let [a, b, c, d] = runs.map(values);
+        let (ab_lo, ab_hi) = (_mm_unpacklo_epi16(a, b), _mm_unpackhi_epi16(a, b));
+        let (cd_lo, cd_hi) = (_mm_unpacklo_epi16(c, d), _mm_unpackhi_epi16(c, d));
+        let columns = [
+            _mm_unpacklo_epi32(ab_lo, cd_lo),
+            _mm_unpackhi_epi32(ab_lo, cd_lo),
+            _mm_unpacklo_epi32(ab_hi, cd_hi),
+            _mm_unpackhi_epi32(ab_hi, cd_hi),
+        ];
+        let o = out.as_mut_ptr();
+        for (j, pair) in columns.iter().enumerate() {
+            let first = j.wrapping_mul(2).wrapping_mul(stride);
+            // SAFETY: columns 2j and 2j + 1 start at (2j)·stride and (2j + 1)·stride, and four
+            // u16 from there lie inside `out` (asserted above for j ≤ 3).
+            unsafe {
+                _mm_storel_epi64(o.add(first).cast(), *pair);
+                _mm_storel_epi64(
+                    o.add(first.wrapping_add(stride)).cast(),
+                    _mm_unpackhi_epi64(*pair, *pair),
+                );
+            }
+        }
     }
 
     #[target_feature(enable = "avx2,fma")]
