@@ -637,6 +637,10 @@ mod tests {
                 let _ = i;
             }
             input.hyperparameters.owner_uid = Some(u16::try_from(seed % 3).unwrap());
+            // An inactive validator (no active stake: its trust is its clipped row sum) whose
+            // row is out of order.
+            input.last_update[9] = 1_000;
+            input.weights[9].reverse();
             if seed >= 3 {
                 input.commit_blocks =
                     Some((0..90).map(|_| input.current_block - 3 - next() % 8).collect());
@@ -647,6 +651,7 @@ mod tests {
                 }
             }
             let reference = epoch_reference(&input).0;
+            assert_ne!(reference.validator_trust[9], 0, "the inactive row's trust is computed");
             for forced in [false, true] {
                 INTEGER_ONLY.with(|f| f.set(forced));
                 let fast = epoch(&input);

@@ -47,23 +47,59 @@ impl<'a> RawWeights<'a> {
             kept: vec![0; n],
             ascending: vec![true; n],
         };
+        // Columns some row could mask by registration: registered at or after the earliest
+        // mask block of any permitted row (few: the recently registered). Every other entry of
+        // a sorted row is kept unless it is on the diagonal or beyond n.
+        let limits: Vec<u64> = (0..n)
+            .map(|i| {
+                let last_update = at(&input.last_update, i);
+                let commit = commits.map_or(u64::MAX, |c| c.get(i).copied().unwrap_or(u64::MAX));
+                last_update.min(commit.saturating_add(1))
+            })
+            .collect();
+        let earliest = (0..n).filter(|&i| at(permits, i)).map(|i| at(&limits, i)).min();
+        let recent: Vec<usize> = earliest.map_or_else(Vec::new, |earliest| {
+            (0..n).filter(|&j| at(registered, j) >= earliest).collect()
+        });
         for i in (0..n).filter(|&i| at(permits, i)) {
-            let last_update = at(&input.last_update, i);
-            let commit = commits.map_or(u64::MAX, |c| c.get(i).copied().unwrap_or(u64::MAX));
-            let limit = last_update.min(commit.saturating_add(1));
+            let limit = at(&limits, i);
             let diag = if owner == Some(i) { usize::MAX } else { i };
-            let (mut sum, mut kept, mut prev, mut asc) = (0_u64, 0_usize, -1_i32, true);
-            for &(j, w) in input.weights.get(i).map_or(&[][..], Vec::as_slice) {
-                asc &= i32::from(j) > prev;
-                prev = i32::from(j);
-                let ju = usize::from(j);
-                // Columns ≥ n are dropped like masked ones.
-                let Some(&reg) = registered.get(ju) else { continue };
-                if ju != diag && reg < limit {
-                    sum = sum.wrapping_add(u64::from(w));
-                    kept = kept.wrapping_add(1);
+            let row = input.weights.get(i).map_or(&[][..], Vec::as_slice);
+            let asc = row.windows(2).all(|w| matches!(w, [a, b] if a.0 < b.0));
+            let (sum, kept) = if asc {
+                // Entries below n are a prefix; sum them, then take out the masked ones (found
+                // by binary search: the diagonal and the recent columns this row masks).
+                let end = row.partition_point(|e| usize::from(e.0) < n);
+                let listed = row.get(..end).unwrap_or(&[]);
+                let mut sum: u64 = listed.iter().map(|e| u64::from(e.1)).sum();
+                let mut kept = end;
+                let masked = recent
+                    .iter()
+                    .copied()
+                    .filter(|&j| j != diag && at(registered, j) >= limit)
+                    .chain((diag < n).then_some(diag));
+                for j in masked {
+                    if let Ok(pos) = listed.binary_search_by_key(&j, |e| usize::from(e.0))
+                        && let Some(e) = listed.get(pos)
+                    {
+                        sum = sum.wrapping_sub(u64::from(e.1));
+                        kept = kept.wrapping_sub(1);
+                    }
                 }
-            }
+                (sum, kept)
+            } else {
+                let (mut sum, mut kept) = (0_u64, 0_usize);
+                for &(j, w) in row {
+                    let ju = usize::from(j);
+                    // Columns ≥ n are dropped like masked ones.
+                    let Some(&reg) = registered.get(ju) else { continue };
+                    if ju != diag && reg < limit {
+                        sum = sum.wrapping_add(u64::from(w));
+                        kept = kept.wrapping_add(1);
+                    }
+                }
+                (sum, kept)
+            };
             if let (Some(l), Some(d), Some(s), Some(k), Some(a)) = (
                 raw.limit.get_mut(i),
                 raw.diag.get_mut(i),
