@@ -1,16 +1,16 @@
 //! The fused path's per-column arithmetic on `f64` lanes (four at a time with AVX2 + FMA).
 //!
-//! Steps 2–4 of [`super::fused`] for one column, by slot: clipped weights, trust, ΔB numerators,
-//! old bond terms, EMA entries with their sum and maximum, and the last pass's normalised and
-//! stored values. Every quantity is a non-negative raw I32F32 value far below 2^52, so it is an
-//! exact `f64`; every product and quotient is the exact floor of [`crate::fixed::float`]; every
-//! sum (at most 2^16 terms of at most 2^33) is exact too. The results are therefore the integer
-//! path's bits, which the tests check on random networks by running both.
+//! For one column, by slot: the row normalisation of the weights (with the median's keys),
+//! clipped weights, trust, ΔB numerators, old bond terms, EMA entries with their sum and maximum,
+//! and the last pass's normalised and stored values; after the last column, the dividends; and
+//! the transposition of full runs of a column block. Every quantity is a non-negative raw I32F32
+//! value far below 2^52, so it is an exact `f64`; every product and quotient is the exact floor
+//! of [`crate::fixed::float`]; every sum (at most 2^16 terms of at most 2^33) is exact too. The
+//! results are therefore the integer kernels' bits, which the tests check by running both.
 //!
-//! The kernels are plain Rust written so that the compiler vectorises them (fixed-width chunks,
-//! selects instead of branches, per-lane partial sums); they are compiled once for AVX2 + FMA
-//! and used only when the CPU has both ([`Lanes::new`]). Without them the fused path keeps its
-//! integer kernels: `mul_add` without hardware FMA is a slow library call.
+//! The kernels are AVX2 + FMA intrinsics (the compiler does not vectorise the floors and fused
+//! multiply-adds of the scalar forms on its own), used only when the CPU has both: a [`Lanes`]
+//! exists only then ([`Lanes::new`]). Otherwise the fused path keeps its integer kernels.
 
 use crate::fixed::float::{FloatDivisor, TWO_32, from_u52, to_u52};
 
@@ -77,9 +77,9 @@ pub(super) struct Lanes {
 }
 
 impl Lanes {
-    /// Scratch for the slots with stake `stake` (raw, each below 2^32), or `None` when the CPU
-    /// lacks AVX2 or FMA (or the architecture is not x86-64).
-    /// `row_sums`: each slot's Σ of kept u16 weights (below 2^31).
+    /// Scratch for the slots with stake `stake` (raw, each below 2^32) and weight row sums
+    /// `row_sums` (Σ of kept u16 weights, below 2^31), for `columns` columns; `None` when the
+    /// CPU lacks AVX2 or FMA (or the architecture is not x86-64).
     pub(super) fn new(
         stake: &[u64],
         row_sums: &[u64],
