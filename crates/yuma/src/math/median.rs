@@ -278,28 +278,32 @@ impl<'a> PackedMedian<'a> {
 
     /// Median of one column whose positive scores are `keys` (reordered).
     pub(crate) fn column(&self, keys: &mut [u64]) -> I32F32 {
-        let Some(&first) = keys.first() else {
+        let lo = keys.iter().copied().min().unwrap_or(0);
+        let hi = keys.iter().copied().max().unwrap_or(0);
+        self.column_in(keys, (lo, hi))
+    }
+
+    /// [`PackedMedian::column`] with the keys' minimum and maximum already known.
+    pub(crate) fn column_in(&self, keys: &mut [u64], (lo, hi): (u64, u64)) -> I32F32 {
+        if keys.is_empty() {
             return I32F32::ZERO; // every member scores 0 (or there are no members)
-        };
+        }
         let has_zero_member = keys.len() < self.members;
         if self.minority < I32F32::ZERO {
-            if has_zero_member {
-                return I32F32::ZERO;
-            }
-            return Self::score(keys.iter().copied().fold(first, u64::min));
+            return if has_zero_member { I32F32::ZERO } else { Self::score(lo) };
         }
         if self.minority >= self.total {
-            return Self::score(keys.iter().copied().fold(first, u64::max));
+            return Self::score(hi);
         }
         if !has_zero_member {
-            return self.select(keys, self.minority);
+            return self.select(keys, self.minority, (lo, hi));
         }
         let listed = keys.iter().fold(I32F32::ZERO, |acc, k| acc.saturating_add(self.stake(*k)));
         let zero_stake = self.total.saturating_sub(listed);
         if self.minority < zero_stake {
             return I32F32::ZERO;
         }
-        self.select(keys, self.minority.saturating_sub(zero_stake))
+        self.select(keys, self.minority.saturating_sub(zero_stake), (lo, hi))
     }
 
     /// Smallest key whose cumulative stake exceeds `target` (< the keys' total stake): its score.
@@ -309,9 +313,11 @@ impl<'a> PackedMedian<'a> {
     ///
     /// Stakes are non-negative with an exact sum (checked in [`PackedMedian::new`]), so every
     /// partial sum here is exact: plain (wrapping) additions give the saturating results.
-    fn select(&self, keys: &mut [u64], target: I32F32) -> I32F32 {
+    fn select(&self, keys: &mut [u64], target: I32F32, (lo, hi): (u64, u64)) -> I32F32 {
         let mut target = target.to_bits();
         let mut len = keys.len();
+        // The range of the live keys: given for the first round, tracked by the filter after.
+        let (mut lo, mut hi) = (lo, hi);
         let mut hist = [0_i64; 256];
         loop {
             let live = keys.get_mut(..len).unwrap_or(&mut []);
@@ -332,8 +338,6 @@ impl<'a> PackedMedian<'a> {
             // would leave most keys in one bucket and take more rounds.
             let bits = 8_u32;
             let buckets = hist.get_mut(..1 << bits).unwrap_or(&mut []);
-            let (lo, hi) =
-                live.iter().fold((u64::MAX, 0_u64), |(lo, hi), k| (lo.min(*k), hi.max(*k)));
             let shift =
                 64_u32.wrapping_sub((hi.wrapping_sub(lo)).leading_zeros()).saturating_sub(bits);
             let mask = (1_u64 << bits).wrapping_sub(1);
@@ -357,8 +361,8 @@ impl<'a> PackedMedian<'a> {
                 below = upto;
             }
             target = target.wrapping_sub(below);
-            // Keep the chosen bucket's keys (few: a branch that is rarely taken).
-            let mut w = 0_usize;
+            // Keep the chosen bucket's keys (few: a branch that is rarely taken) and their range.
+            let (mut w, mut next_lo, mut next_hi) = (0_usize, u64::MAX, 0_u64);
             for r in 0..len {
                 let k = live.get(r).copied().unwrap_or(0);
                 if k.wrapping_sub(lo) >> shift == chosen {
@@ -366,10 +370,12 @@ impl<'a> PackedMedian<'a> {
                         *slot = k;
                     }
                     w = w.wrapping_add(1);
+                    next_lo = next_lo.min(k);
+                    next_hi = next_hi.max(k);
                 }
             }
             // The bucket width shrinks 2^bits-fold per round (keys are distinct), so this ends.
-            len = w;
+            (len, lo, hi) = (w, next_lo, next_hi);
         }
     }
 }

@@ -289,22 +289,27 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
             // 1. Normalised weights (§3.3.4) and the consensus over the positive ones, keyed
             // `w << 16 | slot`.
             scratch.resize(width, 0);
-            let listed = if let Some(l) = lanes.as_mut() {
+            let (listed, range) = if let Some(l) = lanes.as_mut() {
                 l.normalise(raw, &mut scratch)
             } else {
-                let mut listed = 0_usize;
+                let (mut listed, mut lo, mut hi) = (0_usize, u64::MAX, 0_u64);
                 for (k, ((v, d), wc)) in
                     (0_u64..).zip(raw.iter().zip(&divisors).zip(wcol.iter_mut()))
                 {
                     *wc = RawWeights::normalised(*d, *v);
+                    let key = (*wc << 16) | k;
                     if let Some(slot) = scratch.get_mut(listed) {
-                        *slot = (*wc << 16) | k;
+                        *slot = key;
                     }
                     listed = listed.wrapping_add(usize::from(*wc != 0));
+                    if *wc != 0 {
+                        lo = lo.min(key);
+                        hi = hi.max(key);
+                    }
                 }
-                listed
+                (listed, (lo, hi))
             };
-            let t_fixed = median.column(scratch.get_mut(..listed).unwrap_or(&mut []));
+            let t_fixed = median.column_in(scratch.get_mut(..listed).unwrap_or(&mut []), range);
             if let Some(out) = consensus.get_mut(c) {
                 *out = t_fixed;
             }

@@ -139,8 +139,8 @@ impl Lanes {
     /// The column's weights from its kept u16 weights by slot (`raw`, masked entries 0): each
     /// divided by its row's sum, `floor(w · 2^32 / sum)` as the row normalisation computes it.
     /// Writes the median keys of the positive ones to the front of `keys` (at least
-    /// [`Lanes::len`] long) and returns their number.
-    pub(super) fn normalise(&mut self, raw: &[u16], keys: &mut [u64]) -> usize {
+    /// [`Lanes::len`] long) and returns their number with the smallest and largest of them.
+    pub(super) fn normalise(&mut self, raw: &[u16], keys: &mut [u64]) -> (usize, (u64, u64)) {
         #[cfg(target_arch = "x86_64")]
         // SAFETY: as in `column`.
         unsafe {
@@ -148,14 +148,17 @@ impl Lanes {
         }
         #[cfg(not(target_arch = "x86_64"))]
         match self.arch {}
-        let mut listed = 0_usize;
+        let (mut listed, mut lo, mut hi) = (0_usize, u64::MAX, 0_u64);
         for key in &self.keys {
             if let Some(slot) = keys.get_mut(listed) {
                 *slot = *key;
             }
-            listed = listed.wrapping_add(usize::from(*key >> 16 != 0));
+            let positive = *key >> 16 != 0;
+            listed = listed.wrapping_add(usize::from(positive));
+            lo = lo.min(if positive { *key } else { u64::MAX });
+            hi = hi.max(*key);
         }
-        listed
+        (listed, (lo, hi))
     }
 
     /// Transposes four runs of eight `(column, value)` pairs (one run per slot, each covering
