@@ -218,27 +218,25 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
         }
     }
     let divisors: Vec<Option<U64Divisor>> = slot_rows.iter().map(|&i| w.divisor(i)).collect();
-    // Stored bonds of the slots, concatenated (cursors as for the weights).
+    // Stored bonds of the slots, with cursors as for the weights.
     let brows: Vec<&[(u16, u16)]> = slot_rows.iter().map(|&i| x.bonds.raw(i)).collect();
     let mut bpos: Vec<(usize, usize)> = brows.iter().map(|b| (0, b.len())).collect();
 
     let mut consensus = vec![I32F32::ZERO; n];
     let mut ranks = vec![I32F32::ZERO; n];
     let mut trust = vec![0_u64; r];
-    // Stored bonds, written slot by slot into one flat buffer (room for every entry a slot can
-    // get) and cut into rows at the end.
+    // The new bond rows, with room for every entry a slot can get.
     let capacity: Vec<usize> =
         wrows.iter().zip(&brows).map(|(a, b)| a.len().saturating_add(b.len()).min(n)).collect();
     let mut bonds = RowSink::new(&capacity);
-    // Column-normalised EMA entries `E << 16 | slot`, column after column; `ends[c]` closes
-    // column c.
     let row_sums: Vec<u64> = slot_rows.iter().map(|&i| w.sum(i)).collect();
     let mut lanes =
         if use_lanes { Lanes::new(&slot_stake, &row_sums, alpha, x.clip, n) } else { None };
     let width = lanes.as_ref().map_or(r, Lanes::len);
+    // Integer kernels: column-normalised EMA entries `E << 16 | slot`, column after column;
+    // `ends[c]` closes column c (the lanes keep their own table). Written before read, so the
+    // reused buffer is grown without clearing.
     let mut normalised = take_spare();
-    // Written before read, so grown without clearing (see `RowSink::new`); the lanes keep their
-    // own table.
     let most = if lanes.is_some() { 0 } else { listed_nnz.saturating_add(x.bonds.nnz()) };
     if normalised.len() < most {
         normalised.resize(most, 0);

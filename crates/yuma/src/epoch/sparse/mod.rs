@@ -205,6 +205,20 @@ fn integer_kernels_forced() -> bool {
     INTEGER_ONLY.with(core::cell::Cell::get)
 }
 
+/// §3.3.4's masks of row `i` as `(limit, diagonal)`: an entry is masked when its column was
+/// registered at or after `limit`, or is `diagonal` (`usize::MAX` for the owner's row: a column
+/// no entry can have).
+fn row_masks(input: &EpochInput, i: usize, owner: Option<usize>) -> (u64, usize) {
+    let last_update = at(&input.last_update, i);
+    // Commit-reveal keeps columns registered at or before the commit block; without
+    // commit-reveal every column passes (`reg ≤ u64::MAX`).
+    let commit =
+        input.commit_blocks.as_deref().map_or(u64::MAX, |c| c.get(i).copied().unwrap_or(u64::MAX));
+    // `last_update <= reg || commit < reg` as one comparison: `reg >= limit`.
+    let limit = last_update.min(commit.saturating_add(1));
+    (limit, if owner == Some(i) { usize::MAX } else { i })
+}
+
 /// Masked, row-normalised weights (§3.3.4).
 struct Weights {
     csr: Csr,
@@ -230,17 +244,9 @@ fn build_weights(
     let mut unit = vec![true; n];
     let mut duplicate = vec![false; n];
     let mut seen = vec![usize::MAX; n];
-    let commits = input.commit_blocks.as_deref();
     for i in 0..n {
         if at(permits, i) {
-            let last_update = at(&input.last_update, i);
-            // Commit-reveal keeps columns registered at or before the commit block; without
-            // commit-reveal every column passes (`reg ≤ u64::MAX`).
-            let commit = commits.map_or(u64::MAX, |c| c.get(i).copied().unwrap_or(u64::MAX));
-            // `last_update <= reg || commit < reg` as one comparison: `reg >= limit`.
-            let limit = last_update.min(commit.saturating_add(1));
-            // The diagonal is masked except for the owner: a column no entry can have otherwise.
-            let diagonal = if owner == Some(i) { usize::MAX } else { i };
+            let (limit, diagonal) = row_masks(input, i, owner);
             let row = input.weights.get(i).map_or(&[][..], Vec::as_slice);
             // Written in place and cut to the kept count below.
             let (out_cols, out_vals) = csr.open_slots(row.len(), I32F32::ZERO);

@@ -7,7 +7,7 @@
 //! each weight when its column is processed (the same masks and the same floors: see
 //! [`RawWeights::masked`] and [`RawWeights::normalised`]).
 
-use super::at;
+use super::{at, row_masks};
 use crate::fixed::U64Divisor;
 use crate::input::{EpochInput, SparseRow};
 
@@ -15,10 +15,8 @@ use crate::input::{EpochInput, SparseRow};
 pub(super) struct RawWeights<'a> {
     rows: &'a [SparseRow],
     permitted: Vec<bool>,
-    /// An entry whose column registered at or after this block is masked (outdated or not
-    /// revealed); `u64::MAX` masks nothing.
+    /// Each row's masks (see `row_masks`): columns registered at or after `limit`, and `diag`.
     limit: Vec<u64>,
-    /// The masked diagonal column (`usize::MAX`: none, the owner's row).
     diag: Vec<usize>,
     /// Σ of the kept u16 weights.
     sum: Vec<u64>,
@@ -37,12 +35,12 @@ impl<'a> RawWeights<'a> {
         owner: Option<usize>,
     ) -> Self {
         let n = input.len();
-        let commits = input.commit_blocks.as_deref();
+        let (limit, diag) = (0..n).map(|i| row_masks(input, i, owner)).unzip();
         let mut raw = Self {
             rows: input.weights.get(..n).unwrap_or(&input.weights),
             permitted: (0..n).map(|i| at(permits, i)).collect(),
-            limit: vec![u64::MAX; n],
-            diag: vec![usize::MAX; n],
+            limit,
+            diag,
             sum: vec![0; n],
             kept: vec![0; n],
             ascending: vec![true; n],
@@ -50,20 +48,12 @@ impl<'a> RawWeights<'a> {
         // Columns some row could mask by registration: registered at or after the earliest
         // mask block of any permitted row (few: the recently registered). Every other entry of
         // a sorted row is kept unless it is on the diagonal or beyond n.
-        let limits: Vec<u64> = (0..n)
-            .map(|i| {
-                let last_update = at(&input.last_update, i);
-                let commit = commits.map_or(u64::MAX, |c| c.get(i).copied().unwrap_or(u64::MAX));
-                last_update.min(commit.saturating_add(1))
-            })
-            .collect();
-        let earliest = (0..n).filter(|&i| at(permits, i)).map(|i| at(&limits, i)).min();
+        let earliest = (0..n).filter(|&i| at(permits, i)).map(|i| at(&raw.limit, i)).min();
         let recent: Vec<usize> = earliest.map_or_else(Vec::new, |earliest| {
             (0..n).filter(|&j| at(registered, j) >= earliest).collect()
         });
         for i in (0..n).filter(|&i| at(permits, i)) {
-            let limit = at(&limits, i);
-            let diag = if owner == Some(i) { usize::MAX } else { i };
+            let (limit, diag) = (at(&raw.limit, i), at(&raw.diag, i));
             let row = input.weights.get(i).map_or(&[][..], Vec::as_slice);
             let asc = row.windows(2).all(|w| matches!(w, [a, b] if a.0 < b.0));
             let (sum, kept) = if asc {
@@ -100,14 +90,10 @@ impl<'a> RawWeights<'a> {
                 }
                 (sum, kept)
             };
-            if let (Some(l), Some(d), Some(s), Some(k), Some(a)) = (
-                raw.limit.get_mut(i),
-                raw.diag.get_mut(i),
-                raw.sum.get_mut(i),
-                raw.kept.get_mut(i),
-                raw.ascending.get_mut(i),
-            ) {
-                (*l, *d, *s, *k, *a) = (limit, diag, sum, kept, asc);
+            if let (Some(s), Some(k), Some(a)) =
+                (raw.sum.get_mut(i), raw.kept.get_mut(i), raw.ascending.get_mut(i))
+            {
+                (*s, *k, *a) = (sum, kept, asc);
             }
         }
         raw
