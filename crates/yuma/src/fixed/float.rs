@@ -3,17 +3,23 @@
 //! The fused epoch's column kernels multiply and divide raw I32F32 values that are non-negative
 //! integers far below 2^52. In `f64` such integers are exact, and with a fused multiply-add the
 //! floors the integer operations give can be recovered exactly — which lets the compiler run
-//! four of them at once in AVX2 registers instead of one 64 × 64-bit multiply at a time.
+//! four of them at once in AVX2 registers instead of one 64 × 64-bit multiply at a time. The
+//! forms below are the cheapest found (five and six vector operations): on CPUs that split
+//! 256-bit operations in two, the kernels are bound by their operation count.
 //!
-//! * [`mul_floor`]: `floor(x · y / 2^32)`. The rounded product `p` and its exact error
-//!   `e = x·y − p` (one FMA) give `x·y / 2^32 = p/2^32 + e/2^32`, where `p/2^32` is exact (a power
-//!   of two). With `f = floor(p/2^32)`: if `p/2^32` is not an integer, `|e/2^32|` is at most half
-//!   its ulp, so it cannot cross `f` or `f + 1`; if it is an integer, the floor is `f − 1` exactly
-//!   when `e < 0`.
-//! * [`div_floor`]: `floor(a · 2^32 / d)`. `a · 2^32` is exact (a power-of-two scaling); a
-//!   quotient through the reciprocal is within far less than 1 of the true one, so its floor `m`
-//!   is off by at most one; the remainder `a·2^32 − m·d` is an integer below 2^53 in magnitude, so
-//!   one FMA computes it exactly, and its sign and size say which way to correct `m`.
+//! * [`mul_floor`]: `floor(x · y / 2^32)`, with `x` passed pre-scaled as `x / 2^32` ([`scaled`]:
+//!   exact, a power-of-two scaling, and done once per constant or per slot). The rounded product
+//!   `p` of `x / 2^32` and `y` and its exact error `e` (one FMA) give the true value `p + e`, with
+//!   `|e|` at most half an ulp of `p`. If `e ≥ 0` the floor is `floor(p)`: `p + e` cannot reach
+//!   the next integer, which is representable and at least an ulp above `p`. If `e < 0` it is
+//!   `floor` of the next double below `p` (`p`'s bits minus one, `p > 0` as `e ≠ 0`): that
+//!   double is at least `floor(p + e)` (representable and below `p`) and below `p`, so it has the
+//!   same floor as the true value whether or not `p` is an integer.
+//! * [`div_floor`]: `floor(a · 2^32 / d)`. The quotient through a reciprocal biased low by about
+//!   2^-49 (relative) is strictly below the true quotient `Q` and above `Q − 1` (for `Q < 2^48`),
+//!   so its floor `m` is `floor(Q)` or one less. The remainder `(a · 2^32 − m · d) / 2^32` is an
+//!   integer in `[0, 2d)` over 2^32, exact in `f64`, and one FMA computes it exactly from `a` and
+//!   `d / 2^32`; it is at least `d / 2^32` exactly when `m` is one short.
 //!
 //! Both are checked against the integer operations on random and edge inputs (tests below and
 //! `tests/it/fast_paths.rs`).
@@ -21,27 +27,35 @@
 /// 2^32.
 pub(crate) const TWO_32: f64 = 4_294_967_296.0;
 /// 2^-32.
-const INV_TWO_32: f64 = 1.0 / TWO_32;
+pub(crate) const INV_TWO_32: f64 = 1.0 / TWO_32;
+
+/// `x / 2^32` for a non-negative integer `x` below 2^52: the first operand of [`mul_floor`].
+#[inline(always)]
+#[must_use]
+pub(crate) fn scaled(x: u64) -> f64 {
+    from_u52(x) * INV_TWO_32
+}
 
 /// `floor(x · y / 2^32)` for non-negative integers `x, y` whose product is below 2^85 (the
 /// raw-bits product of two I32F32 values, floored as `saturating_mul` does when nothing
-/// saturates).
+/// saturates), with `x` given as [`scaled`]`(x)`.
 #[inline(always)]
 #[must_use]
 // On x86-64 the kernels use the four-lane form; this one is its specification (tested here).
 #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
-pub(crate) fn mul_floor(x: f64, y: f64) -> f64 {
-    let p = x * y;
-    let e = x.mul_add(y, -p);
-    let h = p * INV_TWO_32;
-    let f = h.floor();
-    if h == f && e < 0.0 { f - 1.0 } else { f }
+pub(crate) fn mul_floor(x_scaled: f64, y: f64) -> f64 {
+    let p = x_scaled * y;
+    let e = x_scaled.mul_add(y, -p);
+    // e < 0 implies p > 0 (a zero product is exact): the bits minus one are the next double down.
+    let p = if e < 0.0 { f64::from_bits(p.to_bits().wrapping_sub(1)) } else { p };
+    p.floor()
 }
 
-/// A divisor `d` (a positive integer below 2^52) with its reciprocal, for [`div_floor`].
+/// A divisor `d` (a positive integer below 2^52) as [`div_floor`] uses it: `d / 2^32` and a
+/// reciprocal `2^32 / d` biased low.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct FloatDivisor {
-    d: f64,
+    d_scaled: f64,
     inv: f64,
 }
 
@@ -52,34 +66,34 @@ impl FloatDivisor {
         if d == 0 || d >> 52 != 0 {
             return None;
         }
-        #[allow(clippy::cast_precision_loss)] // below 2^52: exact
-        let d = d as f64;
-        Some(Self { d, inv: 1.0 / d })
+        let d = from_u52(d);
+        // Each rounding adds at most 2^-53 (relative): the result is below
+        // (2^32 / d)·(1 − 2^-50), and above (2^32 / d)·(1 − 2^-48).
+        let inv = (TWO_32 / d) * (1.0 - 1.0 / (1_u64 << 49) as f64);
+        Some(Self { d_scaled: d * INV_TWO_32, inv })
     }
 
-    /// The divisor and its reciprocal.
+    /// `d / 2^32` and the biased `2^32 / d`.
     #[must_use]
     pub(crate) fn parts(self) -> (f64, f64) {
-        (self.d, self.inv)
+        (self.d_scaled, self.inv)
     }
 
     /// Dividing by raw 2^32 (I32F32 one): the identity on raw values.
     #[must_use]
     pub(crate) fn one() -> Self {
-        Self { d: TWO_32, inv: INV_TWO_32 }
+        Self::new(1 << 32).unwrap_or(Self { d_scaled: 1.0, inv: 1.0 })
     }
 }
 
-/// `floor(a · 2^32 / d)` for a non-negative integer `a` with `a · 2^32 / d < 2^52` (the raw-bits
+/// `floor(a · 2^32 / d)` for a non-negative integer `a` with `a · 2^32 / d < 2^48` (the raw-bits
 /// quotient of two I32F32 values, floored as `checked_div` truncates for non-negative operands).
 #[inline(always)]
 #[must_use]
 pub(crate) fn div_floor(a: f64, d: FloatDivisor) -> f64 {
-    let num = a * TWO_32;
-    let m = (num * d.inv).floor();
-    let r = (-m).mul_add(d.d, num);
-    let m = if r < 0.0 { m - 1.0 } else { m };
-    if r >= d.d { m + 1.0 } else { m }
+    let m = (a * d.inv).floor();
+    let r = (-m).mul_add(d.d_scaled, a);
+    if r >= d.d_scaled { m + 1.0 } else { m }
 }
 
 /// `x` (below 2^52) as `f64`, exactly, with operations that vectorise (AVX2 has no u64 → f64
@@ -128,8 +142,21 @@ mod tests {
             let x = value(&mut seed, 40);
             let y = value(&mut seed, 40);
             let want = (u128::from(x) * u128::from(y)) >> 32;
-            let got = mul_floor(from_u52(x), from_u52(y));
+            let got = mul_floor(scaled(x), from_u52(y));
             assert_eq!(u128::from(to_u52(got)), want, "x={x} y={y}");
+        }
+        // Products at, just below and just above multiples of 2^32 (the floor's edges).
+        for _ in 0..200_000 {
+            let x = value(&mut seed, 33).max(1);
+            let k = value(&mut seed, 40);
+            for target in [k << 32, (k << 32).saturating_sub(1), (k << 32) + 1] {
+                let y = target / x;
+                for y in [y.saturating_sub(1), y, y + 1].into_iter().filter(|y| *y < 1 << 52) {
+                    let want = (u128::from(x) * u128::from(y)) >> 32;
+                    let got = mul_floor(scaled(x), from_u52(y));
+                    assert_eq!(u128::from(to_u52(got)), want, "x={x} y={y}");
+                }
+            }
         }
     }
 
@@ -144,7 +171,30 @@ mod tests {
             let got = div_floor(from_u52(a), FloatDivisor::new(d).unwrap());
             assert_eq!(u128::from(to_u52(got)), want, "a={a} d={d}");
         }
-        assert_eq!(to_u52(div_floor(from_u52(12_345), FloatDivisor::one())), 12_345);
+        // Quotients that are integers, and one below or above one: `a · 2^32 = q · d + r` for
+        // r ∈ {0, ±1, d − 1}, with d = m · 2^t so that `a = m · c` divides exactly.
+        for _ in 0..500_000 {
+            let m = value(&mut seed, 24).max(1);
+            let t = u32::try_from(next(&mut seed) % 28).unwrap();
+            let d = m << t;
+            let c = value(&mut seed, 16);
+            for a in [m * c, (m * c).saturating_sub(1), m * c + 1] {
+                let want = (u128::from(a) << 32) / u128::from(d);
+                let got = div_floor(from_u52(a), FloatDivisor::new(d).unwrap());
+                assert_eq!(u128::from(to_u52(got)), want, "a={a} d={d}");
+            }
+        }
+        // The largest quotients allowed (below 2^48) and the largest divisors.
+        for _ in 0..200_000 {
+            let d = value(&mut seed, 51).max(1);
+            let a = value(&mut seed, 52) % d.saturating_mul(1 << 16).clamp(1, 1 << 52);
+            let want = (u128::from(a) << 32) / u128::from(d);
+            let got = div_floor(from_u52(a), FloatDivisor::new(d).unwrap());
+            assert_eq!(u128::from(to_u52(got)), want, "a={a} d={d}");
+        }
+        for a in [0_u64, 1, 12_345, 65_535, 1 << 32, (1 << 40) + 7] {
+            assert_eq!(to_u52(div_floor(from_u52(a), FloatDivisor::one())), a);
+        }
         assert!(FloatDivisor::new(0).is_none());
         assert!(FloatDivisor::new(1 << 52).is_none());
     }

@@ -12,7 +12,7 @@
 //! multiply-adds of the scalar forms on its own), used only when the CPU has both: a [`Lanes`]
 //! exists only then ([`Lanes::new`]). Otherwise the fused path keeps its integer kernels.
 
-use crate::fixed::float::{FloatDivisor, TWO_32, from_u52, to_u52};
+use crate::fixed::float::{FloatDivisor, scaled, to_u52};
 
 /// Proof that the lanes kernels can run here: a unit on x86-64 (made only after the CPU check),
 /// uninhabited elsewhere, so that on other architectures no [`Lanes`] exists and its methods
@@ -53,8 +53,10 @@ pub(super) struct Lanes {
     // Matched on only where it is uninhabited (see `Arch`).
     #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
     arch: Arch,
+    /// Each slot's stake, [`scaled`] (the first operand of every product it takes part in).
     stake: Vec<f64>,
-    /// Each slot's row sum (the divisor of its weights; 1 for a zero row) and its reciprocal.
+    /// Each slot's row sum (the divisor of its weights; 1 for a zero row) as
+    /// [`FloatDivisor::parts`]: scaled, and the biased reciprocal.
     row_sum: Vec<f64>,
     row_inv: Vec<f64>,
     /// The column's normalised weights (raw I32F32 in [0, 2^32]).
@@ -71,6 +73,7 @@ pub(super) struct Lanes {
     table: Vec<f64>,
     /// Columns whose part of `table` was written this epoch (the rest is stale).
     filled: Vec<bool>,
+    /// `α` and `1 − α`, [`scaled`].
     alpha: f64,
     one_minus_alpha: f64,
     clip: bool,
@@ -101,16 +104,16 @@ impl Lanes {
         }
         let mut lanes = vec![0.0; len];
         for (l, s) in lanes.iter_mut().zip(stake) {
-            *l = from_u52(*s);
+            *l = scaled(*s);
         }
         let zeros = vec![0.0; len];
-        let mut row_sum = vec![1.0; len];
-        for (d, s) in row_sum.iter_mut().zip(row_sums) {
-            if *s != 0 {
-                *d = from_u52(*s);
-            }
-        }
-        let row_inv = row_sum.iter().map(|d| 1.0 / d).collect();
+        // A zero row divides its zero weights by 1.
+        let (row_sum, row_inv) = (0..len)
+            .map(|k| {
+                let s = row_sums.get(k).copied().unwrap_or(0).max(1);
+                FloatDivisor::new(s).unwrap_or_else(FloatDivisor::one).parts()
+            })
+            .unzip();
         Some(Self {
             arch,
             stake: lanes,
@@ -125,8 +128,8 @@ impl Lanes {
             stored: zeros,
             table,
             filled: vec![false; columns],
-            alpha: from_u52(alpha),
-            one_minus_alpha: TWO_32 - from_u52(alpha),
+            alpha: scaled(alpha),
+            one_minus_alpha: scaled((1_u64 << 32).saturating_sub(alpha)),
             clip,
         })
     }
@@ -280,18 +283,18 @@ use avx2::{column_avx2, dividends_avx2, finish_avx2, normalise_avx2, transpose_r
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
     use core::arch::x86_64::{
-        __m128i, __m256d, __m256i, _CMP_EQ_OQ, _CMP_GE_OQ, _CMP_LT_OQ, _mm_loadl_epi64,
-        _mm_loadu_si128, _mm_packus_epi32, _mm_srli_epi32, _mm_storel_epi64, _mm_unpackhi_epi16,
-        _mm_unpackhi_epi32, _mm_unpackhi_epi64, _mm_unpacklo_epi16, _mm_unpacklo_epi32,
-        _mm256_add_epi64, _mm256_add_pd, _mm256_and_pd, _mm256_castpd_si256, _mm256_castsi256_pd,
-        _mm256_cmp_pd, _mm256_cvtepu16_epi64, _mm256_floor_pd, _mm256_fmsub_pd, _mm256_fnmadd_pd,
-        _mm256_loadu_pd, _mm256_max_pd, _mm256_min_pd, _mm256_mul_pd, _mm256_or_si256,
-        _mm256_set_epi64x, _mm256_set1_epi64x, _mm256_set1_pd, _mm256_setzero_pd,
-        _mm256_slli_epi64, _mm256_storeu_pd, _mm256_storeu_si256, _mm256_sub_pd, _mm256_xor_si256,
+        __m128i, __m256d, __m256i, _CMP_GE_OQ, _CMP_LT_OQ, _mm_loadl_epi64, _mm_loadu_si128,
+        _mm_packus_epi32, _mm_srli_epi32, _mm_storel_epi64, _mm_unpackhi_epi16, _mm_unpackhi_epi32,
+        _mm_unpackhi_epi64, _mm_unpacklo_epi16, _mm_unpacklo_epi32, _mm256_add_epi64,
+        _mm256_add_pd, _mm256_and_pd, _mm256_castpd_si256, _mm256_castsi256_pd, _mm256_cmp_pd,
+        _mm256_cvtepu16_epi64, _mm256_floor_pd, _mm256_fmsub_pd, _mm256_fnmadd_pd, _mm256_loadu_pd,
+        _mm256_max_pd, _mm256_min_pd, _mm256_mul_pd, _mm256_or_si256, _mm256_set_epi64x,
+        _mm256_set1_epi64x, _mm256_set1_pd, _mm256_setzero_pd, _mm256_slli_epi64, _mm256_storeu_pd,
+        _mm256_storeu_si256, _mm256_sub_pd, _mm256_xor_si256,
     };
 
     use super::{ColumnIn, ColumnSums, Lanes, WIDTH};
-    use crate::fixed::float::{FloatDivisor, TWO_32, div_floor, from_u52, to_u52};
+    use crate::fixed::float::{FloatDivisor, TWO_32, div_floor, from_u52, scaled, to_u52};
 
     /// 2^52 as bits and as a number: `from_u52` on four lanes.
     const MAGIC: f64 = 4_503_599_627_370_496.0;
@@ -304,31 +307,25 @@ mod avx2 {
         _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(x, bits)), _mm256_set1_pd(MAGIC))
     }
 
-    /// `mul_floor` on four lanes.
+    /// `mul_floor` on four lanes (`x` pre-scaled, see [`crate::fixed::float`]).
     #[inline]
     #[target_feature(enable = "avx2,fma")]
-    fn mul_floor(x: __m256d, y: __m256d) -> __m256d {
-        let p = _mm256_mul_pd(x, y);
-        let e = _mm256_fmsub_pd(x, y, p);
-        let h = _mm256_mul_pd(p, _mm256_set1_pd(1.0 / TWO_32));
-        let f = _mm256_floor_pd(h);
-        let exact = _mm256_cmp_pd::<_CMP_EQ_OQ>(h, f);
-        let below = _mm256_cmp_pd::<_CMP_LT_OQ>(e, _mm256_setzero_pd());
-        let one = _mm256_and_pd(_mm256_and_pd(exact, below), _mm256_set1_pd(1.0));
-        _mm256_sub_pd(f, one)
+    fn mul_floor(x_scaled: __m256d, y: __m256d) -> __m256d {
+        let p = _mm256_mul_pd(x_scaled, y);
+        let e = _mm256_fmsub_pd(x_scaled, y, p);
+        // All ones (−1 as an integer) where e < 0: the next double below p.
+        let below = _mm256_castpd_si256(_mm256_cmp_pd::<_CMP_LT_OQ>(e, _mm256_setzero_pd()));
+        _mm256_floor_pd(_mm256_castsi256_pd(_mm256_add_epi64(_mm256_castpd_si256(p), below)))
     }
 
-    /// `div_floor` on four lanes by one divisor `(d, 1/d)`.
+    /// `div_floor` on four lanes by one divisor per lane ([`FloatDivisor::parts`]).
     #[inline]
     #[target_feature(enable = "avx2,fma")]
-    fn div_floor4(a: __m256d, d: __m256d, inv: __m256d) -> __m256d {
-        let num = _mm256_mul_pd(a, _mm256_set1_pd(TWO_32));
-        let m = _mm256_floor_pd(_mm256_mul_pd(num, inv));
-        let r = _mm256_fnmadd_pd(m, d, num);
-        let one = _mm256_set1_pd(1.0);
-        let down = _mm256_and_pd(_mm256_cmp_pd::<_CMP_LT_OQ>(r, _mm256_setzero_pd()), one);
-        let up = _mm256_and_pd(_mm256_cmp_pd::<_CMP_GE_OQ>(r, d), one);
-        _mm256_add_pd(_mm256_sub_pd(m, down), up)
+    fn div_floor4(a: __m256d, d_scaled: __m256d, inv: __m256d) -> __m256d {
+        let m = _mm256_floor_pd(_mm256_mul_pd(a, inv));
+        let r = _mm256_fnmadd_pd(m, d_scaled, a);
+        let short = _mm256_cmp_pd::<_CMP_GE_OQ>(r, d_scaled);
+        _mm256_add_pd(m, _mm256_and_pd(short, _mm256_set1_pd(1.0)))
     }
 
     #[inline]
@@ -446,7 +443,7 @@ mod avx2 {
                 _mm256_storeu_pd(trust.add(k), _mm256_add_pd(_mm256_loadu_pd(trust.add(k)), v));
                 let clipped = mul_floor(s, v);
                 rank = _mm256_add_pd(rank, clipped);
-                let p = if l.clip { clipped } else { mul_floor(wv, s) };
+                let p = if l.clip { clipped } else { mul_floor(s, wv) };
                 delta = _mm256_add_pd(delta, p);
                 _mm256_storeu_pd(fresh.add(k), p);
                 _mm256_storeu_pd(olds.add(k), mul_floor(oma, div_floor4(bv, bd, binv)));
@@ -514,7 +511,7 @@ mod avx2 {
             if !*filled {
                 continue;
             }
-            let inc = _mm256_set1_pd(from_u52(*inc));
+            let inc = _mm256_set1_pd(scaled(*inc));
             let row = row.as_ptr();
             for k in (0..len).step_by(WIDTH) {
                 // SAFETY: k + 4 ≤ len = the length of `row` and at most that of `acc`.
