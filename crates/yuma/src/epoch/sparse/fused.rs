@@ -330,8 +330,7 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
                     *rk = I32F32::from_bits(sums.rank.cast_signed());
                 }
                 if sums.max != 0 {
-                    let col = u16::try_from(c).ok()?;
-                    l.finish(c, sums.sum, sums.max, |k, stored| bonds.push(k, (col, stored)));
+                    l.finish(c, sums.sum, sums.max, &mut bonds.rows);
                 }
                 ends.push(normalised_len);
                 continue;
@@ -389,6 +388,10 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
         })
     {
         return None;
+    }
+
+    if let Some(l) = lanes.as_mut() {
+        l.flush(&mut bonds.rows);
     }
 
     // Trust: listed rows from the slots; rows without active stake (not listed) are their

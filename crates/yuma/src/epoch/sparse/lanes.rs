@@ -13,6 +13,7 @@
 //! exists only then ([`Lanes::new`]). Otherwise the fused path keeps its integer kernels.
 
 use crate::fixed::float::{FloatDivisor, scaled, to_u52};
+use crate::input::SparseRow;
 
 /// Proof that the lanes kernels can run here: a unit on x86-64 (made only after the CPU check),
 /// uninhabited elsewhere, so that on other architectures no [`Lanes`] exists and its methods
@@ -26,6 +27,20 @@ enum Arch {}
 
 /// Lanes per chunk (one AVX2 register of `f64`).
 pub(super) const WIDTH: usize = 4;
+
+/// Columns staged before their entries are appended to the rows (one 4 × 4 transposition).
+const RING: usize = 4;
+
+/// A staged slot without an entry: column 65 535, which no row of a subnet (n ≤ 65 535 uids,
+/// columns below n) can have.
+const ABSENT: u32 = u32::MAX;
+
+/// A staged pair's `(column, stored)`.
+#[inline(always)]
+fn split(p: u32) -> (u16, u16) {
+    #[allow(clippy::cast_possible_truncation)]
+    (p as u16, (p >> 16) as u16)
+}
 
 /// One column's inputs by slot (slices padded with zeros to a multiple of [`WIDTH`]); the
 /// weights are those of the last [`Lanes::normalise`].
@@ -67,7 +82,12 @@ pub(super) struct Lanes {
     fresh: Vec<f64>,
     olds: Vec<f64>,
     ema: Vec<f64>,
-    stored: Vec<f64>,
+    /// The last [`RING`] finished columns' bond entries by slot, `column | stored << 16` (the
+    /// `(u16, u16)` pair's bits), [`ABSENT`] where the slot has no entry; column `j` of the ring
+    /// at `j · len`. Appended to the rows four columns at a time ([`Lanes::flush`]).
+    ring: Vec<u32>,
+    /// Columns in `ring`.
+    staged: usize,
     /// Column-normalised EMA entries, [`Lanes::len`] per column (column `c` at `c · len`), for
     /// the dividends once the incentive is known. Reused across epochs on a thread.
     table: Vec<f64>,
@@ -124,8 +144,9 @@ impl Lanes {
             trust: zeros.clone(),
             fresh: zeros.clone(),
             olds: zeros.clone(),
-            ema: zeros.clone(),
-            stored: zeros,
+            ema: zeros,
+            ring: vec![ABSENT; len.saturating_mul(RING)],
+            staged: 0,
             table,
             filled: vec![false; columns],
             alpha: scaled(alpha),
@@ -195,29 +216,53 @@ impl Lanes {
 
     /// Step 4's arithmetic for column `c` with EMA sum `sum` and maximum `max` (both positive):
     /// `E = v / sum` (kept for [`Lanes::dividends`]) and the stored `u16(E / (max / sum))`, for
-    /// every slot; then `emit(slot, stored)` for the slots with an EMA entry, in slot order.
-    pub(super) fn finish(&mut self, c: usize, sum: u64, max: u64, emit: impl FnMut(usize, u16)) {
+    /// every slot; the slots with an EMA entry get `(c, stored)` appended to their row in `rows`
+    /// (by slot), in column order, once [`RING`] columns are staged or at [`Lanes::flush`].
+    pub(super) fn finish(&mut self, c: usize, sum: u64, max: u64, rows: &mut [SparseRow]) {
         let len = self.len();
         let start = c.saturating_mul(len);
         let Some(norm) = self.table.get_mut(start..start.saturating_add(len)) else { return };
+        let Ok(col) = u16::try_from(c) else { return };
+        let at = self.staged.saturating_mul(len);
+        let Some(pairs) = self.ring.get_mut(at..at.saturating_add(len)) else { return };
         #[cfg(target_arch = "x86_64")]
         // SAFETY: as in `column`.
         unsafe {
-            finish_avx2(&self.ema, norm, &mut self.stored, sum, max);
+            finish_avx2(&self.ema, norm, pairs, sum, max, col);
         }
         #[cfg(not(target_arch = "x86_64"))]
         match self.arch {}
         if let Some(f) = self.filled.get_mut(c) {
             *f = true;
         }
-        let mut emit = emit;
-        for (k, (e, stored)) in self.ema.iter().zip(&self.stored).enumerate() {
-            if *e != 0.0 {
-                // `stored` ≤ 65 535 and integral: exact.
-                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                emit(k, *stored as u16);
+        self.staged = self.staged.saturating_add(1);
+        if self.staged == RING {
+            self.flush(rows);
+        }
+    }
+
+    /// Appends the staged columns' entries to their rows (see [`Lanes::finish`]).
+    pub(super) fn flush(&mut self, rows: &mut [SparseRow]) {
+        let len = self.len();
+        if self.staged == RING {
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: as in `column`.
+            unsafe {
+                flush_avx2(&self.ring, len, rows);
+            }
+            #[cfg(not(target_arch = "x86_64"))]
+            match self.arch {}
+        } else {
+            for (k, row) in rows.iter_mut().enumerate().take(len) {
+                for j in 0..self.staged {
+                    let pair = self.ring.get(j.wrapping_mul(len).wrapping_add(k)).copied();
+                    if let Some(p) = pair.filter(|p| *p != ABSENT) {
+                        row.push(split(p));
+                    }
+                }
             }
         }
+        self.staged = 0;
     }
 
     /// Step 5: each slot's Σ over the columns of `incentive_c · E` (raw, floored per term), for
@@ -276,25 +321,33 @@ pub(super) fn available() -> bool {
 }
 
 #[cfg(target_arch = "x86_64")]
-use avx2::{column_avx2, dividends_avx2, finish_avx2, normalise_avx2, transpose_run_avx2};
+use avx2::{
+    column_avx2, dividends_avx2, finish_avx2, flush_avx2, normalise_avx2, transpose_run_avx2,
+};
 
 /// The kernels in AVX2 + FMA intrinsics, four lanes per register (the compiler does not
 /// vectorise the portable versions on its own: their floors and fused multiply-adds stay scalar).
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
     use core::arch::x86_64::{
-        __m128i, __m256d, __m256i, _CMP_GE_OQ, _CMP_LT_OQ, _mm_loadl_epi64, _mm_loadu_si128,
-        _mm_packus_epi32, _mm_srli_epi32, _mm_storel_epi64, _mm_unpackhi_epi16, _mm_unpackhi_epi32,
-        _mm_unpackhi_epi64, _mm_unpacklo_epi16, _mm_unpacklo_epi32, _mm256_add_epi64,
-        _mm256_add_pd, _mm256_and_pd, _mm256_castpd_si256, _mm256_castsi256_pd, _mm256_cmp_pd,
-        _mm256_cvtepu16_epi64, _mm256_floor_pd, _mm256_fmsub_pd, _mm256_fnmadd_pd, _mm256_loadu_pd,
-        _mm256_max_pd, _mm256_min_pd, _mm256_mul_pd, _mm256_or_si256, _mm256_set_epi64x,
-        _mm256_set1_epi64x, _mm256_set1_pd, _mm256_setzero_pd, _mm256_slli_epi64, _mm256_storeu_pd,
-        _mm256_storeu_si256, _mm256_sub_pd, _mm256_xor_si256,
+        __m128i, __m256d, __m256i, _CMP_EQ_OQ, _CMP_GE_OQ, _CMP_LT_OQ, _mm_cmpeq_epi32,
+        _mm_loadl_epi64, _mm_loadu_si128, _mm_movemask_epi8, _mm_packus_epi32, _mm_set1_epi32,
+        _mm_srli_epi32, _mm_storel_epi64, _mm_storeu_si128, _mm_unpackhi_epi16, _mm_unpackhi_epi32,
+        _mm_unpackhi_epi64, _mm_unpacklo_epi16, _mm_unpacklo_epi32, _mm_unpacklo_epi64,
+        _mm_xor_si128, _mm256_add_epi64, _mm256_add_pd, _mm256_and_pd, _mm256_blendv_pd,
+        _mm256_castpd_si256, _mm256_castsi256_pd, _mm256_cmp_pd, _mm256_cvtepu16_epi64,
+        _mm256_cvttpd_epi32, _mm256_floor_pd, _mm256_fmadd_pd, _mm256_fmsub_pd, _mm256_fnmadd_pd,
+        _mm256_loadu_pd, _mm256_max_pd, _mm256_min_pd, _mm256_mul_pd, _mm256_or_si256,
+        _mm256_set_epi64x, _mm256_set1_epi64x, _mm256_set1_pd, _mm256_setzero_pd,
+        _mm256_slli_epi64, _mm256_storeu_pd, _mm256_storeu_si256, _mm256_sub_pd, _mm256_xor_si256,
     };
 
     use super::{ColumnIn, ColumnSums, Lanes, WIDTH};
     use crate::fixed::float::{FloatDivisor, TWO_32, div_floor, from_u52, scaled, to_u52};
+    use crate::input::SparseRow;
+
+    /// 2^31: the offset of a u32 in a signed 32-bit conversion.
+    const TWO_31: f64 = 2_147_483_648.0;
 
     /// 2^52 as bits and as a number: `from_u52` on four lanes.
     const MAGIC: f64 = 4_503_599_627_370_496.0;
@@ -478,9 +531,10 @@ mod avx2 {
     pub(super) fn finish_avx2(
         ema: &[f64],
         norm: &mut [f64],
-        stored: &mut [f64],
+        pairs: &mut [u32],
         sum: u64,
         max: u64,
+        col: u16,
     ) {
         let Some(sum_div) = FloatDivisor::new(sum) else { return };
         let normalised_max = div_floor(from_u52(max), sum_div);
@@ -488,16 +542,68 @@ mod avx2 {
         let (sd, sinv) = splat(sum_div);
         let (md, minv) = splat(max_div);
         let scale = _mm256_set1_pd(65_535.0 / TWO_32);
+        // The pair `col | stored << 16` as a signed 32-bit value (offset by 2^31, exact: stored
+        // is an integer below 2^16), converted exactly and flipped back to the unsigned bits;
+        // absent entries become ABSENT the same way.
+        let offset = _mm256_set1_pd(f64::from(col) - TWO_31);
+        let absent = _mm256_set1_pd(f64::from(super::ABSENT) - TWO_31);
+        let flip = _mm_set1_epi32(i32::MIN);
         let len = ema.len();
-        assert!(norm.len() >= len && stored.len() >= len, "outputs cover every lane");
-        let (ema, norm, stored) = (ema.as_ptr(), norm.as_mut_ptr(), stored.as_mut_ptr());
+        assert!(norm.len() >= len && pairs.len() >= len, "outputs cover every lane");
+        let (ema, norm, pairs) = (ema.as_ptr(), norm.as_mut_ptr(), pairs.as_mut_ptr());
         for k in (0..len).step_by(WIDTH) {
             // SAFETY: k + 4 ≤ len ≤ the length of each buffer.
             unsafe {
-                let n = div_floor4(_mm256_loadu_pd(ema.add(k)), sd, sinv);
+                let e = _mm256_loadu_pd(ema.add(k));
+                let n = div_floor4(e, sd, sinv);
                 _mm256_storeu_pd(norm.add(k), n);
                 let up = div_floor4(n, md, minv);
-                _mm256_storeu_pd(stored.add(k), _mm256_floor_pd(_mm256_mul_pd(up, scale)));
+                let stored = _mm256_floor_pd(_mm256_mul_pd(up, scale));
+                let pair = _mm256_fmadd_pd(stored, _mm256_set1_pd(65_536.0), offset);
+                let none = _mm256_cmp_pd::<_CMP_EQ_OQ>(e, _mm256_setzero_pd());
+                let pair = _mm256_cvttpd_epi32(_mm256_blendv_pd(pair, absent, none));
+                _mm_storeu_si128(pairs.add(k).cast(), _mm_xor_si128(pair, flip));
+            }
+        }
+    }
+
+    /// Appends the four staged columns of `ring` (`len` slots each) to the rows: 4 × 4 tiles
+    /// transposed in registers, a slot's four pairs stored at once when all are present.
+    #[target_feature(enable = "avx2,fma")]
+    pub(super) fn flush_avx2(ring: &[u32], len: usize, rows: &mut [SparseRow]) {
+        assert!(ring.len() >= len.saturating_mul(4) && len.is_multiple_of(WIDTH), "four columns");
+        let p = ring.as_ptr();
+        let all = _mm_set1_epi32(-1);
+        for k in (0..len.min(rows.len())).step_by(WIDTH) {
+            // SAFETY: column j's slots k..k + 4 lie at j·len + k.., inside `ring` (asserted).
+            let [c0, c1, c2, c3] = core::array::from_fn(|j: usize| unsafe {
+                _mm_loadu_si128(p.add(j.wrapping_mul(len).wrapping_add(k)).cast())
+            });
+            let (lo01, hi01) = (_mm_unpacklo_epi32(c0, c1), _mm_unpackhi_epi32(c0, c1));
+            let (lo23, hi23) = (_mm_unpacklo_epi32(c2, c3), _mm_unpackhi_epi32(c2, c3));
+            let slots = [
+                _mm_unpacklo_epi64(lo01, lo23),
+                _mm_unpackhi_epi64(lo01, lo23),
+                _mm_unpacklo_epi64(hi01, hi23),
+                _mm_unpackhi_epi64(hi01, hi23),
+            ];
+            for (v, row) in slots.iter().zip(rows.iter_mut().skip(k)) {
+                if _mm_movemask_epi8(_mm_cmpeq_epi32(*v, all)) == 0 {
+                    row.reserve(4);
+                    // SAFETY: room for four more pairs was just reserved; a `(u16, u16)` is
+                    // the u32 `column | value << 16` (layout asserted above).
+                    unsafe {
+                        _mm_storeu_si128(row.as_mut_ptr().add(row.len()).cast(), *v);
+                        row.set_len(row.len().wrapping_add(4));
+                    }
+                } else {
+                    let mut lanes = [0_u32; 4];
+                    // SAFETY: `lanes` has room for four u32.
+                    unsafe { _mm_storeu_si128(lanes.as_mut_ptr().cast(), *v) };
+                    for pair in lanes.into_iter().filter(|p| *p != super::ABSENT) {
+                        row.push(super::split(pair));
+                    }
+                }
             }
         }
     }
