@@ -76,8 +76,6 @@ pub(super) struct Lanes {
     row_inv: Vec<f64>,
     /// The column's normalised weights (raw I32F32 in [0, 2^32]).
     weights: Vec<f64>,
-    /// The column's median keys `w << 16 | slot`, every slot.
-    keys: Vec<u64>,
     trust: Vec<f64>,
     fresh: Vec<f64>,
     olds: Vec<f64>,
@@ -140,7 +138,6 @@ impl Lanes {
             row_sum,
             row_inv,
             weights: zeros.clone(),
-            keys: vec![0; len],
             trust: zeros.clone(),
             fresh: zeros.clone(),
             olds: zeros.clone(),
@@ -166,23 +163,12 @@ impl Lanes {
     /// [`Lanes::len`] long) and returns their number with the smallest and largest of them.
     pub(super) fn normalise(&mut self, raw: &[u16], keys: &mut [u64]) -> (usize, (u64, u64)) {
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: as in `column`.
-        unsafe {
-            normalise_avx2(self, raw);
+        {
+            // SAFETY: as in `column`.
+            unsafe { normalise_avx2(self, raw, keys) }
         }
         #[cfg(not(target_arch = "x86_64"))]
         match self.arch {}
-        let (mut listed, mut lo, mut hi) = (0_usize, u64::MAX, 0_u64);
-        for key in &self.keys {
-            if let Some(slot) = keys.get_mut(listed) {
-                *slot = *key;
-            }
-            let positive = *key >> 16 != 0;
-            listed = listed.wrapping_add(usize::from(positive));
-            lo = lo.min(if positive { *key } else { u64::MAX });
-            hi = hi.max(*key);
-        }
-        (listed, (lo, hi))
     }
 
     /// Transposes four runs of eight `(column, value)` pairs (one run per slot, each covering
@@ -334,11 +320,12 @@ mod avx2 {
         _mm_loadl_epi64, _mm_loadu_si128, _mm_movemask_epi8, _mm_packus_epi32, _mm_set1_epi32,
         _mm_srli_epi32, _mm_storel_epi64, _mm_storeu_si128, _mm_unpackhi_epi16, _mm_unpackhi_epi32,
         _mm_unpackhi_epi64, _mm_unpacklo_epi16, _mm_unpacklo_epi32, _mm_unpacklo_epi64,
-        _mm_xor_si128, _mm256_add_epi64, _mm256_add_pd, _mm256_and_pd, _mm256_blendv_pd,
-        _mm256_castpd_si256, _mm256_castsi256_pd, _mm256_cmp_pd, _mm256_cvtepu16_epi64,
-        _mm256_cvttpd_epi32, _mm256_floor_pd, _mm256_fmadd_pd, _mm256_fmsub_pd, _mm256_fnmadd_pd,
-        _mm256_loadu_pd, _mm256_max_pd, _mm256_min_pd, _mm256_mul_pd, _mm256_or_si256,
-        _mm256_set_epi64x, _mm256_set1_epi64x, _mm256_set1_pd, _mm256_setzero_pd,
+        _mm_xor_si128, _mm256_add_epi64, _mm256_add_pd, _mm256_and_pd, _mm256_blendv_epi8,
+        _mm256_blendv_pd, _mm256_castpd_si256, _mm256_castsi256_pd, _mm256_cmp_pd,
+        _mm256_cmpgt_epi64, _mm256_cvtepu16_epi64, _mm256_cvttpd_epi32, _mm256_floor_pd,
+        _mm256_fmadd_pd, _mm256_fmsub_pd, _mm256_fnmadd_pd, _mm256_loadu_pd, _mm256_max_pd,
+        _mm256_min_pd, _mm256_movemask_pd, _mm256_mul_pd, _mm256_or_si256, _mm256_set_epi64x,
+        _mm256_set1_epi64x, _mm256_set1_pd, _mm256_setzero_pd, _mm256_setzero_si256,
         _mm256_slli_epi64, _mm256_storeu_pd, _mm256_storeu_si256, _mm256_sub_pd, _mm256_xor_si256,
     };
 
@@ -443,18 +430,26 @@ mod avx2 {
     }
 
     #[target_feature(enable = "avx2,fma")]
-    pub(super) fn normalise_avx2(l: &mut Lanes, raw: &[u16]) {
+    pub(super) fn normalise_avx2(
+        l: &mut Lanes,
+        raw: &[u16],
+        keys: &mut [u64],
+    ) -> (usize, (u64, u64)) {
         let len = l.len();
-        assert!(raw.len() >= len && l.keys.len() >= len, "column slices cover every lane");
+        assert!(raw.len() >= len && keys.len() >= len, "column slices cover every lane");
         let (r, d, inv) = (raw.as_ptr(), l.row_sum.as_ptr(), l.row_inv.as_ptr());
-        let (out, keys) = (l.weights.as_mut_ptr(), l.keys.as_mut_ptr());
+        let (out, dst) = (l.weights.as_mut_ptr(), keys.as_mut_ptr());
         #[allow(clippy::cast_possible_wrap)]
         let magic = _mm256_set1_epi64x(MAGIC.to_bits() as i64);
         let mut slot = _mm256_set_epi64x(3, 2, 1, 0);
         let step = _mm256_set1_epi64x(4);
+        // Keys are below 2^49: signed 64-bit comparisons order them. Zero weights take no part.
+        let none = _mm256_set1_epi64x(i64::MAX);
+        let (mut lo, mut hi) = (none, _mm256_setzero_si256());
+        let mut listed = 0_usize;
         for k in (0..len).step_by(WIDTH) {
             // SAFETY: k + 4 ≤ len ≤ the length of every buffer (asserted; the scratch vectors
-            // are `len` long).
+            // are `len` long); `listed ≤ k`, so the four keys stored at `listed` fit too.
             unsafe {
                 let v = lanes_from_u52(_mm256_cvtepu16_epi64(_mm_loadl_epi64(r.add(k).cast())));
                 let w = div_floor4(v, _mm256_loadu_pd(d.add(k)), _mm256_loadu_pd(inv.add(k)));
@@ -463,10 +458,44 @@ mod avx2 {
                 let sum = _mm256_add_pd(w, _mm256_set1_pd(MAGIC));
                 let bits = _mm256_xor_si256(_mm256_castpd_si256(sum), magic);
                 let key = _mm256_or_si256(_mm256_slli_epi64::<16>(bits), slot);
-                _mm256_storeu_si256(keys.add(k).cast(), key);
                 slot = _mm256_add_epi64(slot, step);
+                let zero = _mm256_cmp_pd::<_CMP_EQ_OQ>(w, _mm256_setzero_pd());
+                let positive =
+                    _mm256_blendv_pd(_mm256_castsi256_pd(key), _mm256_castsi256_pd(none), zero);
+                let positive = _mm256_castpd_si256(positive);
+                lo = _mm256_blendv_epi8(lo, positive, _mm256_cmpgt_epi64(lo, positive));
+                hi = _mm256_blendv_epi8(hi, key, _mm256_cmpgt_epi64(key, hi));
+                // Four positive weights (the common case): the keys in place; else one by one.
+                match _mm256_movemask_pd(zero) {
+                    0 => {
+                        _mm256_storeu_si256(dst.add(listed).cast(), key);
+                        listed = listed.wrapping_add(WIDTH);
+                    }
+                    zeros => {
+                        let mut four = [0_u64; WIDTH];
+                        _mm256_storeu_si256(four.as_mut_ptr().cast(), key);
+                        for (j, key) in four.iter().enumerate() {
+                            if zeros >> j & 1 == 0 {
+                                *dst.add(listed) = *key;
+                                listed = listed.wrapping_add(1);
+                            }
+                        }
+                    }
+                }
             }
         }
+        let lo = horizontal_i64(lo).into_iter().min().unwrap_or(i64::MAX);
+        let hi = horizontal_i64(hi).into_iter().max().unwrap_or(0);
+        (listed, (lo.cast_unsigned(), hi.cast_unsigned()))
+    }
+
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    fn horizontal_i64(v: __m256i) -> [i64; WIDTH] {
+        let mut out = [0; WIDTH];
+        // SAFETY: `out` has room for four i64.
+        unsafe { _mm256_storeu_si256(out.as_mut_ptr().cast(), v) };
+        out
     }
 
     #[target_feature(enable = "avx2,fma")]
