@@ -209,12 +209,15 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
         .collect();
     let mut wpos: Vec<(usize, usize)> = wrows.iter().map(|r| (0, r.len())).collect();
     // Columns where some slot's entry may be masked: registered at or after the earliest mask
-    // block, or a listed row's own column (the diagonal). Elsewhere no mask applies.
+    // block, or a listed row's own column (the diagonal: `diagonal[c]` is row c's slot).
+    // Elsewhere no mask applies.
     let min_limit = w.min_limit(&rows);
-    let mut diagonal = vec![false; n];
-    for &i in &rows {
-        if let Some(d) = diagonal.get_mut(i) {
-            *d = true;
+    let mut diagonal: Vec<Option<usize>> = vec![None; n];
+    for (k, &i) in slot_rows.iter().enumerate() {
+        if at(x.active_stake, i) > I32F32::ZERO
+            && let Some(d) = diagonal.get_mut(i)
+        {
+            *d = Some(k);
         }
     }
     let divisors: Vec<Option<U64Divisor>> = slot_rows.iter().map(|&i| w.divisor(i)).collect();
@@ -270,11 +273,18 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
             let raw = wblk.get_mut(start..start.wrapping_add(width)).unwrap_or(&mut []);
             let old = bblk.get(start..start.wrapping_add(width)).unwrap_or(&[]);
             let reg = at(x.registered, c);
-            if reg >= min_limit || at(&diagonal, c) {
+            if reg >= min_limit {
                 for (&i, v) in slot_rows.iter().zip(raw.iter_mut()) {
                     if w.masked(i, c, reg) {
                         *v = 0;
                     }
+                }
+            } else if let Some(v) = diagonal.get(c).copied().flatten().and_then(|k| raw.get_mut(k))
+            {
+                // Below every row's registration limit only the diagonal can be masked: the
+                // entry of row c itself (unless it is the owner's).
+                if w.masked(c, c, reg) {
+                    *v = 0;
                 }
             }
             let raw = &*raw;
