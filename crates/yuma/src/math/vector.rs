@@ -59,9 +59,17 @@ fn drop_smallest(vector: &[I32F32], k: usize, result: &mut [bool]) {
     if n < k {
         return;
     }
-    let mut idxs: Vec<usize> = (0..n).collect();
-    idxs.sort_by_key(|&i| vector.get(i).copied().unwrap_or_default()); // stable
-    for &i in idxs.iter().take(n.saturating_sub(k)) {
+    // Upstream drops the first n − k of a stable sort by value: the n − k smallest under
+    // (value, index) order, which a selection finds without sorting.
+    let drop = n.saturating_sub(k);
+    if drop == 0 {
+        return;
+    }
+    let mut keyed: Vec<(I32F32, usize)> = vector.iter().copied().zip(0..).collect();
+    if drop < n {
+        keyed.select_nth_unstable(drop);
+    }
+    for &(_, i) in keyed.iter().take(drop) {
         if let Some(r) = result.get_mut(i) {
             *r = false;
         }
@@ -130,6 +138,30 @@ mod tests {
 
     fn f(x: f64) -> I32F32 {
         I32F32::saturating_from_f64(x)
+    }
+
+    /// The selection drops exactly what upstream's stable sort drops, ties included.
+    #[test]
+    fn topk_selection_matches_a_stable_sort() {
+        let mut seed = 3_u64;
+        for round in 0..2_000 {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            let n = usize::try_from(seed >> 58).unwrap_or(0) + 1;
+            let v: Vec<I32F32> = (0..n)
+                .map(|_| {
+                    seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                    I32F32::from_bits(i64::try_from(seed >> 61).unwrap_or(0) - 2) // many ties
+                })
+                .collect();
+            let k = round % (n + 2);
+            let mut idxs: Vec<usize> = (0..n).collect();
+            idxs.sort_by_key(|&i| v[i]);
+            let mut want = vec![true; n];
+            for &i in idxs.iter().take(n.saturating_sub(k)) {
+                want[i] = false;
+            }
+            assert_eq!(is_topk(&v, k), want, "v={v:?} k={k}");
+        }
     }
 
     #[test]
