@@ -543,6 +543,26 @@ fn gather(
             c = run_end;
             continue;
         }
+        // Columns before every slot's next entry (the validators' own columns, say) are zeros:
+        // written without looking at the rows.
+        let next = cur
+            .iter()
+            .zip(&end)
+            .enumerate()
+            .map(|(t, (p, e))| if p < e { col_at(t, *p).unwrap_or(c1) } else { c1 })
+            .min()
+            .unwrap_or(c1)
+            .min(c1);
+        if next > c.wrapping_add(1) {
+            for z in c..next {
+                let base = z.wrapping_sub(c0).wrapping_mul(stride);
+                if let Some(line) = out.get_mut(base..base.wrapping_add(GROUP)) {
+                    line.fill(0);
+                }
+            }
+            c = next;
+            continue;
+        }
         let base = c.wrapping_sub(c0).wrapping_mul(stride);
         let Some(line) = out.get_mut(base..base.wrapping_add(GROUP)) else { break };
         for (((p, e), cell), r) in cur.iter_mut().zip(&end).zip(line).zip(&row) {
