@@ -55,13 +55,22 @@ impl<'a> RawWeights<'a> {
         for i in (0..n).filter(|&i| at(permits, i)) {
             let (limit, diag) = (at(&raw.limit, i), at(&raw.diag, i));
             let row = input.weights.get(i).map_or(&[][..], Vec::as_slice);
-            let asc = row.windows(2).all(|w| matches!(w, [a, b] if a.0 < b.0));
+            let (asc, all_sum) = order_and_sum(row);
             let (sum, kept) = if asc {
                 // Entries below n are a prefix; sum them, then take out the masked ones (found
                 // by binary search: the diagonal and the recent columns this row masks).
-                let end = row.partition_point(|e| usize::from(e.0) < n);
+                let below = |e: &(u16, u16)| usize::from(e.0) < n;
+                let end = if row.last().is_none_or(below) {
+                    row.len()
+                } else {
+                    row.partition_point(below)
+                };
                 let listed = row.get(..end).unwrap_or(&[]);
-                let mut sum: u64 = listed.iter().map(|e| u64::from(e.1)).sum();
+                let mut sum = if end == row.len() {
+                    all_sum
+                } else {
+                    listed.iter().map(|e| u64::from(e.1)).sum()
+                };
                 let mut kept = end;
                 let masked = recent
                     .iter()
@@ -146,5 +155,60 @@ impl<'a> RawWeights<'a> {
     /// The divisor of row `i` for [`RawWeights::normalised`].
     pub(super) fn divisor(&self, i: usize) -> Option<U64Divisor> {
         U64Divisor::new(self.sum(i))
+    }
+}
+
+/// Whether the row's columns strictly increase, and the sum of all its values: one pass, eight
+/// entries at a time in fixed-size arrays (which the compiler turns into vector compares and
+/// adds; rows are nearly always sorted, so nothing exits early).
+fn order_and_sum(row: &[(u16, u16)]) -> (bool, u64) {
+    let (mut ok, mut sum, mut prev) = (true, 0_u64, None::<u16>);
+    let chunks = row.chunks_exact(8);
+    let rest = chunks.remainder();
+    for chunk in chunks {
+        let cols: [u16; 8] = core::array::from_fn(|j| chunk.get(j).map_or(0, |e| e.0));
+        let vals: [u16; 8] = core::array::from_fn(|j| chunk.get(j).map_or(0, |e| e.1));
+        let inner = cols.iter().zip(cols.iter().skip(1)).fold(true, |acc, (a, b)| acc & (a < b));
+        ok &= inner & prev.is_none_or(|p| p < cols[0]);
+        sum = sum.wrapping_add(vals.iter().map(|v| u64::from(*v)).sum::<u64>());
+        prev = Some(cols[7]);
+    }
+    for &(c, v) in rest {
+        ok &= prev.is_none_or(|p| p < c);
+        sum = sum.wrapping_add(u64::from(v));
+        prev = Some(c);
+    }
+    (ok, sum)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::order_and_sum;
+
+    #[test]
+    fn order_and_sum_match_the_plain_definitions() {
+        let mut seed = 9_u64;
+        let mut next = move || {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            seed >> 33
+        };
+        for _ in 0..5_000 {
+            let len = usize::try_from(next() % 40).unwrap_or(0);
+            let mut col = 0_u16;
+            let row: Vec<(u16, u16)> = (0..len)
+                .map(|_| {
+                    // Mostly increasing; sometimes a repeat or a step back.
+                    col = match next() % 20 {
+                        0 => col,
+                        1 => col.saturating_sub(3),
+                        _ => col.saturating_add(1 + u16::try_from(next() % 5).unwrap_or(0)),
+                    };
+                    (col, u16::try_from(next() % 65_536).unwrap_or(0))
+                })
+                .collect();
+            let ascending = row.windows(2).all(|w| w[0].0 < w[1].0);
+            let sum: u64 = row.iter().map(|e| u64::from(e.1)).sum();
+            assert_eq!(order_and_sum(&row), (ascending, sum), "{row:?}");
+        }
     }
 }
