@@ -350,9 +350,21 @@ impl<'a> PackedMedian<'a> {
                     *h = h.wrapping_add(self.stake(*k).to_bits());
                 }
             }
+            // The bucket where the cumulative stake passes `target`: eight buckets at a time
+            // (one compare per group, the sums vectorise), then one by one inside the group.
             let mut below = 0_i64;
             let mut chosen = mask;
-            for (b, h) in (0_u64..).zip(buckets.iter()) {
+            let mut first = 0_u64;
+            for group in buckets.chunks_exact(8) {
+                let upto = below.wrapping_add(group.iter().fold(0_i64, |a, h| a.wrapping_add(*h)));
+                if target < upto {
+                    break;
+                }
+                below = upto;
+                first = first.wrapping_add(8);
+            }
+            let rest = buckets.get(usize::try_from(first).unwrap_or(usize::MAX)..).unwrap_or(&[]);
+            for (b, h) in (first..).zip(rest) {
                 let upto = below.wrapping_add(*h);
                 if target < upto {
                     chosen = b;
