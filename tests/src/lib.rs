@@ -94,6 +94,8 @@ pub struct RelayerProc {
     pub tao: Keypair,
     eth_key: &'static str,
     suri: &'static str,
+    /// Length of the log when the process was last started: what it wrote since lies after.
+    log_start: u64,
 }
 
 /// The whole network.
@@ -281,6 +283,7 @@ addr = "{metrics}"
                 tao: tao_key,
                 eth_key,
                 suri: RELAYER_SURIS[i],
+                log_start: 0,
             });
         }
         tao.sudo_set_relayers(&sudo, &infos, u32::try_from(config.threshold)?).await?;
@@ -324,18 +327,32 @@ addr = "{metrics}"
             return Ok(());
         }
         let log = std::fs::OpenOptions::new().create(true).append(true).open(&r.log)?;
+        r.log_start = log.metadata()?.len();
         let child = Command::new(&self.relayer_bin)
             .args(["run", "--dev", "--config"])
             .arg(&r.config)
             .env("WTAO_RELAYER_DEV_ETH_KEY", r.eth_key)
             .env("WTAO_RELAYER_DEV_TAO_SURI", r.suri)
             .env("RUST_LOG", self.config.relayer_log)
+            // Errors without a backtrace: the log tail a failing test prints shows the cause.
+            .env("RUST_LIB_BACKTRACE", "0")
             .env(wtao_relayer::crash::ENV, crash.unwrap_or_default())
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
             .wrap_err("spawning wtao-relayer")?;
         r.child = Some(child);
+        Ok(())
+    }
+
+    /// Gives relayer `i` a new metrics port (in its config file and here).
+    fn move_metrics(&mut self, i: usize) -> eyre::Result<()> {
+        let r = &mut self.relayers[i];
+        let old = r.metrics;
+        r.metrics = std::net::SocketAddr::from(([127, 0, 0, 1], free_port()));
+        let toml = std::fs::read_to_string(&r.config)?
+            .replace(&format!("addr = \"{old}\""), &format!("addr = \"{}\"", r.metrics));
+        std::fs::write(&r.config, toml)?;
         Ok(())
     }
 
@@ -382,16 +399,32 @@ addr = "{metrics}"
         Ok(false)
     }
 
-    /// Wait until relayer `i` answers `/health` with 200; fails at once if it exits.
+    /// Wait until relayer `i` answers `/health` with 200; fails at once if it exits, unless it
+    /// exited because its metrics port was taken (a port probed free can be bound by a test
+    /// running in parallel before the relayer binds it): then it restarts on another port.
     pub async fn wait_healthy(&mut self, i: usize) -> eyre::Result<()> {
-        let addr = self.relayers[i].metrics;
         let deadline = Instant::now() + Duration::from_secs(60);
+        let mut rebinds = 0;
         loop {
+            let addr = self.relayers[i].metrics;
             if let Some(c) = self.relayers[i].child.as_mut()
                 && let Some(status) = c.try_wait()?
             {
                 self.relayers[i].child = None;
-                return Err(eyre!("relayer {i} exited ({status}); log:\n{}", self.relayer_log(i)));
+                let log = self.relayer_log(i);
+                let this_run = std::fs::read(&self.relayers[i].log).unwrap_or_default();
+                let this_run = this_run
+                    .get(usize::try_from(self.relayers[i].log_start).unwrap_or(0)..)
+                    .unwrap_or_default();
+                let port_taken = String::from_utf8_lossy(this_run)
+                    .contains("while binding the metrics endpoint");
+                if rebinds < 4 && port_taken {
+                    rebinds += 1;
+                    self.move_metrics(i)?;
+                    self.start_relayer(i)?;
+                    continue;
+                }
+                return Err(eyre!("relayer {i} exited ({status}); log:\n{log}"));
             }
             if wtao_relayer::metrics::get(addr, "/health")
                 .await
