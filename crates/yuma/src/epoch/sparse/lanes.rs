@@ -484,18 +484,11 @@ mod avx2 {
                 }
             }
         }
-        let lo = horizontal_i64(lo).into_iter().min().unwrap_or(i64::MAX);
-        let hi = horizontal_i64(hi).into_iter().max().unwrap_or(0);
-        (listed, (lo.cast_unsigned(), hi.cast_unsigned()))
-    }
-
-    #[inline]
-    #[target_feature(enable = "avx2,fma")]
-    fn horizontal_i64(v: __m256i) -> [i64; WIDTH] {
-        let mut out = [0; WIDTH];
-        // SAFETY: `out` has room for four i64.
-        unsafe { _mm256_storeu_si256(out.as_mut_ptr().cast(), v) };
-        out
+        // The four lanes' extremes, read through the f64 view of their bits.
+        let bits = |v| horizontal(_mm256_castsi256_pd(v)).map(f64::to_bits);
+        let lo = bits(lo).into_iter().min().unwrap_or(u64::MAX);
+        let hi = bits(hi).into_iter().max().unwrap_or(0);
+        (listed, (lo, hi))
     }
 
     #[target_feature(enable = "avx2,fma")]
