@@ -3,7 +3,7 @@
 //! A sparse matrix is a list of rows; a row is a list of `(column, value)` in storage order.
 //! Column indices outside `0..columns` are ignored by the column operations (they read and write
 //! through `get`/`get_mut`), exactly as upstream. These are the reference semantics; the
-//! production epoch ([`crate::epoch`]) runs fused versions on a compressed layout and is checked
+//! production epoch ([`crate::epoch()`]) runs fused versions on a compressed layout and is checked
 //! against these.
 
 use crate::fixed::{FixedDivisor, I32F32};

@@ -687,10 +687,11 @@ fn finish(
     len
 }
 
-/// The new bond rows, filled entry by entry in column order, each directly in the vector it is
-/// returned in (a staging buffer cost a copy of every entry into freshly allocated rows). Every
-/// slot's row gets entries; the rows without a new permit are dropped at the end (cheaper than
-/// testing the permit per entry).
+/// The new bond rows, filled in column order directly in the vectors they are returned in (a
+/// staging copy of the whole matrix cost a copy of every entry into freshly allocated rows): by
+/// the integer kernels entry by entry, by the lanes four columns at a time ([`Lanes::flush`]).
+/// Every slot's row gets entries; the rows without a new permit are dropped at the end (cheaper
+/// than testing the permit per entry).
 struct RowSink {
     rows: Vec<SparseRow>,
 }
