@@ -206,10 +206,17 @@ async fn crash_round(
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert!(crashed.iter().all(|c| victims.contains(c)), "{crashed:?} exited\n{}", net.logs());
-    assert!(net.relayer_log(crashed[0]).contains("crashing on purpose"), "{}", net.logs());
+    assert!(net.run_log(crashed[0]).contains("crashing on purpose"), "{}", net.logs());
     for &v in victims {
         if !crashed.contains(&v) {
-            assert!(net.stop_relayer(v).unwrap());
+            // Victims armed alike can reach the point together: one that aborts between the
+            // poll above and this SIGTERM did not stop cleanly, and crashed like the others.
+            let clean = net.stop_relayer(v).unwrap();
+            if !clean && net.run_log(v).contains("crashing on purpose") {
+                crashed.push(v);
+            } else {
+                assert!(clean, "relayer {v} did not stop cleanly\n{}", net.logs());
+            }
         }
         net.start_relayer(v).unwrap();
     }

@@ -412,12 +412,7 @@ addr = "{metrics}"
             {
                 self.relayers[i].child = None;
                 let log = self.relayer_log(i);
-                let this_run = std::fs::read(&self.relayers[i].log).unwrap_or_default();
-                let this_run = this_run
-                    .get(usize::try_from(self.relayers[i].log_start).unwrap_or(0)..)
-                    .unwrap_or_default();
-                let port_taken = String::from_utf8_lossy(this_run)
-                    .contains("while binding the metrics endpoint");
+                let port_taken = self.run_log(i).contains("while binding the metrics endpoint");
                 if rebinds < 4 && port_taken {
                     rebinds += 1;
                     self.move_metrics(i)?;
@@ -498,6 +493,14 @@ addr = "{metrics}"
     /// Log of relayer `i` (last lines).
     pub fn relayer_log(&self, i: usize) -> String {
         tail(&self.relayers[i].log)
+    }
+
+    /// What relayer `i` wrote to its log since it was last started.
+    pub fn run_log(&self, i: usize) -> String {
+        let r = &self.relayers[i];
+        let text = std::fs::read(&r.log).unwrap_or_default();
+        let start = usize::try_from(r.log_start).unwrap_or(0);
+        String::from_utf8_lossy(text.get(start..).unwrap_or_default()).into_owned()
     }
 
     /// Every relayer's log tail, for failure messages.
