@@ -411,7 +411,6 @@ addr = "{metrics}"
                 && let Some(status) = c.try_wait()?
             {
                 self.relayers[i].child = None;
-                let log = self.relayer_log(i);
                 let port_taken = self.run_log(i).contains("while binding the metrics endpoint");
                 if rebinds < 4 && port_taken {
                     rebinds += 1;
@@ -419,7 +418,7 @@ addr = "{metrics}"
                     self.start_relayer(i)?;
                     continue;
                 }
-                return Err(eyre!("relayer {i} exited ({status}); log:\n{log}"));
+                return Err(eyre!("relayer {i} exited ({status}); log:\n{}", self.relayer_log(i)));
             }
             if wtao_relayer::metrics::get(addr, "/health")
                 .await

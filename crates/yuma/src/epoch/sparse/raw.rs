@@ -59,12 +59,7 @@ impl<'a> RawWeights<'a> {
             let (sum, kept) = if asc {
                 // Entries below n are a prefix; sum them, then take out the masked ones (found
                 // by binary search: the diagonal and the recent columns this row masks).
-                let below = |e: &(u16, u16)| usize::from(e.0) < n;
-                let end = if row.last().is_none_or(below) {
-                    row.len()
-                } else {
-                    row.partition_point(below)
-                };
+                let end = row.partition_point(|e| usize::from(e.0) < n);
                 let listed = row.get(..end).unwrap_or(&[]);
                 let mut sum = if end == row.len() {
                     all_sum
