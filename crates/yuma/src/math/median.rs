@@ -225,6 +225,9 @@ pub(crate) struct PackedMedian<'a> {
     members: usize,
     total: I32F32,
     minority: I32F32,
+    /// The CPU has AVX2 (the selection's filter then tests four keys at once).
+    #[cfg(target_arch = "x86_64")]
+    avx2: bool,
 }
 
 impl<'a> PackedMedian<'a> {
@@ -239,6 +242,8 @@ impl<'a> PackedMedian<'a> {
             members: stakes.len(),
             total,
             minority,
+            #[cfg(target_arch = "x86_64")]
+            avx2: std::is_x86_feature_detected!("avx2"),
         })
     }
 
@@ -251,6 +256,8 @@ impl<'a> PackedMedian<'a> {
             members: self.members,
             total: self.total,
             minority: self.minority,
+            #[cfg(target_arch = "x86_64")]
+            avx2: self.avx2,
         }
     }
 
@@ -313,12 +320,23 @@ impl<'a> PackedMedian<'a> {
     ///
     /// Stakes are non-negative with an exact sum (checked in [`PackedMedian::new`]), so every
     /// partial sum here is exact: plain (wrapping) additions give the saturating results.
-    fn select(&self, keys: &mut [u64], target: I32F32, (lo, hi): (u64, u64)) -> I32F32 {
+    fn select(&self, keys: &mut [u64], target: I32F32, range: (u64, u64)) -> I32F32 {
+        // Below 2^32 in all, every bucket's stake fits a u32: half the histogram to clear and
+        // scan per round.
+        if self.total.to_bits() < 1 << 32 {
+            self.select_in::<u32>(keys, target, range)
+        } else {
+            self.select_in::<i64>(keys, target, range)
+        }
+    }
+
+    /// [`PackedMedian::select`] with buckets of type `M`, which must hold the total stake.
+    fn select_in<M: Mass>(&self, keys: &mut [u64], target: I32F32, range: (u64, u64)) -> I32F32 {
         let mut target = target.to_bits();
         let mut len = keys.len();
         // The range of the live keys: given for the first round, tracked by the filter after.
-        let (mut lo, mut hi) = (lo, hi);
-        let mut hist = [0_i64; 256];
+        let (mut lo, mut hi) = range;
+        let mut hist = [M::ZERO; 256];
         loop {
             let live = keys.get_mut(..len).unwrap_or(&mut []);
             if len <= 16 {
@@ -341,13 +359,13 @@ impl<'a> PackedMedian<'a> {
             let shift =
                 64_u32.wrapping_sub((hi.wrapping_sub(lo)).leading_zeros()).saturating_sub(bits);
             let mask = (1_u64 << bits).wrapping_sub(1);
-            buckets.iter_mut().for_each(|h| *h = 0);
+            buckets.iter_mut().for_each(|h| *h = M::ZERO);
             for k in live.iter() {
                 // (k − lo) >> shift < 2^bits by the choice of `shift`; the mask only drops the
                 // bounds check.
                 let b = usize::try_from((k.wrapping_sub(lo) >> shift) & mask).unwrap_or(0);
                 if let Some(h) = buckets.get_mut(b) {
-                    *h = h.wrapping_add(self.stake(*k).to_bits());
+                    *h = h.add(self.stake(*k).to_bits());
                 }
             }
             // The bucket where the cumulative stake passes `target`: eight buckets at a time
@@ -356,7 +374,8 @@ impl<'a> PackedMedian<'a> {
             let mut chosen = mask;
             let mut first = 0_u64;
             for group in buckets.chunks_exact(8) {
-                let upto = below.wrapping_add(group.iter().fold(0_i64, |a, h| a.wrapping_add(*h)));
+                let upto =
+                    below.wrapping_add(group.iter().fold(0_i64, |a, h| a.wrapping_add(h.get())));
                 if target < upto {
                     break;
                 }
@@ -365,7 +384,7 @@ impl<'a> PackedMedian<'a> {
             }
             let rest = buckets.get(usize::try_from(first).unwrap_or(usize::MAX)..).unwrap_or(&[]);
             for (b, h) in (first..).zip(rest) {
-                let upto = below.wrapping_add(*h);
+                let upto = below.wrapping_add(h.get());
                 if target < upto {
                     chosen = b;
                     break;
@@ -373,23 +392,147 @@ impl<'a> PackedMedian<'a> {
                 below = upto;
             }
             target = target.wrapping_sub(below);
-            // Keep the chosen bucket's keys (few: a branch that is rarely taken) and their range.
-            let (mut w, mut next_lo, mut next_hi) = (0_usize, u64::MAX, 0_u64);
-            for r in 0..len {
-                let k = live.get(r).copied().unwrap_or(0);
-                if k.wrapping_sub(lo) >> shift == chosen {
-                    if let Some(slot) = live.get_mut(w) {
-                        *slot = k;
-                    }
-                    w = w.wrapping_add(1);
-                    next_lo = next_lo.min(k);
-                    next_hi = next_hi.max(k);
-                }
-            }
+            // Keep the chosen bucket's keys (few) and their range.
+            let bucket = Bucket { lo, shift, chosen };
+            #[cfg(target_arch = "x86_64")]
+            let kept = if self.avx2 {
+                // SAFETY: `avx2` is set only where the CPU has AVX2 (see `new`).
+                unsafe { keep_avx2(live, bucket) }
+            } else {
+                keep(live, bucket)
+            };
+            #[cfg(not(target_arch = "x86_64"))]
+            let kept = keep(live, bucket);
             // The bucket width shrinks 2^bits-fold per round (keys are distinct), so this ends.
-            (len, lo, hi) = (w, next_lo, next_hi);
+            (len, lo, hi) = kept;
         }
     }
+}
+
+/// A histogram bucket: a sum of stakes (raw, non-negative), exact while the total fits.
+trait Mass: Copy {
+    const ZERO: Self;
+    /// `self + stake`, for a `stake` that keeps the sum within the type.
+    fn add(self, stake: i64) -> Self;
+    fn get(self) -> i64;
+}
+
+impl Mass for i64 {
+    const ZERO: Self = 0;
+    #[inline(always)]
+    fn add(self, stake: i64) -> Self {
+        self.wrapping_add(stake)
+    }
+    #[inline(always)]
+    fn get(self) -> i64 {
+        self
+    }
+}
+
+/// For totals below 2^32: every stake and every bucket's sum is then below 2^32.
+impl Mass for u32 {
+    const ZERO: Self = 0;
+    #[inline(always)]
+    fn add(self, stake: i64) -> Self {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        self.wrapping_add(stake as u32)
+    }
+    #[inline(always)]
+    fn get(self) -> i64 {
+        i64::from(self)
+    }
+}
+
+/// One round's chosen bucket: the keys `k` with `(k − lo) >> shift == chosen`.
+#[derive(Clone, Copy)]
+struct Bucket {
+    lo: u64,
+    shift: u32,
+    chosen: u64,
+}
+
+impl Bucket {
+    #[inline(always)]
+    fn holds(self, k: u64) -> bool {
+        k.wrapping_sub(self.lo) >> self.shift == self.chosen
+    }
+}
+
+/// Moves the keys of `bucket` to the front of `keys` (in order); returns their number, smallest
+/// and largest.
+#[inline(always)]
+fn keep(keys: &mut [u64], bucket: Bucket) -> (usize, u64, u64) {
+    keep_from(keys, 0, (0, u64::MAX, 0), bucket)
+}
+
+/// [`keep`] for `keys[from..]`, the keys before `from` already kept as `found`.
+#[inline(always)]
+fn keep_from(
+    keys: &mut [u64],
+    from: usize,
+    found: (usize, u64, u64),
+    bucket: Bucket,
+) -> (usize, u64, u64) {
+    let (mut w, mut lo, mut hi) = found;
+    for r in from..keys.len() {
+        let k = keys.get(r).copied().unwrap_or(0);
+        // Few keys match: a branch that is rarely taken.
+        if bucket.holds(k) {
+            if let Some(slot) = keys.get_mut(w) {
+                *slot = k;
+            }
+            w = w.wrapping_add(1);
+            lo = lo.min(k);
+            hi = hi.max(k);
+        }
+    }
+    (w, lo, hi)
+}
+
+/// [`keep`] testing four keys per instruction: the hits of 64 keys are gathered into a bitmap
+/// first (no branch, no store), then only the (few) hits are moved, one per set bit. A branch
+/// per key or per group of four mispredicts at every hit; storing every group whole (compacted
+/// by a permutation) costs a store per group.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn keep_avx2(keys: &mut [u64], bucket: Bucket) -> (usize, u64, u64) {
+    use core::arch::x86_64::{
+        _mm_cvtsi64_si128, _mm256_castsi256_pd, _mm256_cmpeq_epi64, _mm256_loadu_si256,
+        _mm256_movemask_pd, _mm256_set1_epi64x, _mm256_srl_epi64, _mm256_sub_epi64,
+    };
+    let len = keys.len();
+    let whole = len.wrapping_sub(len % 4);
+    // Bit patterns of the u64 operands (wrapping subtraction and logical shift are sign-blind).
+    let lo = _mm256_set1_epi64x(bucket.lo.cast_signed());
+    let chosen = _mm256_set1_epi64x(bucket.chosen.cast_signed());
+    let count = _mm_cvtsi64_si128(i64::from(bucket.shift));
+    let (mut w, mut min, mut max) = (0_usize, u64::MAX, 0_u64);
+    let p = keys.as_mut_ptr();
+    for base in (0..whole).step_by(64) {
+        let end = base.wrapping_add(64).min(whole);
+        let mut hits = 0_u64;
+        for r in (base..end).step_by(4) {
+            // SAFETY: r + 4 ≤ end ≤ whole ≤ len.
+            let v = unsafe { _mm256_loadu_si256(p.add(r).cast()) };
+            let hit = _mm256_cmpeq_epi64(_mm256_srl_epi64(_mm256_sub_epi64(v, lo), count), chosen);
+            let mask = u64::from(_mm256_movemask_pd(_mm256_castsi256_pd(hit)).cast_unsigned());
+            hits |= mask << (r.wrapping_sub(base) & 63);
+        }
+        while hits != 0 {
+            let r = base.wrapping_add(hits.trailing_zeros() as usize);
+            hits &= hits.wrapping_sub(1);
+            // SAFETY: r < end ≤ len, and w ≤ r (one key kept per key read, in order): the
+            // write lands on a key already passed over, never on a hit still to be read.
+            unsafe {
+                let k = *p.add(r);
+                *p.add(w) = k;
+                min = min.min(k);
+                max = max.max(k);
+            }
+            w = w.wrapping_add(1);
+        }
+    }
+    keep_from(keys, whole, (w, min, max), bucket)
 }
 
 fn mass(entries: &[(I32F32, I32F32)]) -> I32F32 {
@@ -453,8 +596,10 @@ mod tests {
                 .wrapping_add(1_442_695_040_888_963_407);
             (seed >> 33) % m
         };
-        for _ in 0..20_000 {
-            let m = 1 + next(24) as usize;
+        for round in 0..20_000 {
+            // Mostly small populations (every branch of the closed form), some large enough
+            // for several radix rounds.
+            let m = 1 + next(if round % 8 == 0 { 400 } else { 24 }) as usize;
             let mut stake: Vec<I32F32> = (0..m)
                 .map(|_| I32F32::from_bits(if next(5) == 0 { 0 } else { next(1 << 32) as i64 }))
                 .collect();
@@ -491,6 +636,40 @@ mod tests {
                 literal,
                 "stake {stake:?} score {score:?} minority {minority:?}"
             );
+        }
+    }
+
+    /// The vector filter keeps the same keys, in the same order, with the same range.
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn keep_avx2_matches_keep() {
+        if !std::is_x86_feature_detected!("avx2") {
+            return;
+        }
+        let mut seed = 0x9e37_79b9_u64;
+        let mut next = |m: u64| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) % m
+        };
+        for _ in 0..5_000 {
+            let len = next(70) as usize;
+            // Scores below 2^10, buckets of 2^0 to 2^7 scores: from one key to most per bucket.
+            let keys: Vec<u64> = (0..len).map(|k| (next(1 << 10) << 16) | k as u64).collect();
+            let lo = keys.iter().copied().min().unwrap_or(0);
+            let shift = 16 + next(8) as u32;
+            let chosen = match keys.get(next(len.max(1) as u64) as usize) {
+                Some(k) if next(4) != 0 => (k - lo) >> shift,
+                _ => next(1 << (26 - shift)),
+            };
+            let bucket = Bucket { lo, shift, chosen };
+            let (mut a, mut b) = (keys.clone(), keys);
+            let plain = keep(&mut a, bucket);
+            // SAFETY: AVX2 was detected above.
+            let vector = unsafe { keep_avx2(&mut b, bucket) };
+            assert_eq!(plain, vector);
+            assert_eq!(a[..plain.0], b[..vector.0]);
         }
     }
 

@@ -289,7 +289,10 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
             }
             let raw = &*raw;
             // A column without weights or bonds has consensus, rank and EMA 0: nothing to do.
-            if raw.iter().all(|w| *w == 0) && old.iter().all(|b| *b == 0) {
+            // (Bitwise ORs over the whole slices: they vectorise, where a test per entry that
+            // stops at the first nonzero one does not.)
+            let any = |v: &[u16]| v.iter().fold(0_u16, |a, x| a | x) != 0;
+            if !any(raw) && !any(old) {
                 ends.push(normalised_len);
                 continue;
             }
