@@ -296,14 +296,37 @@ fn arch() -> Option<Arch> {
     None
 }
 
-/// Whether the lanes kernels can run (AVX2 and FMA, detected once per call; cheap).
+/// Whether the lanes kernels can run: AVX2 and FMA (detected once per process; cheap), and the
+/// floating-point environment every exactness argument assumes — round to nearest, subnormal
+/// numbers kept (a host that set flush-to-zero or denormals-are-zero, as some fast-math builds
+/// do, gets the integer kernels instead of wrong floors).
 pub(super) fn available() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
-        std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")
+        std::is_x86_feature_detected!("avx2")
+            && std::is_x86_feature_detected!("fma")
+            && default_float_environment()
     }
     #[cfg(not(target_arch = "x86_64"))]
     false
+}
+
+/// MXCSR has round-to-nearest and neither flush-to-zero nor denormals-are-zero.
+#[cfg(target_arch = "x86_64")]
+fn default_float_environment() -> bool {
+    /// Rounding control (bits 13–14), flush-to-zero (15), denormals-are-zero (6).
+    const NON_DEFAULT: u32 = 0x6000 | 0x8000 | 0x0040;
+    let mut csr = 0_u32;
+    // SAFETY: `stmxcsr` stores the 32-bit control register to the given address (SSE, always
+    // present on x86-64) and changes nothing else.
+    unsafe {
+        core::arch::asm!(
+            "stmxcsr [{}]",
+            in(reg) &raw mut csr,
+            options(nostack, preserves_flags)
+        );
+    }
+    csr & NON_DEFAULT == 0
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -320,13 +343,13 @@ mod avx2 {
         _mm_loadl_epi64, _mm_loadu_si128, _mm_movemask_epi8, _mm_packus_epi32, _mm_set1_epi32,
         _mm_srli_epi32, _mm_storel_epi64, _mm_storeu_si128, _mm_unpackhi_epi16, _mm_unpackhi_epi32,
         _mm_unpackhi_epi64, _mm_unpacklo_epi16, _mm_unpacklo_epi32, _mm_unpacklo_epi64,
-        _mm_xor_si128, _mm256_add_epi64, _mm256_add_pd, _mm256_and_pd, _mm256_blendv_epi8,
-        _mm256_blendv_pd, _mm256_castpd_si256, _mm256_castsi256_pd, _mm256_cmp_pd,
-        _mm256_cmpgt_epi64, _mm256_cvtepu16_epi64, _mm256_cvttpd_epi32, _mm256_floor_pd,
-        _mm256_fmadd_pd, _mm256_fmsub_pd, _mm256_fnmadd_pd, _mm256_loadu_pd, _mm256_max_pd,
-        _mm256_min_pd, _mm256_movemask_pd, _mm256_mul_pd, _mm256_or_si256, _mm256_set_epi64x,
-        _mm256_set1_epi64x, _mm256_set1_pd, _mm256_setzero_pd, _mm256_setzero_si256,
-        _mm256_slli_epi64, _mm256_storeu_pd, _mm256_storeu_si256, _mm256_sub_pd, _mm256_xor_si256,
+        _mm_xor_si128, _mm256_add_epi64, _mm256_add_pd, _mm256_and_pd, _mm256_blendv_pd,
+        _mm256_castpd_si256, _mm256_castsi256_pd, _mm256_cmp_pd, _mm256_cvtepu16_epi64,
+        _mm256_cvttpd_epi32, _mm256_floor_pd, _mm256_fmadd_pd, _mm256_fmsub_pd, _mm256_fnmadd_pd,
+        _mm256_loadu_pd, _mm256_max_pd, _mm256_min_pd, _mm256_movemask_pd, _mm256_mul_pd,
+        _mm256_or_pd, _mm256_or_si256, _mm256_set_epi64x, _mm256_set1_epi64x, _mm256_set1_pd,
+        _mm256_setzero_pd, _mm256_slli_epi64, _mm256_storeu_pd, _mm256_storeu_si256, _mm256_sub_pd,
+        _mm256_xor_si256,
     };
 
     use super::{ColumnIn, ColumnSums, Lanes, WIDTH};
@@ -443,9 +466,12 @@ mod avx2 {
         let magic = _mm256_set1_epi64x(MAGIC.to_bits() as i64);
         let mut slot = _mm256_set_epi64x(3, 2, 1, 0);
         let step = _mm256_set1_epi64x(4);
-        // Keys are below 2^49: signed 64-bit comparisons order them. Zero weights take no part.
-        let none = _mm256_set1_epi64x(i64::MAX);
-        let (mut lo, mut hi) = (none, _mm256_setzero_si256());
+        // Keys are below 2^49: read as `f64` bits they are non-negative subnormal numbers,
+        // which compare (and so take their minimum and maximum, one operation each) exactly as
+        // the integers do. A zero weight's key becomes a NaN (all ones), which the minimum skips:
+        // `min(a, b)` returns `b` when `a` is a NaN.
+        // (The minimum starts at +∞, above every key, not at a NaN, which it would keep.)
+        let (mut lo, mut hi) = (_mm256_set1_pd(f64::INFINITY), _mm256_setzero_pd());
         let mut listed = 0_usize;
         for k in (0..len).step_by(WIDTH) {
             // SAFETY: k + 4 ≤ len ≤ the length of every buffer (asserted; the scratch vectors
@@ -460,11 +486,9 @@ mod avx2 {
                 let key = _mm256_or_si256(_mm256_slli_epi64::<16>(bits), slot);
                 slot = _mm256_add_epi64(slot, step);
                 let zero = _mm256_cmp_pd::<_CMP_EQ_OQ>(w, _mm256_setzero_pd());
-                let positive =
-                    _mm256_blendv_pd(_mm256_castsi256_pd(key), _mm256_castsi256_pd(none), zero);
-                let positive = _mm256_castpd_si256(positive);
-                lo = _mm256_blendv_epi8(lo, positive, _mm256_cmpgt_epi64(lo, positive));
-                hi = _mm256_blendv_epi8(hi, key, _mm256_cmpgt_epi64(key, hi));
+                let positive = _mm256_or_pd(_mm256_castsi256_pd(key), zero);
+                lo = _mm256_min_pd(positive, lo);
+                hi = _mm256_max_pd(_mm256_castsi256_pd(key), hi);
                 // Four positive weights (the common case): the keys in place; else one by one.
                 match _mm256_movemask_pd(zero) {
                     0 => {
@@ -484,10 +508,10 @@ mod avx2 {
                 }
             }
         }
-        // The four lanes' extremes, read through the f64 view of their bits.
-        let bits = |v| horizontal(_mm256_castsi256_pd(v)).map(f64::to_bits);
-        let lo = bits(lo).into_iter().min().unwrap_or(u64::MAX);
-        let hi = bits(hi).into_iter().max().unwrap_or(0);
+        // The four lanes' extremes (+∞ where no weight was positive: no key, u64::MAX).
+        let lo = horizontal(lo).map(f64::to_bits).into_iter().min().unwrap_or(u64::MAX);
+        let lo = if lo == f64::INFINITY.to_bits() { u64::MAX } else { lo };
+        let hi = horizontal(hi).map(f64::to_bits).into_iter().max().unwrap_or(0);
         (listed, (lo, hi))
     }
 
@@ -650,5 +674,39 @@ mod avx2 {
                 }
             }
         }
+    }
+}
+
+#[cfg(all(test, target_arch = "x86_64"))]
+mod tests {
+    use super::available;
+
+    fn set_mxcsr(csr: u32) {
+        // SAFETY: loads the control register of this (test) thread only.
+        unsafe { core::arch::asm!("ldmxcsr [{}]", in(reg) &raw const csr, options(nostack)) };
+    }
+
+    fn mxcsr() -> u32 {
+        let mut csr = 0_u32;
+        // SAFETY: as in `default_float_environment`.
+        unsafe { core::arch::asm!("stmxcsr [{}]", in(reg) &raw mut csr, options(nostack)) };
+        csr
+    }
+
+    /// Flush-to-zero, denormals-are-zero or another rounding mode turn the lanes off.
+    #[test]
+    fn lanes_need_the_default_float_environment() {
+        if !(std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")) {
+            return;
+        }
+        let default = mxcsr();
+        assert!(available());
+        for bits in [0x0040, 0x8000, 0x2000, 0x4000, 0x6000] {
+            set_mxcsr(default | bits);
+            let on = available();
+            set_mxcsr(default);
+            assert!(!on, "MXCSR {:#x}", default | bits);
+        }
+        assert!(available());
     }
 }
