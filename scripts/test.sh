@@ -10,6 +10,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
 cd "$wtao_root"
 wtao_ensure_toolchain
 
+# A CI build starts from nothing and is never rebuilt in place: incremental compilation would
+# only add work (and disk) to it.
+if [ "${CI:-}" = "true" ]; then export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"; fi
+
 started=$SECONDS
 step() { echo; echo "==> $* (+$((SECONDS - started))s)"; }
 
