@@ -585,17 +585,21 @@ mod tests {
         I32F32::saturating_from_f64(x)
     }
 
-    /// The packed selection against the literal loop on pseudo-random populations with ties,
-    /// zero scores and zero stakes.
-    #[test]
-    fn packed_median_matches_literal() {
-        let mut seed = 0x1234_5678_u64;
-        let mut next = |m: u64| {
+    /// Pseudo-random numbers below a bound (a 64-bit LCG's high bits), from `seed`.
+    fn below(mut seed: u64) -> impl FnMut(u64) -> u64 {
+        move |m| {
             seed = seed
                 .wrapping_mul(6_364_136_223_846_793_005)
                 .wrapping_add(1_442_695_040_888_963_407);
             (seed >> 33) % m
-        };
+        }
+    }
+
+    /// The packed selection against the literal loop on pseudo-random populations with ties,
+    /// zero scores and zero stakes.
+    #[test]
+    fn packed_median_matches_literal() {
+        let mut next = below(0x1234_5678);
         for round in 0..20_000 {
             // Mostly small populations (every branch of the closed form), some large enough
             // for several radix rounds.
@@ -646,13 +650,7 @@ mod tests {
         if !std::is_x86_feature_detected!("avx2") {
             return;
         }
-        let mut seed = 0x9e37_79b9_u64;
-        let mut next = |m: u64| {
-            seed = seed
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (seed >> 33) % m
-        };
+        let mut next = below(0x9e37_79b9);
         for _ in 0..5_000 {
             let len = next(70) as usize;
             // Scores below 2^10, buckets of 2^0 to 2^7 scores: from one key to most per bucket.
