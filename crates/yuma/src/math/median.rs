@@ -374,8 +374,7 @@ impl<'a> PackedMedian<'a> {
             let mut chosen = mask;
             let mut first = 0_u64;
             for group in buckets.chunks_exact(8) {
-                let upto =
-                    below.wrapping_add(group.iter().fold(0_i64, |a, h| a.wrapping_add(h.get())));
+                let upto = below.wrapping_add(group.iter().fold(M::ZERO, |a, h| a.plus(*h)).get());
                 if target < upto {
                     break;
                 }
@@ -414,6 +413,9 @@ trait Mass: Copy {
     const ZERO: Self;
     /// `self + stake`, for a `stake` that keeps the sum within the type.
     fn add(self, stake: i64) -> Self;
+    /// `self + other`, for buckets whose sum is within the type (any that sum to at most the
+    /// total: the sums of a group of buckets stay in the buckets' own type).
+    fn plus(self, other: Self) -> Self;
     fn get(self) -> i64;
 }
 
@@ -422,6 +424,10 @@ impl Mass for i64 {
     #[inline(always)]
     fn add(self, stake: i64) -> Self {
         self.wrapping_add(stake)
+    }
+    #[inline(always)]
+    fn plus(self, other: Self) -> Self {
+        self.wrapping_add(other)
     }
     #[inline(always)]
     fn get(self) -> i64 {
@@ -436,6 +442,10 @@ impl Mass for u32 {
     fn add(self, stake: i64) -> Self {
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         self.wrapping_add(stake as u32)
+    }
+    #[inline(always)]
+    fn plus(self, other: Self) -> Self {
+        self.wrapping_add(other)
     }
     #[inline(always)]
     fn get(self) -> i64 {
