@@ -235,6 +235,11 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
     let row_sums: Vec<u64> = slot_rows.iter().map(|&i| w.sum(i)).collect();
     let mut lanes =
         if use_lanes { Lanes::new(&slot_stake, &row_sums, alpha, x.clip, n) } else { None };
+    // The setup above left the integer kernels' inputs out for the lanes: without them (the
+    // same check, so not expected) the row-wise path runs instead.
+    if use_lanes && lanes.is_none() {
+        return None;
+    }
     let width = lanes.as_ref().map_or(r, Lanes::len);
     // Integer kernels: column-normalised EMA entries `E << 16 | slot`, column after column;
     // `ends[c]` closes column c (the lanes keep their own table). Written before read, so the
