@@ -185,7 +185,10 @@ impl Lanes {
 
     /// Σ of a column's stored bonds (u16 by slot, at least [`Lanes::len`] of them; exact).
     pub(super) fn bond_sum(&self, old: &[u16]) -> u64 {
-        old.iter().take(self.len()).map(|b| u64::from(*b)).sum()
+        // A sub-slice rather than `take`: the sum then vectorises (u16 terms, at most 2^16 of
+        // them, so u32 partial sums cannot wrap before widening).
+        let old = old.get(..self.len()).unwrap_or(old);
+        u64::from(old.iter().fold(0_u32, |a, b| a.wrapping_add(u32::from(*b))))
     }
 
     /// Steps 2 and 3 for one column: trust, ΔB, old terms and the EMA entries (kept for
