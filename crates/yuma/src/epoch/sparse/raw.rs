@@ -154,26 +154,68 @@ impl<'a> RawWeights<'a> {
 }
 
 /// Whether the row's columns strictly increase, and the sum of all its values: one pass, eight
-/// entries at a time in fixed-size arrays (which the compiler turns into vector compares and
-/// adds; rows are nearly always sorted, so nothing exits early).
+/// entries at a time (rows are nearly always sorted, so nothing exits early).
 fn order_and_sum(row: &[(u16, u16)]) -> (bool, u64) {
-    let (mut ok, mut sum, mut prev) = (true, 0_u64, None::<u16>);
-    let chunks = row.chunks_exact(8);
-    let rest = chunks.remainder();
-    for chunk in chunks {
-        let cols: [u16; 8] = core::array::from_fn(|j| chunk.get(j).map_or(0, |e| e.0));
-        let vals: [u16; 8] = core::array::from_fn(|j| chunk.get(j).map_or(0, |e| e.1));
-        let inner = cols.iter().zip(cols.iter().skip(1)).fold(true, |acc, (a, b)| acc & (a < b));
-        ok &= inner & prev.is_none_or(|p| p < cols[0]);
-        sum = sum.wrapping_add(vals.iter().map(|v| u64::from(*v)).sum::<u64>());
-        prev = Some(cols[7]);
-    }
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: SSE2 is part of x86-64 (the target's baseline).
+    let (ok, sum, prev, rest) = unsafe { order_and_sum_sse2(row) };
+    #[cfg(not(target_arch = "x86_64"))]
+    let (ok, sum, prev, rest) = (true, 0_u64, None::<u16>, row);
+    let (mut ok, mut sum, mut prev) = (ok, sum, prev);
     for &(c, v) in rest {
         ok &= prev.is_none_or(|p| p < c);
         sum = sum.wrapping_add(u64::from(v));
         prev = Some(c);
     }
     (ok, sum)
+}
+
+/// [`order_and_sum`]'s eight-entry steps in SSE2 (every x86-64 CPU has it; the compiler keeps
+/// the portable form scalar). Returns the order so far, the sum, the last column and the
+/// entries left over (fewer than eight).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn order_and_sum_sse2(row: &[(u16, u16)]) -> (bool, u64, Option<u16>, &[(u16, u16)]) {
+    use core::arch::x86_64::{
+        _mm_add_epi32, _mm_cmplt_epi16, _mm_extract_epi16, _mm_loadu_si128, _mm_movemask_epi8,
+        _mm_packs_epi32, _mm_set1_epi16, _mm_setzero_si128, _mm_slli_epi32, _mm_srai_epi32,
+        _mm_srli_epi32, _mm_srli_si128, _mm_storeu_si128, _mm_xor_si128,
+    };
+    // The pair layout: column in the low 16 bits of each 32-bit entry, value in the high ones.
+    const _: () = assert!(
+        core::mem::offset_of!((u16, u16), 0) == 0
+            && core::mem::offset_of!((u16, u16), 1) == 2
+            && core::mem::size_of::<(u16, u16)>() == 4
+    );
+    let chunks = row.chunks_exact(8);
+    let rest = chunks.remainder();
+    let (mut ok, mut prev) = (true, None::<u16>);
+    // Per 32-bit lane: at most 2^14 values below 2^16 for a row of up to 2^16 entries: no wrap.
+    let mut sums = _mm_setzero_si128();
+    // Unsigned 16-bit order through signed compares: flip the top bit of both sides.
+    let flip = _mm_set1_epi16(i16::MIN);
+    for chunk in chunks {
+        let p = chunk.as_ptr().cast::<core::arch::x86_64::__m128i>();
+        // SAFETY: the chunk holds eight 4-byte pairs: two unaligned 16-byte loads.
+        let (a, b) = unsafe { (_mm_loadu_si128(p), _mm_loadu_si128(p.add(1))) };
+        // Columns, sign-extended from 16 bits and packed back: the same 16-bit patterns.
+        let low = |x| _mm_srai_epi32::<16>(_mm_slli_epi32::<16>(x));
+        let cols = _mm_xor_si128(_mm_packs_epi32(low(a), low(b)), flip);
+        sums = _mm_add_epi32(sums, _mm_add_epi32(_mm_srli_epi32::<16>(a), _mm_srli_epi32::<16>(b)));
+        // Lane j < lane j + 1 for j < 7 (the byte mask's low 14 bits).
+        let rising = _mm_movemask_epi8(_mm_cmplt_epi16(cols, _mm_srli_si128::<2>(cols)));
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let (first, last) = (
+            (_mm_extract_epi16::<0>(cols) as u16) ^ 0x8000,
+            (_mm_extract_epi16::<7>(cols) as u16) ^ 0x8000,
+        );
+        ok &= rising & 0x3FFF == 0x3FFF && prev.is_none_or(|p| p < first);
+        prev = Some(last);
+    }
+    let mut lanes = [0_u32; 4];
+    // SAFETY: `lanes` has room for 16 bytes.
+    unsafe { _mm_storeu_si128(lanes.as_mut_ptr().cast(), sums) };
+    (ok, lanes.iter().map(|v| u64::from(*v)).sum(), prev, rest)
 }
 
 #[cfg(test)]
@@ -189,7 +231,8 @@ mod tests {
         };
         for _ in 0..5_000 {
             let len = usize::try_from(next() % 40).unwrap_or(0);
-            let mut col = 0_u16;
+            // Columns anywhere in u16, the top half included (unsigned order).
+            let mut col = u16::try_from(next() % 65_536).unwrap_or(0);
             let row: Vec<(u16, u16)> = (0..len)
                 .map(|_| {
                     // Mostly increasing; sometimes a repeat or a step back.
