@@ -154,7 +154,9 @@ impl<'a> RawWeights<'a> {
 }
 
 /// Whether the row's columns strictly increase, and the sum of all its values: one pass, eight
-/// entries at a time (rows are nearly always sorted, so nothing exits early).
+/// entries at a time (rows are nearly always sorted, so nothing exits early). The sum is exact
+/// for rows of up to 2^16 entries, which every strictly ascending row is; callers use it only
+/// for those.
 fn order_and_sum(row: &[(u16, u16)]) -> (bool, u64) {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: SSE2 is part of x86-64 (the target's baseline).
@@ -190,7 +192,8 @@ fn order_and_sum_sse2(row: &[(u16, u16)]) -> (bool, u64, Option<u16>, &[(u16, u1
     let chunks = row.chunks_exact(8);
     let rest = chunks.remainder();
     let (mut ok, mut prev) = (true, None::<u16>);
-    // Per 32-bit lane: at most 2^14 values below 2^16 for a row of up to 2^16 entries: no wrap.
+    // Per 32-bit lane two values per chunk: below 2^30 for a row of up to 2^16 entries (longer
+    // rows are not strictly ascending, and their sum is not used).
     let mut sums = _mm_setzero_si128();
     // Unsigned 16-bit order through signed compares: flip the top bit of both sides.
     let flip = _mm_set1_epi16(i16::MIN);
