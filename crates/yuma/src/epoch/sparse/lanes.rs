@@ -319,17 +319,19 @@ pub(super) fn available() -> bool {
 fn default_float_environment() -> bool {
     /// Rounding control (bits 13–14), flush-to-zero (15), denormals-are-zero (6).
     const NON_DEFAULT: u32 = 0x6000 | 0x8000 | 0x0040;
+    mxcsr() & NON_DEFAULT == 0
+}
+
+/// This thread's SSE control and status register.
+#[cfg(target_arch = "x86_64")]
+fn mxcsr() -> u32 {
     let mut csr = 0_u32;
     // SAFETY: `stmxcsr` stores the 32-bit control register to the given address (SSE, always
     // present on x86-64) and changes nothing else.
     unsafe {
-        core::arch::asm!(
-            "stmxcsr [{}]",
-            in(reg) &raw mut csr,
-            options(nostack, preserves_flags)
-        );
+        core::arch::asm!("stmxcsr [{}]", in(reg) &raw mut csr, options(nostack, preserves_flags));
     }
-    csr & NON_DEFAULT == 0
+    csr
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -682,18 +684,11 @@ mod avx2 {
 
 #[cfg(all(test, target_arch = "x86_64"))]
 mod tests {
-    use super::available;
+    use super::{available, mxcsr};
 
     fn set_mxcsr(csr: u32) {
         // SAFETY: loads the control register of this (test) thread only.
         unsafe { core::arch::asm!("ldmxcsr [{}]", in(reg) &raw const csr, options(nostack)) };
-    }
-
-    fn mxcsr() -> u32 {
-        let mut csr = 0_u32;
-        // SAFETY: as in `default_float_environment`.
-        unsafe { core::arch::asm!("stmxcsr [{}]", in(reg) &raw mut csr, options(nostack)) };
-        csr
     }
 
     /// Flush-to-zero, denormals-are-zero or another rounding mode turn the lanes off.
