@@ -28,6 +28,9 @@
 pub(crate) const TWO_32: f64 = 4_294_967_296.0;
 /// 2^-32.
 pub(crate) const INV_TWO_32: f64 = 1.0 / TWO_32;
+/// `1 − 2^-49`: the factor that biases a divisor's reciprocal low ([`FloatDivisor::new`]).
+#[allow(clippy::cast_precision_loss)]
+pub(crate) const RECIPROCAL_BIAS: f64 = 1.0 - 1.0 / (1_u64 << 49) as f64;
 
 /// `x / 2^32` for a non-negative integer `x` below 2^52: the first operand of [`mul_floor`].
 #[inline(always)]
@@ -69,7 +72,7 @@ impl FloatDivisor {
         let d = from_u52(d);
         // Each rounding adds at most 2^-53 (relative): the result is below
         // (2^32 / d)·(1 − 2^-50), and above (2^32 / d)·(1 − 2^-48).
-        let inv = (TWO_32 / d) * (1.0 - 1.0 / (1_u64 << 49) as f64);
+        let inv = (TWO_32 / d) * RECIPROCAL_BIAS;
         Some(Self { d_scaled: d * INV_TWO_32, inv })
     }
 
@@ -90,6 +93,8 @@ impl FloatDivisor {
 /// quotient of two I32F32 values, floored as `checked_div` truncates for non-negative operands).
 #[inline(always)]
 #[must_use]
+// On x86-64 the kernels use the four-lane form; this one is its specification (tested here).
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
 pub(crate) fn div_floor(a: f64, d: FloatDivisor) -> f64 {
     let m = (a * d.inv).floor();
     let r = (-m).mul_add(d.d_scaled, a);

@@ -17,8 +17,9 @@
 //! 5. after the last block, the dividends are one pass over the kept entries, weighted by
 //!    incentive (which needs the sum of *all* ranks, hence the wait).
 //!
-//! Steps 2–5 run on `f64` lanes, four slots per AVX2 register, where the CPU has AVX2 and FMA
-//! ([`super::lanes`]: exact floors, the same bits), and on the integer kernels below otherwise.
+//! Steps 1–5 run on `f64` lanes where the CPU has AVX2 and FMA ([`super::lanes`]: exact floors,
+//! the same bits) — the normalisation four slots per register, steps 2–4 four columns per
+//! register (one column per lane) — and on the integer kernels below otherwise.
 //! Blocks are transposed four slots at a time with the cursors in registers; columns without
 //! weights or bonds are skipped (consensus, rank and EMA 0).
 //!
@@ -32,7 +33,7 @@ use std::cell::RefCell;
 
 use super::super::common::at;
 use super::ema::{StoredBonds, strictly_ascending_pairs};
-use super::lanes::{ColumnIn, Lanes, available as lanes_available};
+use super::lanes::{Lanes, QUAD, QuadIn, available as lanes_available};
 use super::original::column_divisor;
 use super::raw::RawWeights;
 use super::{clip_value, is_unit};
@@ -197,7 +198,8 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
         }
     }
     let median = members.with_row_stakes(&stake_by_slot);
-    let block = 32_768_usize.checked_div(r).unwrap_or(1).clamp(1, n.max(1));
+    // Columns per block: a multiple of four (the lanes take four columns at a time).
+    let block = 32_768_usize.checked_div(r).unwrap_or(1).clamp(1, n.max(1)).next_multiple_of(QUAD);
     let stride = r.next_multiple_of(TILE);
     let mut wblk = vec![0_u16; block.saturating_mul(stride)];
     let mut bblk = vec![0_u16; block.saturating_mul(stride)];
@@ -258,6 +260,27 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
     let mut ema: Vec<u64> = vec![0; r];
     let terms = Terms { alpha, one_minus_alpha };
 
+    // Zeroes the masked entries of column c's weights (by slot) and says whether any is left.
+    let mask = |raw: &mut [u16], c: usize| {
+        let reg = at(x.registered, c);
+        if reg >= min_limit {
+            for (&i, v) in slot_rows.iter().zip(raw.iter_mut()) {
+                if w.masked(i, c, reg) {
+                    *v = 0;
+                }
+            }
+        } else if let Some(v) = diagonal.get(c).copied().flatten().and_then(|k| raw.get_mut(k)) {
+            // Below every row's registration limit only the diagonal can be masked: the entry
+            // of row c itself (unless it is the owner's).
+            if w.masked(c, c, reg) {
+                *v = 0;
+            }
+        }
+        any(raw)
+    };
+    // The bonds of lanes past the last column.
+    let no_bonds = vec![0_u16; width];
+
     let mut c0 = 0_usize;
     while c0 < n {
         let c1 = c0.saturating_add(block).min(n);
@@ -273,31 +296,71 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
             gather(bsrc, btile, (c0, c1), stride, table, lanes.as_ref());
         }
 
+        if let Some(l) = lanes.as_mut() {
+            // Steps 1–4 four columns at a time (one per lane; blocks start at multiples of
+            // four). Lanes past the block or the last column, and empty columns, hold no weights
+            // and no bonds: their EMA is 0, so they add nothing and store no entry.
+            for g0 in (c0..c1).step_by(QUAD) {
+                let mut old_q = [&no_bonds[..]; QUAD];
+                let mut consensus_q = [0_u64; QUAD];
+                let mut bond_q: [Option<FloatDivisor>; QUAD] = [None; QUAD];
+                let mut live = false;
+                let lanes_q = old_q.iter_mut().zip(consensus_q.iter_mut()).zip(bond_q.iter_mut());
+                for (j, ((old_j, consensus_j), bond_j)) in lanes_q.enumerate() {
+                    let c = g0.wrapping_add(j);
+                    let start = c.wrapping_sub(c0).wrapping_mul(stride);
+                    let cells = start..start.wrapping_add(width);
+                    let (Some(raw), Some(old), true) =
+                        (wblk.get_mut(cells.clone()), bblk.get(cells), c < c1)
+                    else {
+                        l.clear(j);
+                        continue;
+                    };
+                    if !mask(raw, c) && !any(old) {
+                        l.clear(j);
+                        continue;
+                    }
+                    live = true;
+                    // 1. Normalised weights (§3.3.4) and the consensus over the positive ones.
+                    scratch.resize(width, 0);
+                    let (listed, range) = l.normalise(j, raw, &mut scratch);
+                    let t = median.column_in(scratch.get_mut(..listed).unwrap_or(&mut []), range);
+                    if let Some(out) = consensus.get_mut(c) {
+                        *out = t;
+                    }
+                    *consensus_j = t.to_bits().cast_unsigned();
+                    // Exact (fewer than 2^16 u16 terms); the unit-range precondition as above.
+                    if at(&kept, c) {
+                        let s = l.bond_sum(old);
+                        if s >= 1 << 31 {
+                            return None;
+                        }
+                        *bond_j = Some(FloatDivisor::new(s).unwrap_or_else(FloatDivisor::one));
+                    }
+                    *old_j = old;
+                }
+                let quad =
+                    QuadIn { group: g0 / QUAD, old: old_q, consensus: consensus_q, bond: bond_q };
+                if live {
+                    // Steps 2–4 on f64 lanes (same bits, see `lanes`).
+                    let rank = l.quad(&quad, &mut bonds.rows);
+                    for (c, r) in (g0..c1).zip(rank) {
+                        if let Some(rk) = ranks.get_mut(c) {
+                            *rk = I32F32::from_bits(r.cast_signed());
+                        }
+                    }
+                }
+            }
+            c0 = c1;
+            continue;
+        }
+
         for c in c0..c1 {
             let start = c.wrapping_sub(c0).wrapping_mul(stride);
             let raw = wblk.get_mut(start..start.wrapping_add(width)).unwrap_or(&mut []);
             let old = bblk.get(start..start.wrapping_add(width)).unwrap_or(&[]);
-            let reg = at(x.registered, c);
-            if reg >= min_limit {
-                for (&i, v) in slot_rows.iter().zip(raw.iter_mut()) {
-                    if w.masked(i, c, reg) {
-                        *v = 0;
-                    }
-                }
-            } else if let Some(v) = diagonal.get(c).copied().flatten().and_then(|k| raw.get_mut(k))
-            {
-                // Below every row's registration limit only the diagonal can be masked: the
-                // entry of row c itself (unless it is the owner's).
-                if w.masked(c, c, reg) {
-                    *v = 0;
-                }
-            }
-            let raw = &*raw;
             // A column without weights or bonds has consensus, rank and EMA 0: nothing to do.
-            // (Bitwise ORs over the whole slices: they vectorise, where a test per entry that
-            // stops at the first nonzero one does not.)
-            let any = |v: &[u16]| v.iter().fold(0_u16, |a, x| a | x) != 0;
-            if !any(raw) && !any(old) {
+            if !mask(raw, c) && !any(old) {
                 ends.push(normalised_len);
                 continue;
             }
@@ -305,54 +368,24 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
             // 1. Normalised weights (§3.3.4) and the consensus over the positive ones, keyed
             // `w << 16 | slot`.
             scratch.resize(width, 0);
-            let (listed, range) = if let Some(l) = lanes.as_mut() {
-                l.normalise(raw, &mut scratch)
-            } else {
-                let (mut listed, mut lo, mut hi) = (0_usize, u64::MAX, 0_u64);
-                for (k, ((v, d), wc)) in
-                    (0_u64..).zip(raw.iter().zip(&divisors).zip(wcol.iter_mut()))
-                {
-                    *wc = RawWeights::normalised(*d, *v);
-                    let key = (*wc << 16) | k;
-                    if let Some(slot) = scratch.get_mut(listed) {
-                        *slot = key;
-                    }
-                    listed = listed.wrapping_add(usize::from(*wc != 0));
-                    if *wc != 0 {
-                        lo = lo.min(key);
-                        hi = hi.max(key);
-                    }
+            let (mut listed, mut lo, mut hi) = (0_usize, u64::MAX, 0_u64);
+            for (k, ((v, d), wc)) in (0_u64..).zip(raw.iter().zip(&divisors).zip(wcol.iter_mut())) {
+                *wc = RawWeights::normalised(*d, *v);
+                let key = (*wc << 16) | k;
+                if let Some(slot) = scratch.get_mut(listed) {
+                    *slot = key;
                 }
-                (listed, (lo, hi))
-            };
-            let t_fixed = median.column_in(scratch.get_mut(..listed).unwrap_or(&mut []), range);
+                listed = listed.wrapping_add(usize::from(*wc != 0));
+                if *wc != 0 {
+                    lo = lo.min(key);
+                    hi = hi.max(key);
+                }
+            }
+            let t_fixed = median.column_in(scratch.get_mut(..listed).unwrap_or(&mut []), (lo, hi));
             if let Some(out) = consensus.get_mut(c) {
                 *out = t_fixed;
             }
             let t = t_fixed.to_bits().cast_unsigned();
-
-            if let Some(l) = lanes.as_mut() {
-                // Steps 2–4 on f64 lanes (same bits, see `lanes`).
-                // Exact (fewer than 2^16 u16 terms); the unit-range precondition as above.
-                let bond = if at(&kept, c) {
-                    let s = l.bond_sum(old);
-                    if s >= 1 << 31 {
-                        return None;
-                    }
-                    Some(FloatDivisor::new(s).unwrap_or_else(FloatDivisor::one))
-                } else {
-                    None
-                };
-                let sums = l.column(&ColumnIn { old, consensus: t, bond });
-                if let Some(rk) = ranks.get_mut(c) {
-                    *rk = I32F32::from_bits(sums.rank.cast_signed());
-                }
-                if sums.max != 0 {
-                    l.finish(c, sums.sum, sums.max, &mut bonds.rows);
-                }
-                ends.push(normalised_len);
-                continue;
-            }
 
             // 2. Trust, ranks (ΔB's column sum), ΔB numerators and old terms.
             let bond_div = at(&kept, c).then(|| {
@@ -406,10 +439,6 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
         })
     {
         return None;
-    }
-
-    if let Some(l) = lanes.as_mut() {
-        l.flush(&mut bonds.rows);
     }
 
     // Trust: listed rows from the slots; rows without active stake (not listed) are their
@@ -475,6 +504,12 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
         dividend_sums.iter().map(|d| I32F32::from_bits(d.cast_signed())).collect();
     inplace_normalize(&mut dividends);
     Some(Fused { consensus, validator_trust, incentive, dividends, bonds })
+}
+
+/// Whether any entry is nonzero: a bitwise OR over the whole slice, which vectorises (a test per
+/// entry that stops at the first nonzero one does not).
+fn any(v: &[u16]) -> bool {
+    v.iter().fold(0_u16, |a, x| a | x) != 0
 }
 
 /// Table rows (slots) are padded to a multiple of this.
@@ -697,7 +732,7 @@ fn finish(
 
 /// The new bond rows, filled in column order directly in the vectors they are returned in (a
 /// staging copy of the whole matrix cost a copy of every entry into freshly allocated rows): by
-/// the integer kernels entry by entry, by the lanes four columns at a time ([`Lanes::flush`]).
+/// the integer kernels entry by entry, by the lanes four columns at a time ([`Lanes::quad`]).
 /// Every slot's row gets entries; the rows without a new permit are dropped at the end (cheaper
 /// than testing the permit per entry).
 struct RowSink {

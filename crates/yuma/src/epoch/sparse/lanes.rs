@@ -1,9 +1,11 @@
 //! The fused path's per-column arithmetic on `f64` lanes (four at a time with AVX2 + FMA).
 //!
-//! For one column, by slot: the row normalisation of the weights (with the median's keys),
-//! clipped weights, trust, ΔB numerators, old bond terms, EMA entries with their sum and maximum,
-//! and the last pass's normalised and stored values; after the last column, the dividends; and
-//! the transposition of full runs of a column block. Every quantity is a non-negative raw I32F32
+//! For one column, by slot (four slots per register): the row normalisation of the weights (with
+//! the median's keys). For four columns at once (one per lane), by slot: clipped weights, trust,
+//! ΔB numerators, old bond terms, EMA entries with their sums and maxima, and the last pass's
+//! normalised and stored values — a column's sums are then lanes, not horizontal reductions, its
+//! divisors are built four at a time, and each slot's new bond entries come out in column order.
+//! After the last column, the dividends; and the transposition of full runs of a column block. Every quantity is a non-negative raw I32F32
 //! value far below 2^52, so it is an exact `f64`; every product and quotient is the exact floor
 //! of [`crate::fixed::float`]; every sum (at most 2^16 terms of at most 2^33) is exact too. The
 //! results are therefore the integer kernels' bits, which the tests check by running both.
@@ -28,42 +30,39 @@ enum Arch {}
 /// Lanes per chunk (one AVX2 register of `f64`).
 pub(super) const WIDTH: usize = 4;
 
-/// Columns staged before their entries are appended to the rows (one 4 × 4 transposition).
-const RING: usize = 4;
+/// Columns per [`Lanes::quad`]: one per lane.
+pub(super) const QUAD: usize = WIDTH;
 
-/// A staged slot without an entry: column 65 535, which no row of a subnet (n ≤ 65 535 uids,
-/// columns below n) can have.
+/// A slot without a bond entry in the pairs [`Lanes::quad`] writes: column 65 535, which no row
+/// of a subnet (n ≤ 65 535 uids, columns below n) can have.
 const ABSENT: u32 = u32::MAX;
 
-/// A staged pair's `(column, stored)`.
+/// A pair's `(column, stored)`.
 #[inline(always)]
 fn split(p: u32) -> (u16, u16) {
     #[allow(clippy::cast_possible_truncation)]
     (p as u16, (p >> 16) as u16)
 }
 
-/// One column's inputs by slot (slices padded with zeros to a multiple of [`WIDTH`]); the
-/// weights are those of the last [`Lanes::normalise`].
-pub(super) struct ColumnIn<'a> {
-    /// Stored bonds (u16), 0 where absent.
-    pub(super) old: &'a [u16],
-    /// Consensus (raw).
-    pub(super) consensus: u64,
+/// Four consecutive columns' inputs (lane `j`: column `4 · group + j`), the weights being those
+/// [`Lanes::normalise`] or [`Lanes::clear`] left in the lanes.
+pub(super) struct QuadIn<'a> {
+    /// The group: columns `4 · group ..`.
+    pub(super) group: usize,
+    /// Stored bonds (u16) by slot, 0 where absent, per column (at least [`Lanes::len`] each).
+    pub(super) old: [&'a [u16]; QUAD],
+    /// Consensus (raw) per column.
+    pub(super) consensus: [u64; QUAD],
     /// Division by the column's stored-bond sum; `None`: the column is masked (no old terms).
-    pub(super) bond: Option<FloatDivisor>,
-}
-
-/// One column's sums.
-pub(super) struct ColumnSums {
-    /// Σ stake · min(w, consensus): the rank.
-    pub(super) rank: u64,
-    /// Σ EMA entries.
-    pub(super) sum: u64,
-    /// max EMA entry.
-    pub(super) max: u64,
+    pub(super) bond: [Option<FloatDivisor>; QUAD],
 }
 
 /// Per-slot scratch of the column kernels, kept across columns.
+///
+/// The column kernels take four columns at once, one per lane, so that a column's sums (rank,
+/// ΔB, the EMA's sum and maximum) are lanes of a vector, its divisors are built four at a time,
+/// and the new bond entries come out slot by slot, four columns each — the order they are
+/// appended to the rows in. Per-slot buffers hold four lanes per slot (`4 · slot + lane`).
 pub(super) struct Lanes {
     // Matched on only where it is uninhabited (see `Arch`).
     #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
@@ -74,22 +73,19 @@ pub(super) struct Lanes {
     /// [`FloatDivisor::parts`]: scaled, and the biased reciprocal.
     row_sum: Vec<f64>,
     row_inv: Vec<f64>,
-    /// The column's normalised weights (raw I32F32 in [0, 2^32]).
+    /// The quad's normalised weights (raw I32F32 in [0, 2^32]) by column: lane `j`'s at
+    /// `j · len`.
     weights: Vec<f64>,
+    /// Per slot and lane: Σ of the clipped weights (the slot's trust is the sum of its lanes).
     trust: Vec<f64>,
     fresh: Vec<f64>,
     olds: Vec<f64>,
     ema: Vec<f64>,
-    /// The last [`RING`] finished columns' bond entries by slot, `column | stored << 16` (the
-    /// `(u16, u16)` pair's bits), [`ABSENT`] where the slot has no entry; column `j` of the ring
-    /// at `j · len`. Appended to the rows four columns at a time ([`Lanes::flush`]).
-    ring: Vec<u32>,
-    /// Columns in `ring`.
-    staged: usize,
-    /// Column-normalised EMA entries, [`Lanes::len`] per column (column `c` at `c · len`), for
-    /// the dividends once the incentive is known. Reused across epochs on a thread.
+    /// Column-normalised EMA entries of every quad, `4 · len` per group (group `g` at
+    /// `g · 4 · len`, slot-major), for the dividends once the incentive is known. Reused across
+    /// epochs on a thread.
     table: Vec<f64>,
-    /// Columns whose part of `table` was written this epoch (the rest is stale).
+    /// Groups whose part of `table` was written this epoch (the rest is stale).
     filled: Vec<bool>,
     /// `α` and `1 − α`, [`scaled`].
     alpha: f64,
@@ -110,13 +106,14 @@ impl Lanes {
     ) -> Option<Self> {
         let arch = arch()?;
         let len = stake.len().next_multiple_of(WIDTH);
+        let groups = columns.div_ceil(QUAD);
         let mut table = TABLE
             .try_with(|t| t.try_borrow_mut().map(|mut t| core::mem::take(&mut *t)).ok())
             .ok()
             .flatten()
             .unwrap_or_default();
         // Stale contents are never read (see `filled`), so the buffer is only grown.
-        let cells = len.saturating_mul(columns);
+        let cells = len.saturating_mul(QUAD).saturating_mul(groups);
         if table.len() < cells {
             table.resize(cells, 0.0);
         }
@@ -124,7 +121,7 @@ impl Lanes {
         for (l, s) in lanes.iter_mut().zip(stake) {
             *l = scaled(*s);
         }
-        let zeros = vec![0.0; len];
+        let zeros = vec![0.0; len.saturating_mul(QUAD)];
         // A zero row divides its zero weights by 1.
         let (row_sum, row_inv) = (0..len)
             .map(|k| {
@@ -142,10 +139,8 @@ impl Lanes {
             fresh: zeros.clone(),
             olds: zeros.clone(),
             ema: zeros,
-            ring: vec![ABSENT; len.saturating_mul(RING)],
-            staged: 0,
             table,
-            filled: vec![false; columns],
+            filled: vec![false; groups],
             alpha: scaled(alpha),
             one_minus_alpha: scaled((1_u64 << 32).saturating_sub(alpha)),
             clip,
@@ -157,25 +152,45 @@ impl Lanes {
         self.stake.len()
     }
 
-    /// The column's weights from its kept u16 weights by slot (`raw`, masked entries 0): each
+    /// Lane `lane`'s column from its kept u16 weights by slot (`raw`, masked entries 0): each
     /// divided by its row's sum, `floor(w · 2^32 / sum)` as the row normalisation computes it.
     /// Writes the median keys of the positive ones to the front of `keys` (at least
     /// [`Lanes::len`] long) and returns their number with the smallest and largest of them.
-    pub(super) fn normalise(&mut self, raw: &[u16], keys: &mut [u64]) -> (usize, (u64, u64)) {
+    pub(super) fn normalise(
+        &mut self,
+        lane: usize,
+        raw: &[u16],
+        keys: &mut [u64],
+    ) -> (usize, (u64, u64)) {
+        let len = self.len();
+        let start = lane.min(QUAD - 1).saturating_mul(len);
+        let Some(out) = self.weights.get_mut(start..start.saturating_add(len)) else {
+            return (0, (u64::MAX, 0));
+        };
+        let (row_sum, row_inv) = (&self.row_sum[..], &self.row_inv[..]);
         #[cfg(target_arch = "x86_64")]
         {
-            // SAFETY: as in `column`.
-            unsafe { normalise_avx2(self, raw, keys) }
+            // SAFETY: as in `quad`.
+            unsafe { normalise_avx2((row_sum, row_inv), raw, out, keys) }
         }
         #[cfg(not(target_arch = "x86_64"))]
         match self.arch {}
+    }
+
+    /// Lane `lane`'s column without weights (an empty column, or past the last one).
+    pub(super) fn clear(&mut self, lane: usize) {
+        let len = self.len();
+        let start = lane.min(QUAD - 1).saturating_mul(len);
+        if let Some(out) = self.weights.get_mut(start..start.saturating_add(len)) {
+            out.fill(0.0);
+        }
     }
 
     /// Transposes four runs of eight `(column, value)` pairs (one run per slot, each covering
     /// the same eight consecutive columns) into `out[j · stride + t]` = value `j` of run `t`.
     pub(super) fn transpose_run(&self, runs: [&[(u16, u16)]; 4], out: &mut [u16], stride: usize) {
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: as in `column`.
+        // SAFETY: as in `quad`.
         unsafe {
             transpose_run_avx2(runs, out, stride);
         }
@@ -191,81 +206,32 @@ impl Lanes {
         u64::from(old.iter().fold(0_u32, |a, b| a.wrapping_add(u32::from(*b))))
     }
 
-    /// Steps 2 and 3 for one column: trust, ΔB, old terms and the EMA entries (kept for
-    /// [`Lanes::finish`]), returning the rank and the EMA's sum and maximum.
-    pub(super) fn column(&mut self, x: &ColumnIn<'_>) -> ColumnSums {
+    /// Steps 2–4 for four columns: trust, ΔB, old terms, the EMA entries with their sums and
+    /// maxima, then the last pass — `E = v / Σv` (kept for [`Lanes::dividends`]) and the stored
+    /// `u16(E / (max / Σv))` — appending each slot's entries (`(column, stored)`, columns in
+    /// order) to its row in `rows` (by slot). Returns the four ranks.
+    pub(super) fn quad(&mut self, x: &QuadIn<'_>, rows: &mut [SparseRow]) -> [u64; QUAD] {
         #[cfg(target_arch = "x86_64")]
         {
             // SAFETY: `Lanes` exists only when `available()` found AVX2 and FMA on this CPU.
-            unsafe { column_avx2(self, x) }
+            unsafe { quad_avx2(self, x, rows) }
         }
         #[cfg(not(target_arch = "x86_64"))]
         match self.arch {}
-    }
-
-    /// Step 4's arithmetic for column `c` with EMA sum `sum` and maximum `max` (both positive):
-    /// `E = v / sum` (kept for [`Lanes::dividends`]) and the stored `u16(E / (max / sum))`, for
-    /// every slot; the slots with an EMA entry get `(c, stored)` appended to their row in `rows`
-    /// (by slot), in column order, once [`RING`] columns are staged or at [`Lanes::flush`].
-    pub(super) fn finish(&mut self, c: usize, sum: u64, max: u64, rows: &mut [SparseRow]) {
-        let len = self.len();
-        let start = c.saturating_mul(len);
-        let Some(norm) = self.table.get_mut(start..start.saturating_add(len)) else { return };
-        let Ok(col) = u16::try_from(c) else { return };
-        let at = self.staged.saturating_mul(len);
-        let Some(pairs) = self.ring.get_mut(at..at.saturating_add(len)) else { return };
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: as in `column`.
-        unsafe {
-            finish_avx2(&self.ema, norm, pairs, sum, max, col);
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        match self.arch {}
-        if let Some(f) = self.filled.get_mut(c) {
-            *f = true;
-        }
-        self.staged = self.staged.saturating_add(1);
-        if self.staged == RING {
-            self.flush(rows);
-        }
-    }
-
-    /// Appends the staged columns' entries to their rows (see [`Lanes::finish`]).
-    pub(super) fn flush(&mut self, rows: &mut [SparseRow]) {
-        let len = self.len();
-        if self.staged == RING {
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: as in `column`.
-            unsafe {
-                flush_avx2(&self.ring, len, rows);
-            }
-            #[cfg(not(target_arch = "x86_64"))]
-            match self.arch {}
-        } else {
-            for (k, row) in rows.iter_mut().enumerate().take(len) {
-                for j in 0..self.staged {
-                    let pair = self.ring.get(j.wrapping_mul(len).wrapping_add(k)).copied();
-                    if let Some(p) = pair.filter(|p| *p != ABSENT) {
-                        row.push(split(p));
-                    }
-                }
-            }
-        }
-        self.staged = 0;
     }
 
     /// Step 5: each slot's Σ over the columns of `incentive_c · E` (raw, floored per term), for
     /// the first `slots` slots. `incentive` is raw I32F32 in [0, 2^32] per column.
     pub(super) fn dividends(&self, incentive: &[u64], slots: usize) -> Vec<u64> {
-        let mut acc = vec![0.0_f64; self.len()];
+        let mut acc = vec![0.0_f64; self.len().saturating_mul(QUAD)];
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: as in `column`.
+        // SAFETY: as in `quad`.
         unsafe {
             dividends_avx2(self, incentive, &mut acc);
         }
         #[cfg(not(target_arch = "x86_64"))]
         match self.arch {}
-        acc.iter().take(slots).map(|d| to_u52(*d)).collect()
+        lane_sums(&acc).take(slots).collect()
     }
 
     /// Hands the table back for the next epoch on this thread.
@@ -280,8 +246,13 @@ impl Lanes {
 
     /// Each slot's trust (Σ of its clipped weights over the columns so far).
     pub(super) fn trust(&self) -> impl Iterator<Item = u64> + '_ {
-        self.trust.iter().map(|t| to_u52(*t))
+        lane_sums(&self.trust)
     }
+}
+
+/// Per slot, the sum of its four lanes: exact (integers whose sum is below 2^53).
+fn lane_sums(v: &[f64]) -> impl Iterator<Item = u64> + '_ {
+    v.chunks_exact(QUAD).map(|l| to_u52(l.iter().sum()))
 }
 
 thread_local! {
@@ -335,30 +306,31 @@ fn mxcsr() -> u32 {
 }
 
 #[cfg(target_arch = "x86_64")]
-use avx2::{
-    column_avx2, dividends_avx2, finish_avx2, flush_avx2, normalise_avx2, transpose_run_avx2,
-};
+use avx2::{dividends_avx2, normalise_avx2, quad_avx2, transpose_run_avx2};
 
 /// The kernels in AVX2 + FMA intrinsics, four lanes per register (the compiler does not
 /// vectorise the portable versions on its own: their floors and fused multiply-adds stay scalar).
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
     use core::arch::x86_64::{
-        __m128i, __m256d, __m256i, _CMP_EQ_OQ, _CMP_GE_OQ, _CMP_LT_OQ, _mm_cmpeq_epi32,
-        _mm_loadl_epi64, _mm_loadu_si128, _mm_movemask_epi8, _mm_packus_epi32, _mm_set1_epi32,
-        _mm_srli_epi32, _mm_storel_epi64, _mm_storeu_si128, _mm_unpackhi_epi16, _mm_unpackhi_epi32,
-        _mm_unpackhi_epi64, _mm_unpacklo_epi16, _mm_unpacklo_epi32, _mm_unpacklo_epi64,
-        _mm_xor_si128, _mm256_add_epi64, _mm256_add_pd, _mm256_and_pd, _mm256_blendv_pd,
-        _mm256_castpd_si256, _mm256_castsi256_pd, _mm256_cmp_pd, _mm256_cvtepu16_epi64,
-        _mm256_cvttpd_epi32, _mm256_floor_pd, _mm256_fmadd_pd, _mm256_fmsub_pd, _mm256_fnmadd_pd,
-        _mm256_loadu_pd, _mm256_max_pd, _mm256_min_pd, _mm256_movemask_pd, _mm256_mul_pd,
-        _mm256_or_pd, _mm256_or_si256, _mm256_set_epi64x, _mm256_set1_epi64x, _mm256_set1_pd,
-        _mm256_setzero_pd, _mm256_slli_epi64, _mm256_storeu_pd, _mm256_storeu_si256, _mm256_sub_pd,
+        __m128i, __m256d, __m256i, _CMP_EQ_OQ, _CMP_GE_OQ, _CMP_LT_OQ, _mm_loadl_epi64,
+        _mm_loadu_si128, _mm_packus_epi32, _mm_set1_epi32, _mm_srli_epi32, _mm_storel_epi64,
+        _mm_storeu_si128, _mm_unpackhi_epi16, _mm_unpackhi_epi32, _mm_unpackhi_epi64,
+        _mm_unpacklo_epi16, _mm_unpacklo_epi32, _mm_xor_si128, _mm256_add_epi64, _mm256_add_pd,
+        _mm256_and_pd, _mm256_blendv_pd, _mm256_broadcast_sd, _mm256_castpd_si256,
+        _mm256_castsi256_pd, _mm256_cmp_pd, _mm256_cvtepu16_epi64, _mm256_cvttpd_epi32,
+        _mm256_div_pd, _mm256_floor_pd, _mm256_fmadd_pd, _mm256_fmsub_pd, _mm256_fnmadd_pd,
+        _mm256_loadu_pd, _mm256_loadu2_m128d, _mm256_max_pd, _mm256_min_pd, _mm256_movemask_pd,
+        _mm256_mul_pd, _mm256_or_pd, _mm256_or_si256, _mm256_set_epi64x, _mm256_set_pd,
+        _mm256_set1_epi64x, _mm256_set1_pd, _mm256_setzero_pd, _mm256_slli_epi64, _mm256_storeu_pd,
+        _mm256_storeu_si256, _mm256_sub_pd, _mm256_unpackhi_pd, _mm256_unpacklo_pd,
         _mm256_xor_si256,
     };
 
-    use super::{ColumnIn, ColumnSums, Lanes, WIDTH};
-    use crate::fixed::float::{FloatDivisor, TWO_32, div_floor, from_u52, scaled, to_u52};
+    use super::{Lanes, QUAD, QuadIn, WIDTH};
+    use crate::fixed::float::{
+        FloatDivisor, INV_TWO_32, RECIPROCAL_BIAS, TWO_32, from_u52, scaled, to_u52,
+    };
     use crate::input::SparseRow;
 
     /// 2^31: the offset of a u32 in a signed 32-bit conversion.
@@ -394,13 +366,6 @@ mod avx2 {
         let r = _mm256_fnmadd_pd(m, d_scaled, a);
         let short = _mm256_cmp_pd::<_CMP_GE_OQ>(r, d_scaled);
         _mm256_add_pd(m, _mm256_and_pd(short, _mm256_set1_pd(1.0)))
-    }
-
-    #[inline]
-    #[target_feature(enable = "avx2,fma")]
-    fn splat(d: FloatDivisor) -> (__m256d, __m256d) {
-        let (d, inv) = d.parts();
-        (_mm256_set1_pd(d), _mm256_set1_pd(inv))
     }
 
     #[inline]
@@ -459,14 +424,19 @@ mod avx2 {
 
     #[target_feature(enable = "avx2,fma")]
     pub(super) fn normalise_avx2(
-        l: &mut Lanes,
+        (row_sum, row_inv): (&[f64], &[f64]),
         raw: &[u16],
+        out: &mut [f64],
         keys: &mut [u64],
     ) -> (usize, (u64, u64)) {
-        let len = l.len();
-        assert!(raw.len() >= len && keys.len() >= len, "column slices cover every lane");
-        let (r, d, inv) = (raw.as_ptr(), l.row_sum.as_ptr(), l.row_inv.as_ptr());
-        let (out, dst) = (l.weights.as_mut_ptr(), keys.as_mut_ptr());
+        let len = out.len();
+        assert!(
+            len.is_multiple_of(WIDTH)
+                && [raw.len(), keys.len(), row_sum.len(), row_inv.len()].iter().all(|l| *l >= len),
+            "column slices cover every lane"
+        );
+        let (r, d, inv) = (raw.as_ptr(), row_sum.as_ptr(), row_inv.as_ptr());
+        let (out, dst) = (out.as_mut_ptr(), keys.as_mut_ptr());
         #[allow(clippy::cast_possible_wrap)]
         let magic = _mm256_set1_epi64x(MAGIC.to_bits() as i64);
         let mut slot = _mm256_set_epi64x(3, 2, 1, 0);
@@ -520,162 +490,186 @@ mod avx2 {
         (listed, (lo, hi))
     }
 
+    /// Four divisors, one per lane, as [`FloatDivisor::new`] makes them (the same operations,
+    /// so the same bits); a zero lane (a column whose terms are all 0) divides by one.
+    #[inline]
     #[target_feature(enable = "avx2,fma")]
-    pub(super) fn column_avx2(l: &mut Lanes, x: &ColumnIn<'_>) -> ColumnSums {
-        let len = l.stake.len();
-        assert!(x.old.len() >= len && l.weights.len() >= len, "column slices cover every lane");
-        let t = _mm256_set1_pd(from_u52(x.consensus));
-        let (bond, oma) = match x.bond {
-            Some(d) => (d, l.one_minus_alpha),
-            None => (FloatDivisor::one(), 0.0),
-        };
-        let (bd, binv) = splat(bond);
-        let oma = _mm256_set1_pd(oma);
+    fn divisors4(d: __m256d) -> (__m256d, __m256d) {
+        let zero = _mm256_cmp_pd::<_CMP_EQ_OQ>(d, _mm256_setzero_pd());
+        let d = _mm256_blendv_pd(d, _mm256_set1_pd(TWO_32), zero);
+        let inv = _mm256_mul_pd(
+            _mm256_div_pd(_mm256_set1_pd(TWO_32), d),
+            _mm256_set1_pd(RECIPROCAL_BIAS),
+        );
+        (_mm256_mul_pd(d, _mm256_set1_pd(INV_TWO_32)), inv)
+    }
+
+    /// Four lanes from an array (lane j = `v[j]`).
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    fn lanes(v: [f64; WIDTH]) -> __m256d {
+        // SAFETY: `v` holds four f64.
+        unsafe { _mm256_loadu_pd(v.as_ptr()) }
+    }
+
+    #[target_feature(enable = "avx2,fma")]
+    pub(super) fn quad_avx2(l: &mut Lanes, x: &QuadIn<'_>, rows: &mut [SparseRow]) -> [u64; QUAD] {
+        let len = l.len();
+        let cells = len.saturating_mul(QUAD);
+        let start = x.group.saturating_mul(cells);
+        assert!(
+            x.old.iter().all(|o| o.len() >= len)
+                && [&l.weights, &l.trust, &l.fresh, &l.olds, &l.ema]
+                    .iter()
+                    .all(|v| v.len() >= cells)
+                && l.table.len() >= start.saturating_add(cells)
+                && l.stake.len() >= len,
+            "every buffer covers the quad"
+        );
+        let t = lanes(x.consensus.map(from_u52));
+        let parts = x.bond.map(|b| match b {
+            Some(d) => (d.parts(), l.one_minus_alpha),
+            None => (FloatDivisor::one().parts(), 0.0),
+        });
+        let bd = lanes(parts.map(|p| p.0.0));
+        let binv = lanes(parts.map(|p| p.0.1));
+        let oma = lanes(parts.map(|p| p.1));
         let (mut rank, mut delta) = (_mm256_setzero_pd(), _mm256_setzero_pd());
         let w = l.weights.as_ptr();
-        let b = x.old.as_ptr();
+        let [o0, o1, o2, o3] = x.old.map(<[u16]>::as_ptr);
         let (stake, trust) = (l.stake.as_ptr(), l.trust.as_mut_ptr());
         let (fresh, olds) = (l.fresh.as_mut_ptr(), l.olds.as_mut_ptr());
         for k in (0..len).step_by(WIDTH) {
-            // SAFETY: k + 4 ≤ len, and every slice read or written has at least len entries
-            // (asserted above; the scratch vectors are all `len` long).
+            // SAFETY: k + 4 ≤ len; lane j's weights are `len` long from j·len and each column of
+            // bonds has at least `len` entries; the per-slot buffers have 4 · len (asserted).
             unsafe {
-                let wv = _mm256_loadu_pd(w.add(k));
-                let bv = lanes_from_u52(_mm256_cvtepu16_epi64(_mm_loadl_epi64(b.add(k).cast())));
-                let s = _mm256_loadu_pd(stake.add(k));
-                let v = _mm256_min_pd(wv, t);
-                _mm256_storeu_pd(trust.add(k), _mm256_add_pd(_mm256_loadu_pd(trust.add(k)), v));
-                let clipped = mul_floor(s, v);
-                rank = _mm256_add_pd(rank, clipped);
-                let p = if l.clip { clipped } else { mul_floor(s, wv) };
-                delta = _mm256_add_pd(delta, p);
-                _mm256_storeu_pd(fresh.add(k), p);
-                _mm256_storeu_pd(olds.add(k), mul_floor(oma, div_floor4(bv, bd, binv)));
+                // Slots k..k + 4 by column → by slot: [c0, c0', c2, c2'] and [c1, c1', c3, c3']
+                // (' = the next slot) interleave to a slot's four columns.
+                let half = |slot: usize| {
+                    let at = |j: usize| w.add(j.wrapping_mul(len).wrapping_add(slot));
+                    let even = _mm256_loadu2_m128d(at(2), at(0));
+                    let odd = _mm256_loadu2_m128d(at(3), at(1));
+                    (_mm256_unpacklo_pd(even, odd), _mm256_unpackhi_pd(even, odd))
+                };
+                let (w0, w1) = half(k);
+                let (w2, w3) = half(k.wrapping_add(2));
+                // Bonds the same way on u16: four per column, then each slot's four.
+                let [b0, b1, b2, b3] =
+                    [o0, o1, o2, o3].map(|o| _mm_loadl_epi64(o.add(k).cast::<__m128i>()));
+                let (ab, cd) = (_mm_unpacklo_epi16(b0, b1), _mm_unpacklo_epi16(b2, b3));
+                let (lo, hi) = (_mm_unpacklo_epi32(ab, cd), _mm_unpackhi_epi32(ab, cd));
+                let bonds = [lo, _mm_unpackhi_epi64(lo, lo), hi, _mm_unpackhi_epi64(hi, hi)];
+                for (i, (wv, bv)) in [w0, w1, w2, w3].into_iter().zip(bonds).enumerate() {
+                    let slot = k.wrapping_add(i);
+                    let at = slot.wrapping_mul(QUAD);
+                    let bv = lanes_from_u52(_mm256_cvtepu16_epi64(bv));
+                    let s = _mm256_broadcast_sd(&*stake.add(slot));
+                    let v = _mm256_min_pd(wv, t);
+                    let tr = _mm256_add_pd(_mm256_loadu_pd(trust.add(at)), v);
+                    _mm256_storeu_pd(trust.add(at), tr);
+                    let clipped = mul_floor(s, v);
+                    rank = _mm256_add_pd(rank, clipped);
+                    let p = if l.clip { clipped } else { mul_floor(s, wv) };
+                    delta = _mm256_add_pd(delta, p);
+                    _mm256_storeu_pd(fresh.add(at), p);
+                    _mm256_storeu_pd(olds.add(at), mul_floor(oma, div_floor4(bv, bd, binv)));
+                }
             }
         }
-        let delta_sum: f64 = horizontal(delta).iter().sum();
-        let delta_div = FloatDivisor::new(to_u52(delta_sum)).unwrap_or_else(FloatDivisor::one);
-        let (dd, dinv) = splat(delta_div);
+        let (dd, dinv) = divisors4(delta);
         let alpha = _mm256_set1_pd(l.alpha);
         let (mut sum, mut max) = (_mm256_setzero_pd(), _mm256_setzero_pd());
         let ema = l.ema.as_mut_ptr();
-        for k in (0..len).step_by(WIDTH) {
-            // SAFETY: as above.
+        for at in (0..cells).step_by(QUAD) {
+            // SAFETY: at + 4 ≤ 4 · len ≤ the length of each buffer.
             unsafe {
-                let f = _mm256_loadu_pd(fresh.add(k));
-                let o = _mm256_loadu_pd(olds.add(k));
+                let f = _mm256_loadu_pd(fresh.add(at));
+                let o = _mm256_loadu_pd(olds.add(at));
                 let e = _mm256_add_pd(mul_floor(alpha, div_floor4(f, dd, dinv)), o);
-                _mm256_storeu_pd(ema.add(k), e);
+                _mm256_storeu_pd(ema.add(at), e);
                 sum = _mm256_add_pd(sum, e);
                 max = _mm256_max_pd(max, e);
             }
         }
-        let max = horizontal(max).iter().fold(0.0_f64, |a, b| if *b > a { *b } else { a });
-        ColumnSums {
-            rank: to_u52(horizontal(rank).iter().sum()),
-            sum: to_u52(horizontal(sum).iter().sum()),
-            max: to_u52(max),
-        }
-    }
-
-    #[target_feature(enable = "avx2,fma")]
-    pub(super) fn finish_avx2(
-        ema: &[f64],
-        norm: &mut [f64],
-        pairs: &mut [u32],
-        sum: u64,
-        max: u64,
-        col: u16,
-    ) {
-        let Some(sum_div) = FloatDivisor::new(sum) else { return };
-        let normalised_max = div_floor(from_u52(max), sum_div);
-        let Some(max_div) = FloatDivisor::new(to_u52(normalised_max)) else { return };
-        let (sd, sinv) = splat(sum_div);
-        let (md, minv) = splat(max_div);
+        // The last pass: `E = v / Σv`, then `E / (max / Σv)` to u16.
+        let (sd, sinv) = divisors4(sum);
+        let (md, minv) = divisors4(div_floor4(max, sd, sinv));
         let scale = _mm256_set1_pd(65_535.0 / TWO_32);
-        // The pair `col | stored << 16` as a signed 32-bit value (offset by 2^31, exact: stored
-        // is an integer below 2^16), converted exactly and flipped back to the unsigned bits;
-        // absent entries become ABSENT the same way.
-        let offset = _mm256_set1_pd(f64::from(col) - TWO_31);
+        // The pair `column | stored << 16` as a signed 32-bit value (offset by 2^31, exact:
+        // stored is an integer below 2^16), converted exactly and flipped back to the unsigned
+        // bits; absent entries become ABSENT the same way.
+        let first = x.group.wrapping_mul(QUAD) as f64 - TWO_31;
+        let offset = _mm256_add_pd(_mm256_set1_pd(first), _mm256_set_pd(3.0, 2.0, 1.0, 0.0));
         let absent = _mm256_set1_pd(f64::from(super::ABSENT) - TWO_31);
         let flip = _mm_set1_epi32(i32::MIN);
-        let len = ema.len();
-        assert!(norm.len() >= len && pairs.len() >= len, "outputs cover every lane");
-        let (ema, norm, pairs) = (ema.as_ptr(), norm.as_mut_ptr(), pairs.as_mut_ptr());
-        for k in (0..len).step_by(WIDTH) {
-            // SAFETY: k + 4 ≤ len ≤ the length of each buffer.
-            unsafe {
-                let e = _mm256_loadu_pd(ema.add(k));
+        let norm = l.table.get_mut(start..).unwrap_or(&mut []).as_mut_ptr();
+        for (slot, row) in rows.iter_mut().enumerate().take(len) {
+            let at = slot.wrapping_mul(QUAD);
+            // SAFETY: at + 4 ≤ 4 · len: inside `ema` and the group's part of `table`.
+            let (pair, none) = unsafe {
+                let e = _mm256_loadu_pd(ema.add(at));
                 let n = div_floor4(e, sd, sinv);
-                _mm256_storeu_pd(norm.add(k), n);
+                _mm256_storeu_pd(norm.add(at), n);
                 let up = div_floor4(n, md, minv);
                 let stored = _mm256_floor_pd(_mm256_mul_pd(up, scale));
                 let pair = _mm256_fmadd_pd(stored, _mm256_set1_pd(65_536.0), offset);
                 let none = _mm256_cmp_pd::<_CMP_EQ_OQ>(e, _mm256_setzero_pd());
                 let pair = _mm256_cvttpd_epi32(_mm256_blendv_pd(pair, absent, none));
-                _mm_storeu_si128(pairs.add(k).cast(), _mm_xor_si128(pair, flip));
-            }
-        }
-    }
-
-    /// Appends the four staged columns of `ring` (`len` slots each) to the rows: 4 × 4 tiles
-    /// transposed in registers, a slot's four pairs stored at once when all are present.
-    #[target_feature(enable = "avx2,fma")]
-    pub(super) fn flush_avx2(ring: &[u32], len: usize, rows: &mut [SparseRow]) {
-        assert!(ring.len() >= len.saturating_mul(4) && len.is_multiple_of(WIDTH), "four columns");
-        let p = ring.as_ptr();
-        let all = _mm_set1_epi32(-1);
-        for k in (0..len.min(rows.len())).step_by(WIDTH) {
-            // SAFETY: column j's slots k..k + 4 lie at j·len + k.., inside `ring` (asserted).
-            let [c0, c1, c2, c3] = core::array::from_fn(|j: usize| unsafe {
-                _mm_loadu_si128(p.add(j.wrapping_mul(len).wrapping_add(k)).cast())
-            });
-            let (lo01, hi01) = (_mm_unpacklo_epi32(c0, c1), _mm_unpackhi_epi32(c0, c1));
-            let (lo23, hi23) = (_mm_unpacklo_epi32(c2, c3), _mm_unpackhi_epi32(c2, c3));
-            let slots = [
-                _mm_unpacklo_epi64(lo01, lo23),
-                _mm_unpackhi_epi64(lo01, lo23),
-                _mm_unpacklo_epi64(hi01, hi23),
-                _mm_unpackhi_epi64(hi01, hi23),
-            ];
-            for (v, row) in slots.iter().zip(rows.iter_mut().skip(k)) {
-                if _mm_movemask_epi8(_mm_cmpeq_epi32(*v, all)) == 0 {
-                    row.reserve(4);
+                (_mm_xor_si128(pair, flip), _mm256_movemask_pd(none))
+            };
+            match none {
+                0 => {
+                    row.reserve(QUAD);
                     // SAFETY: room for four more pairs was just reserved; a `(u16, u16)` is
                     // the u32 `column | value << 16` (layout asserted above).
                     unsafe {
-                        _mm_storeu_si128(row.as_mut_ptr().add(row.len()).cast(), *v);
-                        row.set_len(row.len().wrapping_add(4));
+                        _mm_storeu_si128(row.as_mut_ptr().add(row.len()).cast(), pair);
+                        row.set_len(row.len().wrapping_add(QUAD));
                     }
-                } else {
-                    let mut lanes = [0_u32; 4];
-                    // SAFETY: `lanes` has room for four u32.
-                    unsafe { _mm_storeu_si128(lanes.as_mut_ptr().cast(), *v) };
-                    for pair in lanes.into_iter().filter(|p| *p != super::ABSENT) {
-                        row.push(super::split(pair));
+                }
+                0b1111 => {}
+                _ => {
+                    let mut four = [0_u32; QUAD];
+                    // SAFETY: `four` has room for four u32.
+                    unsafe { _mm_storeu_si128(four.as_mut_ptr().cast(), pair) };
+                    for p in four.into_iter().filter(|p| *p != super::ABSENT) {
+                        row.push(super::split(p));
                     }
                 }
             }
         }
+        // Slots past the rows (padding: no weights, no bonds) keep 0 in the table.
+        for slot in rows.len()..len {
+            let at = slot.wrapping_mul(QUAD);
+            // SAFETY: as above.
+            unsafe { _mm256_storeu_pd(norm.add(at), _mm256_setzero_pd()) };
+        }
+        if let Some(f) = l.filled.get_mut(x.group) {
+            *f = true;
+        }
+        horizontal(rank).map(to_u52)
     }
 
     #[target_feature(enable = "avx2,fma")]
     pub(super) fn dividends_avx2(l: &Lanes, incentive: &[u64], acc: &mut [f64]) {
-        let len = l.len();
-        assert!(acc.len() >= len && len.is_multiple_of(WIDTH), "accumulators cover every lane");
+        let cells = l.len().saturating_mul(QUAD);
+        assert!(acc.len() >= cells, "accumulators cover every lane");
         let out = acc.as_mut_ptr();
-        for ((row, filled), inc) in l.table.chunks_exact(len).zip(&l.filled).zip(incentive) {
+        for (g, (quad, filled)) in l.table.chunks_exact(cells).zip(&l.filled).enumerate() {
             if !*filled {
                 continue;
             }
-            let inc = _mm256_set1_pd(scaled(*inc));
-            let row = row.as_ptr();
-            for k in (0..len).step_by(WIDTH) {
-                // SAFETY: k + 4 ≤ len = the length of `row` and at most that of `acc`.
+            let first = g.wrapping_mul(QUAD);
+            let inc = lanes(core::array::from_fn(|j| {
+                scaled(incentive.get(first.wrapping_add(j)).copied().unwrap_or(0))
+            }));
+            let quad = quad.as_ptr();
+            for at in (0..cells).step_by(QUAD) {
+                // SAFETY: at + 4 ≤ cells = the length of `quad` and at most that of `acc`.
                 unsafe {
-                    let e = _mm256_loadu_pd(row.add(k));
-                    let d = _mm256_add_pd(_mm256_loadu_pd(out.add(k)), mul_floor(inc, e));
-                    _mm256_storeu_pd(out.add(k), d);
+                    let e = _mm256_loadu_pd(quad.add(at));
+                    let d = _mm256_add_pd(_mm256_loadu_pd(out.add(at)), mul_floor(inc, e));
+                    _mm256_storeu_pd(out.add(at), d);
                 }
             }
         }

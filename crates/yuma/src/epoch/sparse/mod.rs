@@ -104,6 +104,8 @@ pub(crate) fn run(input: &EpochInput, want_trace: bool) -> (EpochOutput, Option<
             clip: bp == I32F32::ONE,
             integer_only: integer_kernels_forced(),
         });
+        #[cfg(test)]
+        FUSED_RUNS.with(|r| r.set(r.get().wrapping_add(u32::from(fused.is_some()))));
         if let Some(Fused { consensus, validator_trust, incentive, dividends, bonds }) = fused {
             let scores = [&consensus[..], &validator_trust, &incentive, &dividends];
             return (finish(new_permits, scores, bonds), None);
@@ -198,6 +200,12 @@ const fn integer_kernels_forced() -> bool {
 thread_local! {
     /// Tests set this to run the fused path's integer kernels where the `f64` lanes would run.
     static INTEGER_ONLY: core::cell::Cell<bool> = const { core::cell::Cell::new(false) };
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Epochs on this thread that the fused path completed (tests check that it ran).
+    static FUSED_RUNS: core::cell::Cell<u32> = const { core::cell::Cell::new(0) };
 }
 
 #[cfg(test)]
@@ -522,7 +530,7 @@ fn interpolate(weights: &Weights, consensus: &[I32F32], ratio: I32F32, n: usize)
 
 #[cfg(test)]
 mod tests {
-    use super::INTEGER_ONLY;
+    use super::{FUSED_RUNS, INTEGER_ONLY};
     use crate::input::EpochInput;
     use crate::{Hyperparameters, epoch, epoch_reference};
 
@@ -577,21 +585,34 @@ mod tests {
         input
     }
 
-    /// The fused path's `f64` lanes and its integer kernels give the same bits (on a CPU without
-    /// AVX2 + FMA both runs take the integer kernels).
+    /// The fused path's `f64` lanes and its integer kernels give the same bits, and those of
+    /// the reference, with and without stored bonds (on a CPU without AVX2 + FMA both runs take
+    /// the integer kernels). The sizes cover a last group of fewer than four columns and several
+    /// column blocks.
     #[test]
     fn lanes_equal_integer_kernels() {
         for (seed, (n, v)) in
-            [(8, 3), (40, 7), (130, 17), (300, 64), (700, 90)].into_iter().enumerate()
+            [(8, 3), (40, 7), (130, 17), (300, 64), (530, 100), (700, 90)].into_iter().enumerate()
         {
             for bp in [0, 65_535] {
-                let input = network(n, v, seed as u64, bp);
-                let lanes = epoch(&input);
+                // Bonds from the integer kernels: the inputs do not depend on the lanes.
                 INTEGER_ONLY.with(|f| f.set(true));
-                let integer = epoch(&input);
+                let bonded = network(n, v, seed as u64, bp);
                 INTEGER_ONLY.with(|f| f.set(false));
-                assert_eq!(lanes, integer, "n={n} v={v} bonds_penalty={bp}");
-                assert!(lanes.bonds.iter().any(|r| !r.is_empty()), "bonds were computed");
+                let fresh = EpochInput { bonds: Vec::new(), ..bonded.clone() };
+                for input in [&fresh, &bonded] {
+                    let runs = FUSED_RUNS.with(core::cell::Cell::get);
+                    let lanes = epoch(input);
+                    INTEGER_ONLY.with(|f| f.set(true));
+                    let integer = epoch(input);
+                    INTEGER_ONLY.with(|f| f.set(false));
+                    let case =
+                        format!("n={n} v={v} bonds_penalty={bp} bonds={}", input.bonds.len());
+                    assert_eq!(FUSED_RUNS.with(core::cell::Cell::get), runs + 2, "fused: {case}");
+                    assert_eq!(lanes, integer, "{case}");
+                    assert_eq!(lanes, epoch_reference(input).0, "{case}");
+                    assert!(lanes.bonds.iter().any(|r| !r.is_empty()), "bonds were computed");
+                }
             }
         }
     }
