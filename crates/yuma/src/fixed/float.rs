@@ -118,10 +118,10 @@ pub(crate) fn to_u52(x: f64) -> u64 {
     (x + MAGIC).to_bits() ^ MAGIC.to_bits()
 }
 
+/// Operands on which the floors are hard to get right, for the tests of every form (the scalar
+/// one here, the vector kernels in `epoch::sparse::lanes`).
 #[cfg(test)]
-mod tests {
-    use super::*;
-
+pub(crate) mod cases {
     fn next(seed: &mut u64) -> u64 {
         *seed =
             seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
@@ -140,63 +140,75 @@ mod tests {
         }
     }
 
-    #[test]
-    fn mul_floor_is_exact() {
+    /// `(x, y)` for `floor(x · y / 2^32)`: `random` pairs of random magnitude, then `edges`
+    /// rounds of products at, just below and just above multiples of 2^32 (the floor's edges).
+    pub(crate) fn products(random: usize, edges: usize, mut f: impl FnMut(u64, u64)) {
         let mut seed = 7;
-        for _ in 0..2_000_000 {
+        for _ in 0..random {
             let x = value(&mut seed, 40);
             let y = value(&mut seed, 40);
-            let want = (u128::from(x) * u128::from(y)) >> 32;
-            let got = mul_floor(scaled(x), from_u52(y));
-            assert_eq!(u128::from(to_u52(got)), want, "x={x} y={y}");
+            f(x, y);
         }
-        // Products at, just below and just above multiples of 2^32 (the floor's edges).
-        for _ in 0..200_000 {
+        for _ in 0..edges {
             let x = value(&mut seed, 33).max(1);
             let k = value(&mut seed, 40);
             for target in [k << 32, (k << 32).saturating_sub(1), (k << 32) + 1] {
                 let y = target / x;
                 for y in [y.saturating_sub(1), y, y + 1].into_iter().filter(|y| *y < 1 << 52) {
-                    let want = (u128::from(x) * u128::from(y)) >> 32;
-                    let got = mul_floor(scaled(x), from_u52(y));
-                    assert_eq!(u128::from(to_u52(got)), want, "x={x} y={y}");
+                    f(x, y);
                 }
             }
         }
     }
 
-    #[test]
-    fn div_floor_is_exact() {
+    /// `(a, d)` for `floor(a · 2^32 / d)`: `random` pairs with quotients up to about 2^40, then
+    /// `edges` rounds each of quotients that are integers or one below or above one (`a · 2^32
+    /// = q · d + r` for r ∈ {0, ±1, d − 1}, with d = m · 2^t so that `a = m · c` divides
+    /// exactly), and of the largest quotients allowed (below 2^48) and the largest divisors.
+    pub(crate) fn quotients(random: usize, edges: usize, mut f: impl FnMut(u64, u64)) {
         let mut seed = 11;
-        for _ in 0..2_000_000 {
+        for _ in 0..random {
             let d = value(&mut seed, 48).max(1);
-            // Quotients up to about 2^40.
             let a = value(&mut seed, 40) % (d.saturating_mul(256)).max(1);
-            let want = (u128::from(a) << 32) / u128::from(d);
-            let got = div_floor(from_u52(a), FloatDivisor::new(d).unwrap());
-            assert_eq!(u128::from(to_u52(got)), want, "a={a} d={d}");
+            f(a, d);
         }
-        // Quotients that are integers, and one below or above one: `a · 2^32 = q · d + r` for
-        // r ∈ {0, ±1, d − 1}, with d = m · 2^t so that `a = m · c` divides exactly.
-        for _ in 0..500_000 {
+        for _ in 0..edges {
             let m = value(&mut seed, 24).max(1);
             let t = u32::try_from(next(&mut seed) % 28).unwrap();
             let d = m << t;
             let c = value(&mut seed, 16);
             for a in [m * c, (m * c).saturating_sub(1), m * c + 1] {
-                let want = (u128::from(a) << 32) / u128::from(d);
-                let got = div_floor(from_u52(a), FloatDivisor::new(d).unwrap());
-                assert_eq!(u128::from(to_u52(got)), want, "a={a} d={d}");
+                f(a, d);
             }
         }
-        // The largest quotients allowed (below 2^48) and the largest divisors.
-        for _ in 0..200_000 {
+        for _ in 0..edges {
             let d = value(&mut seed, 51).max(1);
             let a = value(&mut seed, 52) % d.saturating_mul(1 << 16).clamp(1, 1 << 52);
+            f(a, d);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mul_floor_is_exact() {
+        cases::products(2_000_000, 200_000, |x, y| {
+            let want = (u128::from(x) * u128::from(y)) >> 32;
+            let got = mul_floor(scaled(x), from_u52(y));
+            assert_eq!(u128::from(to_u52(got)), want, "x={x} y={y}");
+        });
+    }
+
+    #[test]
+    fn div_floor_is_exact() {
+        cases::quotients(2_000_000, 500_000, |a, d| {
             let want = (u128::from(a) << 32) / u128::from(d);
             let got = div_floor(from_u52(a), FloatDivisor::new(d).unwrap());
             assert_eq!(u128::from(to_u52(got)), want, "a={a} d={d}");
-        }
+        });
         for a in [0_u64, 1, 12_345, 65_535, 1 << 32, (1 << 40) + 7] {
             assert_eq!(to_u52(div_floor(from_u52(a), FloatDivisor::one())), a);
         }

@@ -33,7 +33,7 @@ use std::cell::RefCell;
 
 use super::super::common::at;
 use super::ema::{StoredBonds, strictly_ascending_pairs};
-use super::lanes::{Lanes, QUAD, QuadIn, available as lanes_available};
+use super::lanes::{Lanes, QUAD, QuadIn, RUN, available as lanes_available};
 use super::original::column_divisor;
 use super::raw::RawWeights;
 use super::{clip_value, is_unit};
@@ -518,9 +518,6 @@ const TILE: usize = 8;
 /// Slots transposed together (their cursors stay in registers).
 const GROUP: usize = 4;
 
-/// Columns copied at once when every slot of a group has all of them.
-const RUN: usize = 8;
-
 /// Transposes one tile of at most [`GROUP`] slots over the columns `c0..c1`: `rows[t]` is slot
 /// t's row (strictly ascending `(column, value)` pairs) and `pos[t]` its cursor and end;
 /// `out[(c − c0) · stride + t]` becomes slot t's value in column c, 0 where it has none. The
@@ -563,15 +560,17 @@ fn gather(
             });
         if full {
             let base = c.wrapping_sub(c0).wrapping_mul(stride);
-            let runs: [&[(u16, u16)]; GROUP] = core::array::from_fn(|t| {
+            let runs: [Option<&[(u16, u16); RUN]>; GROUP] = core::array::from_fn(|t| {
                 let p = cur.get(t).copied().unwrap_or(0);
-                row.get(t).and_then(|r| r.get(p..p.wrapping_add(RUN))).unwrap_or(&[])
+                row.get(t).and_then(|r| r.get(p..p.wrapping_add(RUN)))?.try_into().ok()
             });
-            match (lanes, out.get_mut(base..)) {
-                (Some(l), Some(out)) if pos.len() == GROUP => l.transpose_run(runs, out, stride),
+            match (lanes, out.get_mut(base..), runs) {
+                (Some(l), Some(out), [Some(a), Some(b), Some(c), Some(d)]) => {
+                    l.transpose_run([a, b, c, d], out, stride);
+                }
                 _ => {
                     for (t, run) in runs.iter().enumerate() {
-                        for (j, e) in run.iter().enumerate() {
+                        for (j, e) in run.iter().flat_map(|r| r.iter()).enumerate() {
                             let at = c.wrapping_add(j).wrapping_sub(c0).wrapping_mul(stride);
                             if let Some(cell) = out.get_mut(at.wrapping_add(t)) {
                                 *cell = e.1;

@@ -14,7 +14,7 @@
 //! multiply-adds of the scalar forms on its own), used only when the CPU has both: a [`Lanes`]
 //! exists only then ([`Lanes::new`]). Otherwise the fused path keeps its integer kernels.
 
-use crate::fixed::float::{FloatDivisor, scaled, to_u52};
+use crate::fixed::float::{FloatDivisor, from_u52, scaled, to_u52};
 use crate::input::SparseRow;
 
 /// Proof that the lanes kernels can run here: a unit on x86-64 (made only after the CPU check),
@@ -32,6 +32,10 @@ pub(super) const WIDTH: usize = 4;
 
 /// Columns per [`Lanes::quad`]: one per lane.
 pub(super) const QUAD: usize = WIDTH;
+
+/// Columns per run of [`Lanes::transpose_run`]: copied at once when every slot of a group
+/// has all of them.
+pub(super) const RUN: usize = 8;
 
 /// A slot without a bond entry in the pairs [`Lanes::quad`] writes: column 65 535, which no row
 /// of a subnet (n ≤ 65 535 uids, columns below n) can have.
@@ -91,6 +95,8 @@ pub(super) struct Lanes {
     alpha: f64,
     one_minus_alpha: f64,
     clip: bool,
+    /// Run the AVX-512 kernels ([`avx512`]: two slots per register; the same layout and bits).
+    wide: bool,
 }
 
 impl Lanes {
@@ -105,7 +111,9 @@ impl Lanes {
         columns: usize,
     ) -> Option<Self> {
         let arch = arch()?;
-        let len = stake.len().next_multiple_of(WIDTH);
+        // A multiple of two registers' slots, so that the AVX-512 kernels (two slots of four
+        // lanes per register, or eight slots of one column) need no tail.
+        let len = stake.len().next_multiple_of(2 * WIDTH);
         let groups = columns.div_ceil(QUAD);
         let mut table = TABLE
             .try_with(|t| t.try_borrow_mut().map(|mut t| core::mem::take(&mut *t)).ok())
@@ -144,6 +152,7 @@ impl Lanes {
             alpha: scaled(alpha),
             one_minus_alpha: scaled((1_u64 << 32).saturating_sub(alpha)),
             clip,
+            wide: wide_available(),
         })
     }
 
@@ -169,9 +178,13 @@ impl Lanes {
         };
         let (row_sum, row_inv) = (&self.row_sum[..], &self.row_inv[..]);
         #[cfg(target_arch = "x86_64")]
-        {
-            // SAFETY: as in `quad`.
-            unsafe { normalise_avx2((row_sum, row_inv), raw, out, keys) }
+        // SAFETY: as in `quad`.
+        unsafe {
+            if self.wide {
+                avx512::normalise((row_sum, row_inv), raw, out, keys)
+            } else {
+                normalise_avx2((row_sum, row_inv), raw, out, keys)
+            }
         }
         #[cfg(not(target_arch = "x86_64"))]
         match self.arch {}
@@ -188,7 +201,12 @@ impl Lanes {
 
     /// Transposes four runs of eight `(column, value)` pairs (one run per slot, each covering
     /// the same eight consecutive columns) into `out[j · stride + t]` = value `j` of run `t`.
-    pub(super) fn transpose_run(&self, runs: [&[(u16, u16)]; 4], out: &mut [u16], stride: usize) {
+    pub(super) fn transpose_run(
+        &self,
+        runs: [&[(u16, u16); RUN]; 4],
+        out: &mut [u16],
+        stride: usize,
+    ) {
         #[cfg(target_arch = "x86_64")]
         // SAFETY: as in `quad`.
         unsafe {
@@ -212,9 +230,10 @@ impl Lanes {
     /// order) to its row in `rows` (by slot). Returns the four ranks.
     pub(super) fn quad(&mut self, x: &QuadIn<'_>, rows: &mut [SparseRow]) -> [u64; QUAD] {
         #[cfg(target_arch = "x86_64")]
-        {
-            // SAFETY: `Lanes` exists only when `available()` found AVX2 and FMA on this CPU.
-            unsafe { quad_avx2(self, x, rows) }
+        // SAFETY: `Lanes` exists only when `available()` found AVX2 and FMA on this CPU, and
+        // `wide` is set only where `wide_available()` found AVX-512F too.
+        unsafe {
+            if self.wide { avx512::quad(self, x, rows) } else { quad_avx2(self, x, rows) }
         }
         #[cfg(not(target_arch = "x86_64"))]
         match self.arch {}
@@ -227,11 +246,44 @@ impl Lanes {
         #[cfg(target_arch = "x86_64")]
         // SAFETY: as in `quad`.
         unsafe {
-            dividends_avx2(self, incentive, &mut acc);
+            if self.wide {
+                avx512::dividends(self, incentive, &mut acc);
+            } else {
+                dividends_avx2(self, incentive, &mut acc);
+            }
         }
         #[cfg(not(target_arch = "x86_64"))]
         match self.arch {}
         lane_sums(&acc).take(slots).collect()
+    }
+
+    /// The quad's per-column constants, lane j for column j: consensus, the stored-bond
+    /// divisor's two parts and the old terms' factor `1 − α` (0 and a division by one for a
+    /// masked column).
+    fn columns(&self, x: &QuadIn<'_>) -> [[f64; QUAD]; 4] {
+        let parts = x.bond.map(|b| match b {
+            Some(d) => (d.parts(), self.one_minus_alpha),
+            None => (FloatDivisor::one().parts(), 0.0),
+        });
+        [x.consensus.map(from_u52), parts.map(|p| p.0.0), parts.map(|p| p.0.1), parts.map(|p| p.1)]
+    }
+
+    /// Asserts that every buffer a quad kernel touches covers the quad; returns the number of
+    /// slots, the cells of one group (four per slot) and where the group starts in the table.
+    fn check(&self, x: &QuadIn<'_>) -> (usize, usize, usize) {
+        let len = self.len();
+        let cells = len.saturating_mul(QUAD);
+        let start = x.group.saturating_mul(cells);
+        assert!(
+            x.old.iter().all(|o| o.len() >= len)
+                && [&self.weights, &self.trust, &self.fresh, &self.olds, &self.ema]
+                    .iter()
+                    .all(|v| v.len() >= cells)
+                && self.table.len() >= start.saturating_add(cells)
+                && len.is_multiple_of(2 * WIDTH),
+            "every buffer covers the quad"
+        );
+        (len, cells, start)
     }
 
     /// Hands the table back for the next epoch on this thread.
@@ -285,6 +337,33 @@ pub(super) fn available() -> bool {
     false
 }
 
+/// Whether the AVX-512 kernels can run (on top of [`available`]): AVX-512F. Tests can turn
+/// them off on a thread to compare them with the AVX2 ones.
+fn wide_available() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::is_x86_feature_detected!("avx512f") && !avx2_forced()
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    false
+}
+
+#[cfg(not(test))]
+const fn avx2_forced() -> bool {
+    false
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Tests set this to run the AVX2 kernels where the AVX-512 ones would run.
+    pub(super) static AVX2_ONLY: core::cell::Cell<bool> = const { core::cell::Cell::new(false) };
+}
+
+#[cfg(test)]
+fn avx2_forced() -> bool {
+    AVX2_ONLY.with(core::cell::Cell::get)
+}
+
 /// MXCSR has round-to-nearest and neither flush-to-zero nor denormals-are-zero.
 #[cfg(target_arch = "x86_64")]
 fn default_float_environment() -> bool {
@@ -308,6 +387,9 @@ fn mxcsr() -> u32 {
 #[cfg(target_arch = "x86_64")]
 use avx2::{dividends_avx2, normalise_avx2, quad_avx2, transpose_run_avx2};
 
+#[cfg(target_arch = "x86_64")]
+mod avx512;
+
 /// The kernels in AVX2 + FMA intrinsics, four lanes per register (the compiler does not
 /// vectorise the portable versions on its own: their floors and fused multiply-adds stay scalar).
 #[cfg(target_arch = "x86_64")]
@@ -327,17 +409,15 @@ mod avx2 {
         _mm256_xor_si256,
     };
 
-    use super::{Lanes, QUAD, QuadIn, WIDTH};
-    use crate::fixed::float::{
-        FloatDivisor, INV_TWO_32, RECIPROCAL_BIAS, TWO_32, from_u52, scaled, to_u52,
-    };
+    use super::{Lanes, QUAD, QuadIn, RUN, WIDTH};
+    use crate::fixed::float::{INV_TWO_32, RECIPROCAL_BIAS, TWO_32, scaled, to_u52};
     use crate::input::SparseRow;
 
     /// 2^31: the offset of a u32 in a signed 32-bit conversion.
-    const TWO_31: f64 = 2_147_483_648.0;
+    pub(super) const TWO_31: f64 = 2_147_483_648.0;
 
     /// 2^52 as bits and as a number: `from_u52` on four lanes.
-    const MAGIC: f64 = 4_503_599_627_370_496.0;
+    pub(super) const MAGIC: f64 = 4_503_599_627_370_496.0;
 
     #[inline]
     #[target_feature(enable = "avx2,fma")]
@@ -350,7 +430,7 @@ mod avx2 {
     /// `mul_floor` on four lanes (`x` pre-scaled, see [`crate::fixed::float`]).
     #[inline]
     #[target_feature(enable = "avx2,fma")]
-    fn mul_floor(x_scaled: __m256d, y: __m256d) -> __m256d {
+    pub(super) fn mul_floor(x_scaled: __m256d, y: __m256d) -> __m256d {
         let p = _mm256_mul_pd(x_scaled, y);
         let e = _mm256_fmsub_pd(x_scaled, y, p);
         // All ones (−1 as an integer) where e < 0: the next double below p.
@@ -361,7 +441,7 @@ mod avx2 {
     /// `div_floor` on four lanes by one divisor per lane ([`FloatDivisor::parts`]).
     #[inline]
     #[target_feature(enable = "avx2,fma")]
-    fn div_floor4(a: __m256d, d_scaled: __m256d, inv: __m256d) -> __m256d {
+    pub(super) fn div_floor4(a: __m256d, d_scaled: __m256d, inv: __m256d) -> __m256d {
         let m = _mm256_floor_pd(_mm256_mul_pd(a, inv));
         let r = _mm256_fnmadd_pd(m, d_scaled, a);
         let short = _mm256_cmp_pd::<_CMP_GE_OQ>(r, d_scaled);
@@ -370,7 +450,7 @@ mod avx2 {
 
     #[inline]
     #[target_feature(enable = "avx2,fma")]
-    fn horizontal(v: __m256d) -> [f64; WIDTH] {
+    pub(super) fn horizontal(v: __m256d) -> [f64; WIDTH] {
         let mut out = [0.0; WIDTH];
         // SAFETY: `out` has room for four f64.
         unsafe { _mm256_storeu_pd(out.as_mut_ptr(), v) };
@@ -385,14 +465,20 @@ mod avx2 {
     );
 
     #[target_feature(enable = "avx2,fma")]
-    pub(super) fn transpose_run_avx2(runs: [&[(u16, u16)]; 4], out: &mut [u16], stride: usize) {
-        assert!(runs.iter().all(|r| r.len() == 8), "runs of eight pairs");
+    pub(super) fn transpose_run_avx2(
+        runs: [&[(u16, u16); RUN]; 4],
+        out: &mut [u16],
+        stride: usize,
+    ) {
+        // Runs are arrays, not slices: a length check here would read the caller's freshly
+        // stored slice lengths with vector loads, which cannot forward from those stores
+        // (measured: two thirds of this function's time).
         assert!(
             out.len() >= stride.saturating_mul(7).saturating_add(4),
             "room for eight columns of four slots"
         );
         // Values of one run: the high u16 of each 32-bit pair, packed to eight u16.
-        let values = |run: &[(u16, u16)]| {
+        let values = |run: &[(u16, u16); RUN]| {
             let p: *const __m128i = run.as_ptr().cast();
             // SAFETY: the run holds eight 4-byte pairs: two unaligned 16-byte loads.
             let (lo, hi) = unsafe { (_mm_loadu_si128(p), _mm_loadu_si128(p.add(1))) };
@@ -494,7 +580,7 @@ mod avx2 {
     /// so the same bits); a zero lane (a column whose terms are all 0) divides by one.
     #[inline]
     #[target_feature(enable = "avx2,fma")]
-    fn divisors4(d: __m256d) -> (__m256d, __m256d) {
+    pub(super) fn divisors4(d: __m256d) -> (__m256d, __m256d) {
         let zero = _mm256_cmp_pd::<_CMP_EQ_OQ>(d, _mm256_setzero_pd());
         let d = _mm256_blendv_pd(d, _mm256_set1_pd(TWO_32), zero);
         let inv = _mm256_mul_pd(
@@ -514,26 +600,8 @@ mod avx2 {
 
     #[target_feature(enable = "avx2,fma")]
     pub(super) fn quad_avx2(l: &mut Lanes, x: &QuadIn<'_>, rows: &mut [SparseRow]) -> [u64; QUAD] {
-        let len = l.len();
-        let cells = len.saturating_mul(QUAD);
-        let start = x.group.saturating_mul(cells);
-        assert!(
-            x.old.iter().all(|o| o.len() >= len)
-                && [&l.weights, &l.trust, &l.fresh, &l.olds, &l.ema]
-                    .iter()
-                    .all(|v| v.len() >= cells)
-                && l.table.len() >= start.saturating_add(cells)
-                && l.stake.len() >= len,
-            "every buffer covers the quad"
-        );
-        let t = lanes(x.consensus.map(from_u52));
-        let parts = x.bond.map(|b| match b {
-            Some(d) => (d.parts(), l.one_minus_alpha),
-            None => (FloatDivisor::one().parts(), 0.0),
-        });
-        let bd = lanes(parts.map(|p| p.0.0));
-        let binv = lanes(parts.map(|p| p.0.1));
-        let oma = lanes(parts.map(|p| p.1));
+        let (len, cells, start) = l.check(x);
+        let [t, bd, binv, oma] = l.columns(x).map(|c| lanes(c));
         let (mut rank, mut delta) = (_mm256_setzero_pd(), _mm256_setzero_pd());
         let w = l.weights.as_ptr();
         let [o0, o1, o2, o3] = x.old.map(<[u16]>::as_ptr);
@@ -598,9 +666,7 @@ mod avx2 {
         // The pair `column | stored << 16` as a signed 32-bit value (offset by 2^31, exact:
         // stored is an integer below 2^16), converted exactly and flipped back to the unsigned
         // bits; absent entries become ABSENT the same way.
-        let first = x.group.wrapping_mul(QUAD) as f64 - TWO_31;
-        let offset = _mm256_add_pd(_mm256_set1_pd(first), _mm256_set_pd(3.0, 2.0, 1.0, 0.0));
-        let absent = _mm256_set1_pd(f64::from(super::ABSENT) - TWO_31);
+        let (offset, absent) = pair_offsets(x.group);
         let flip = _mm_set1_epi32(i32::MIN);
         let norm = l.table.get_mut(start..).unwrap_or(&mut []).as_mut_ptr();
         for (slot, row) in rows.iter_mut().enumerate().take(len) {
@@ -617,26 +683,7 @@ mod avx2 {
                 let pair = _mm256_cvttpd_epi32(_mm256_blendv_pd(pair, absent, none));
                 (_mm_xor_si128(pair, flip), _mm256_movemask_pd(none))
             };
-            match none {
-                0 => {
-                    row.reserve(QUAD);
-                    // SAFETY: room for four more pairs was just reserved; a `(u16, u16)` is
-                    // the u32 `column | value << 16` (layout asserted above).
-                    unsafe {
-                        _mm_storeu_si128(row.as_mut_ptr().add(row.len()).cast(), pair);
-                        row.set_len(row.len().wrapping_add(QUAD));
-                    }
-                }
-                0b1111 => {}
-                _ => {
-                    let mut four = [0_u32; QUAD];
-                    // SAFETY: `four` has room for four u32.
-                    unsafe { _mm_storeu_si128(four.as_mut_ptr().cast(), pair) };
-                    for p in four.into_iter().filter(|p| *p != super::ABSENT) {
-                        row.push(super::split(p));
-                    }
-                }
-            }
+            append(row, pair, none);
         }
         // Slots past the rows (padding: no weights, no bonds) keep 0 in the table.
         for slot in rows.len()..len {
@@ -648,6 +695,42 @@ mod avx2 {
             *f = true;
         }
         horizontal(rank).map(to_u52)
+    }
+
+    /// The pairs' offsets per lane (the group's columns less 2^31) and the offset value of an
+    /// absent entry, for the conversion in the quad kernels' last pass.
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    pub(super) fn pair_offsets(group: usize) -> (__m256d, __m256d) {
+        let first = group.wrapping_mul(QUAD) as f64 - TWO_31;
+        let offset = _mm256_add_pd(_mm256_set1_pd(first), _mm256_set_pd(3.0, 2.0, 1.0, 0.0));
+        (offset, _mm256_set1_pd(f64::from(super::ABSENT) - TWO_31))
+    }
+
+    /// Appends a slot's four pairs (`column | stored << 16` per u32 lane, [`super::ABSENT`]
+    /// where `none` has the lane's bit) to its bond row.
+    #[inline(always)]
+    pub(super) fn append(row: &mut SparseRow, pair: __m128i, none: i32) {
+        match none & 0b1111 {
+            0 => {
+                row.reserve(QUAD);
+                // SAFETY: room for four more pairs was just reserved; a `(u16, u16)` is the u32
+                // `column | value << 16` (layout asserted above). SSE2 is part of x86-64.
+                unsafe {
+                    _mm_storeu_si128(row.as_mut_ptr().add(row.len()).cast(), pair);
+                    row.set_len(row.len().wrapping_add(QUAD));
+                }
+            }
+            0b1111 => {}
+            _ => {
+                let mut four = [0_u32; QUAD];
+                // SAFETY: `four` has room for four u32.
+                unsafe { _mm_storeu_si128(four.as_mut_ptr().cast(), pair) };
+                for p in four.into_iter().filter(|p| *p != super::ABSENT) {
+                    row.push(super::split(p));
+                }
+            }
+        }
     }
 
     #[target_feature(enable = "avx2,fma")]
@@ -678,7 +761,118 @@ mod avx2 {
 
 #[cfg(all(test, target_arch = "x86_64"))]
 mod tests {
-    use super::{available, mxcsr};
+    use core::arch::x86_64::{
+        __m256d, __m512d, _mm256_loadu_pd, _mm512_loadu_pd, _mm512_storeu_pd,
+    };
+
+    use super::{available, avx2, avx512, mxcsr};
+    use crate::fixed::float::{FloatDivisor, cases, from_u52, scaled, to_u52};
+
+    type Narrow = fn(__m256d, __m256d, __m256d) -> __m256d;
+    type Wide = fn(__m512d, __m512d, __m512d) -> __m512d;
+
+    /// At most eight operand pairs, as lanes (`lanes`: three operands per pair), through
+    /// `narrow` on two AVX2 registers and `wide` on one AVX-512 register; both results (as
+    /// integers) must equal `want`. The caller has checked the CPU features of what it passes.
+    fn check8(
+        pairs: &[(u64, u64)],
+        lanes: impl Fn(u64, u64) -> [f64; 3],
+        want: impl Fn(u64, u64) -> u128,
+        narrow: Narrow,
+        wide: Option<Wide>,
+    ) {
+        let mut ops = [[0.0_f64; 8]; 3];
+        for (k, (a, b)) in pairs.iter().enumerate() {
+            for (op, v) in ops.iter_mut().zip(lanes(*a, *b)) {
+                op[k] = v;
+            }
+        }
+        let [a, b, c] = ops.each_ref().map(|o| o.as_ptr());
+        // SAFETY: each operand array holds eight f64 (four from offset 4); the features are
+        // the caller's check.
+        let got: Vec<f64> = [0, 4]
+            .into_iter()
+            .flat_map(|at| unsafe {
+                let v = |p: *const f64| _mm256_loadu_pd(p.add(at));
+                avx2::horizontal(narrow(v(a), v(b), v(c)))
+            })
+            .collect();
+        let wide = wide.map(|op| {
+            let mut out = [0.0; 8];
+            // SAFETY: as above.
+            unsafe {
+                let v = |p: *const f64| _mm512_loadu_pd(p);
+                _mm512_storeu_pd(out.as_mut_ptr(), op(v(a), v(b), v(c)));
+            }
+            out
+        });
+        for (k, (a, b)) in pairs.iter().enumerate() {
+            let want = want(*a, *b);
+            assert_eq!(u128::from(to_u52(got[k])), want, "AVX2: {a}, {b}");
+            if let Some(w) = &wide {
+                assert_eq!(u128::from(to_u52(w[k])), want, "AVX-512: {a}, {b}");
+            }
+        }
+    }
+
+    /// Feeds `cases` to `check` eight at a time.
+    fn in_eights(cases: impl FnOnce(&mut dyn FnMut(u64, u64)), check: impl Fn(&[(u64, u64)])) {
+        let mut batch = Vec::with_capacity(8);
+        cases(&mut |a, b| {
+            batch.push((a, b));
+            if batch.len() == 8 {
+                check(&batch);
+                batch.clear();
+            }
+        });
+        check(&batch);
+    }
+
+    /// The kernels' vector floors equal the integer operations on the operands the scalar forms
+    /// are tested on (`fixed::float`), on AVX2 and, where the CPU has it, AVX-512.
+    #[test]
+    fn vector_floors_are_exact() {
+        if !available() {
+            return;
+        }
+        let has_wide = std::is_x86_feature_detected!("avx512f");
+        // SAFETY (the four kernels): AVX2 + FMA checked by `available`, AVX-512F by `has_wide`.
+        let mul: (Narrow, Wide) = (
+            |x, y, _| unsafe { avx2::mul_floor(x, y) },
+            |x, y, _| unsafe { avx512::mul_floor(x, y) },
+        );
+        let div: (Narrow, Wide) = (
+            |a, d, inv| unsafe { avx2::div_floor4(a, d, inv) },
+            |a, d, inv| unsafe { avx512::div_floor(a, d, inv) },
+        );
+        in_eights(
+            |f| cases::products(400_000, 100_000, f),
+            |pairs| {
+                check8(
+                    pairs,
+                    |x, y| [scaled(x), from_u52(y), 0.0],
+                    |x, y| (u128::from(x) * u128::from(y)) >> 32,
+                    mul.0,
+                    has_wide.then_some(mul.1),
+                );
+            },
+        );
+        in_eights(
+            |f| cases::quotients(400_000, 100_000, f),
+            |pairs| {
+                check8(
+                    pairs,
+                    |a, d| {
+                        let (d, inv) = FloatDivisor::new(d).unwrap().parts();
+                        [from_u52(a), d, inv]
+                    },
+                    |a, d| (u128::from(a) << 32) / u128::from(d),
+                    div.0,
+                    has_wide.then_some(div.1),
+                );
+            },
+        );
+    }
 
     fn set_mxcsr(csr: u32) {
         // SAFETY: loads the control register of this (test) thread only.

@@ -530,6 +530,7 @@ fn interpolate(weights: &Weights, consensus: &[I32F32], ratio: I32F32, n: usize)
 
 #[cfg(test)]
 mod tests {
+    use super::lanes::AVX2_ONLY;
     use super::{FUSED_RUNS, INTEGER_ONLY};
     use crate::input::EpochInput;
     use crate::{Hyperparameters, epoch, epoch_reference};
@@ -585,9 +586,10 @@ mod tests {
         input
     }
 
-    /// The fused path's `f64` lanes and its integer kernels give the same bits, and those of
-    /// the reference, with and without stored bonds (on a CPU without AVX2 + FMA both runs take
-    /// the integer kernels). The sizes cover a last group of fewer than four columns and several
+    /// The fused path's `f64` lanes (AVX-512 and AVX2 kernels) and its integer kernels give the
+    /// same bits, and those of the reference, with and without stored bonds (on a CPU without
+    /// AVX-512 the first two runs take the AVX2 kernels; without AVX2 + FMA all take the integer
+    /// kernels). The sizes cover a last group of fewer than four columns and several
     /// column blocks.
     #[test]
     fn lanes_equal_integer_kernels() {
@@ -603,12 +605,16 @@ mod tests {
                 for input in [&fresh, &bonded] {
                     let runs = FUSED_RUNS.with(core::cell::Cell::get);
                     let lanes = epoch(input);
+                    AVX2_ONLY.with(|f| f.set(true));
+                    let narrow = epoch(input);
+                    AVX2_ONLY.with(|f| f.set(false));
                     INTEGER_ONLY.with(|f| f.set(true));
                     let integer = epoch(input);
                     INTEGER_ONLY.with(|f| f.set(false));
                     let case =
                         format!("n={n} v={v} bonds_penalty={bp} bonds={}", input.bonds.len());
-                    assert_eq!(FUSED_RUNS.with(core::cell::Cell::get), runs + 2, "fused: {case}");
+                    assert_eq!(FUSED_RUNS.with(core::cell::Cell::get), runs + 3, "fused: {case}");
+                    assert_eq!(lanes, narrow, "AVX-512 and AVX2 kernels: {case}");
                     assert_eq!(lanes, integer, "{case}");
                     assert_eq!(lanes, epoch_reference(input).0, "{case}");
                     assert!(lanes.bonds.iter().any(|r| !r.is_empty()), "bonds were computed");
