@@ -289,11 +289,15 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
             let wtile = wpos.get_mut(k0..k1).unwrap_or(&mut []);
             let wsrc = wrows.get(k0..k1).unwrap_or(&[]);
             let table = wblk.get_mut(k0..).unwrap_or(&mut []);
-            gather(wsrc, wtile, (c0, c1), stride, table, lanes.as_ref());
+            let weights_ordered = gather(wsrc, wtile, (c0, c1), stride, table, lanes.as_ref());
             let btile = bpos.get_mut(k0..k1).unwrap_or(&mut []);
             let bsrc = brows.get(k0..k1).unwrap_or(&[]);
             let table = bblk.get_mut(k0..).unwrap_or(&mut []);
-            gather(bsrc, btile, (c0, c1), stride, table, lanes.as_ref());
+            let bonds_ordered = gather(bsrc, btile, (c0, c1), stride, table, lanes.as_ref());
+            // A run out of order (stored bonds are checked for order only as they are read).
+            if !(weights_ordered && bonds_ordered) {
+                return None;
+            }
         }
 
         if let Some(l) = lanes.as_mut() {
@@ -523,7 +527,11 @@ const GROUP: usize = 4;
 /// `out[(c − c0) · stride + t]` becomes slot t's value in column c, 0 where it has none. The
 /// cursors move past the columns taken. Every cell of the tile is written, so nothing needs
 /// clearing first. The cursors live in registers for the whole walk; where every slot of a full
-/// tile has the next [`RUN`] columns, the lanes (if any) transpose them in registers.
+/// tile has the next [`RUN`] columns or more, the lanes (if any) transpose them in registers.
+///
+/// Returns false where the lanes found a row out of order inside a run (then the tile is
+/// wrong and the caller must not use it). A row out of order elsewhere stalls its cursor, which
+/// the caller checks after the walk.
 #[inline(always)]
 fn gather(
     rows: &[&[(u16, u16)]],
@@ -532,7 +540,7 @@ fn gather(
     stride: usize,
     out: &mut [u16],
     lanes: Option<&Lanes>,
-) {
+) -> bool {
     let mut cur = [0_usize; GROUP];
     let mut end = [0_usize; GROUP];
     let mut row: [&[(u16, u16)]; GROUP] = [&[]; GROUP];
@@ -559,18 +567,35 @@ fn gather(
                     && col_at(t, last) == Some(run_end.wrapping_sub(1))
             });
         if full {
+            // As many whole runs as every slot has from here on: usually most of the block, so
+            // the runs go to the lanes in few calls.
+            let most = c1.wrapping_sub(c);
+            let take = cur
+                .iter()
+                .zip(&end)
+                .zip(&row)
+                .fold(most, |k, ((p, e), r)| {
+                    k.min(dense_len(r.get(*p..(*e).min(p.saturating_add(k))).unwrap_or(&[]), c))
+                })
+                .checked_div(RUN)
+                .unwrap_or(0)
+                .wrapping_mul(RUN);
+            // At least the one run `full` found (a row out of order can fool the bisection).
+            let take = take.max(RUN);
             let base = c.wrapping_sub(c0).wrapping_mul(stride);
-            let runs: [Option<&[(u16, u16); RUN]>; GROUP] = core::array::from_fn(|t| {
+            let runs: [&[(u16, u16)]; GROUP] = core::array::from_fn(|t| {
                 let p = cur.get(t).copied().unwrap_or(0);
-                row.get(t).and_then(|r| r.get(p..p.wrapping_add(RUN)))?.try_into().ok()
+                row.get(t).and_then(|r| r.get(p..p.wrapping_add(take))).unwrap_or(&[])
             });
-            match (lanes, out.get_mut(base..), runs) {
-                (Some(l), Some(out), [Some(a), Some(b), Some(c), Some(d)]) => {
-                    l.transpose_run([a, b, c, d], out, stride);
+            match (lanes, out.get_mut(base..)) {
+                (Some(l), Some(out)) => {
+                    if !l.transpose_runs(runs, c, out, stride) {
+                        return false;
+                    }
                 }
                 _ => {
                     for (t, run) in runs.iter().enumerate() {
-                        for (j, e) in run.iter().flat_map(|r| r.iter()).enumerate() {
+                        for (j, e) in run.iter().enumerate() {
                             let at = c.wrapping_add(j).wrapping_sub(c0).wrapping_mul(stride);
                             if let Some(cell) = out.get_mut(at.wrapping_add(t)) {
                                 *cell = e.1;
@@ -580,9 +605,9 @@ fn gather(
                 }
             }
             for p in &mut cur {
-                *p = p.wrapping_add(RUN);
+                *p = p.wrapping_add(take);
             }
-            c = run_end;
+            c = c.wrapping_add(take);
             continue;
         }
         // Columns before every slot's next entry (the validators' own columns, say) are zeros:
@@ -618,6 +643,27 @@ fn gather(
     for (p, c) in pos.iter_mut().zip(cur) {
         p.0 = c;
     }
+    true
+}
+
+/// The number of leading entries of `row` that hold the columns `c, c + 1, …` (for a strictly
+/// ascending row, where `column − position` never decreases, these are a prefix: found by
+/// bisection; for other rows a guess that the transposition then checks).
+fn dense_len(row: &[(u16, u16)], c: usize) -> usize {
+    // Invariant: the first `lo` entries are dense; entries from `hi` on are not.
+    let (mut lo, mut hi) = (0_usize, row.len());
+    while lo < hi {
+        let mid = lo.wrapping_add(hi.wrapping_sub(lo).div_ceil(2));
+        if row
+            .get(mid.wrapping_sub(1))
+            .is_some_and(|e| usize::from(e.0) == c.wrapping_add(mid.wrapping_sub(1)))
+        {
+            lo = mid;
+        } else {
+            hi = mid.wrapping_sub(1);
+        }
+    }
+    lo
 }
 
 /// EMA weights `α` and `1 − α` (raw bits, in [0, 2^32]).

@@ -33,7 +33,7 @@ pub(super) const WIDTH: usize = 4;
 /// Columns per [`Lanes::quad`]: one per lane.
 pub(super) const QUAD: usize = WIDTH;
 
-/// Columns per run of [`Lanes::transpose_run`]: copied at once when every slot of a group
+/// Columns per run of [`Lanes::transpose_runs`]: copied at once when every slot of a group
 /// has all of them.
 pub(super) const RUN: usize = 8;
 
@@ -199,18 +199,21 @@ impl Lanes {
         }
     }
 
-    /// Transposes four runs of eight `(column, value)` pairs (one run per slot, each covering
-    /// the same eight consecutive columns) into `out[j · stride + t]` = value `j` of run `t`.
-    pub(super) fn transpose_run(
+    /// Transposes four runs of `(column, value)` pairs (one run per slot, equally long, a
+    /// multiple of [`RUN`]) into `out[j · stride + t]` = value `j` of run `t`, and says whether
+    /// every run's columns were `first, first + 1, …` as the caller expects (rows it has not
+    /// checked for order could break that between a run's ends).
+    pub(super) fn transpose_runs(
         &self,
-        runs: [&[(u16, u16); RUN]; 4],
+        runs: [&[(u16, u16)]; 4],
+        first: usize,
         out: &mut [u16],
         stride: usize,
-    ) {
+    ) -> bool {
         #[cfg(target_arch = "x86_64")]
         // SAFETY: as in `quad`.
         unsafe {
-            transpose_run_avx2(runs, out, stride);
+            transpose_runs_avx2(runs, first, out, stride)
         }
         #[cfg(not(target_arch = "x86_64"))]
         match self.arch {}
@@ -385,7 +388,7 @@ fn mxcsr() -> u32 {
 }
 
 #[cfg(target_arch = "x86_64")]
-use avx2::{dividends_avx2, normalise_avx2, quad_avx2, transpose_run_avx2};
+use avx2::{dividends_avx2, normalise_avx2, quad_avx2, transpose_runs_avx2};
 
 #[cfg(target_arch = "x86_64")]
 mod avx512;
@@ -395,18 +398,19 @@ mod avx512;
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
     use core::arch::x86_64::{
-        __m128i, __m256d, __m256i, _CMP_EQ_OQ, _CMP_GE_OQ, _CMP_LT_OQ, _mm_loadl_epi64,
-        _mm_loadu_si128, _mm_packus_epi32, _mm_set1_epi32, _mm_srli_epi32, _mm_storel_epi64,
-        _mm_storeu_si128, _mm_unpackhi_epi16, _mm_unpackhi_epi32, _mm_unpackhi_epi64,
-        _mm_unpacklo_epi16, _mm_unpacklo_epi32, _mm_xor_si128, _mm256_add_epi64, _mm256_add_pd,
-        _mm256_and_pd, _mm256_blendv_pd, _mm256_broadcast_sd, _mm256_castpd_si256,
-        _mm256_castsi256_pd, _mm256_cmp_pd, _mm256_cvtepu16_epi64, _mm256_cvttpd_epi32,
-        _mm256_div_pd, _mm256_floor_pd, _mm256_fmadd_pd, _mm256_fmsub_pd, _mm256_fnmadd_pd,
-        _mm256_loadu_pd, _mm256_loadu2_m128d, _mm256_max_pd, _mm256_min_pd, _mm256_movemask_pd,
-        _mm256_mul_pd, _mm256_or_pd, _mm256_or_si256, _mm256_set_epi64x, _mm256_set_pd,
-        _mm256_set1_epi64x, _mm256_set1_pd, _mm256_setzero_pd, _mm256_slli_epi64, _mm256_storeu_pd,
-        _mm256_storeu_si256, _mm256_sub_pd, _mm256_unpackhi_pd, _mm256_unpacklo_pd,
-        _mm256_xor_si256,
+        __m128i, __m256d, __m256i, _CMP_EQ_OQ, _CMP_GE_OQ, _CMP_LT_OQ, _mm_add_epi16,
+        _mm_and_si128, _mm_loadl_epi64, _mm_loadu_si128, _mm_or_si128, _mm_packus_epi32,
+        _mm_set1_epi16, _mm_set1_epi32, _mm_setr_epi16, _mm_setzero_si128, _mm_srli_epi32,
+        _mm_storel_epi64, _mm_storeu_si128, _mm_test_all_zeros, _mm_unpackhi_epi16,
+        _mm_unpackhi_epi32, _mm_unpackhi_epi64, _mm_unpacklo_epi16, _mm_unpacklo_epi32,
+        _mm_xor_si128, _mm256_add_epi64, _mm256_add_pd, _mm256_and_pd, _mm256_blendv_pd,
+        _mm256_broadcast_sd, _mm256_castpd_si256, _mm256_castsi256_pd, _mm256_cmp_pd,
+        _mm256_cvtepu16_epi64, _mm256_cvttpd_epi32, _mm256_div_pd, _mm256_floor_pd,
+        _mm256_fmadd_pd, _mm256_fmsub_pd, _mm256_fnmadd_pd, _mm256_loadu_pd, _mm256_loadu2_m128d,
+        _mm256_max_pd, _mm256_min_pd, _mm256_movemask_pd, _mm256_mul_pd, _mm256_or_pd,
+        _mm256_or_si256, _mm256_set_epi64x, _mm256_set_pd, _mm256_set1_epi64x, _mm256_set1_pd,
+        _mm256_setzero_pd, _mm256_slli_epi64, _mm256_storeu_pd, _mm256_storeu_si256, _mm256_sub_pd,
+        _mm256_unpackhi_pd, _mm256_unpacklo_pd, _mm256_xor_si256,
     };
 
     use super::{Lanes, QUAD, QuadIn, RUN, WIDTH};
@@ -465,47 +469,66 @@ mod avx2 {
     );
 
     #[target_feature(enable = "avx2,fma")]
-    pub(super) fn transpose_run_avx2(
-        runs: [&[(u16, u16); RUN]; 4],
+    pub(super) fn transpose_runs_avx2(
+        runs: [&[(u16, u16)]; 4],
+        first: usize,
         out: &mut [u16],
         stride: usize,
-    ) {
-        // Runs are arrays, not slices: a length check here would read the caller's freshly
-        // stored slice lengths with vector loads, which cannot forward from those stores
-        // (measured: two thirds of this function's time).
+    ) -> bool {
+        let len = runs[0].len();
         assert!(
-            out.len() >= stride.saturating_mul(7).saturating_add(4),
-            "room for eight columns of four slots"
+            len.is_multiple_of(RUN)
+                && runs.iter().all(|r| r.len() == len)
+                && (len == 0
+                    || out.len() >= stride.saturating_mul(len.wrapping_sub(1)).saturating_add(4)),
+            "equal runs of whole eights; room for their columns of four slots"
         );
-        // Values of one run: the high u16 of each 32-bit pair, packed to eight u16.
-        let values = |run: &[(u16, u16); RUN]| {
-            let p: *const __m128i = run.as_ptr().cast();
-            // SAFETY: the run holds eight 4-byte pairs: two unaligned 16-byte loads.
-            let (lo, hi) = unsafe { (_mm_loadu_si128(p), _mm_loadu_si128(p.add(1))) };
-            _mm_packus_epi32(_mm_srli_epi32::<16>(lo), _mm_srli_epi32::<16>(hi))
-        };
-        let [a, b, c, d] = runs.map(values);
-        let (ab_lo, ab_hi) = (_mm_unpacklo_epi16(a, b), _mm_unpackhi_epi16(a, b));
-        let (cd_lo, cd_hi) = (_mm_unpacklo_epi16(c, d), _mm_unpackhi_epi16(c, d));
-        let columns = [
-            _mm_unpacklo_epi32(ab_lo, cd_lo),
-            _mm_unpackhi_epi32(ab_lo, cd_lo),
-            _mm_unpacklo_epi32(ab_hi, cd_hi),
-            _mm_unpackhi_epi32(ab_hi, cd_hi),
-        ];
+        let [a, b, c, d] = runs.map(<[(u16, u16)]>::as_ptr);
         let o = out.as_mut_ptr();
-        for (j, pair) in columns.iter().enumerate() {
-            let first = j.wrapping_mul(2).wrapping_mul(stride);
-            // SAFETY: columns 2j and 2j + 1 start at (2j)·stride and (2j + 1)·stride, and four
-            // u16 from there lie inside `out` (asserted above for j ≤ 3).
-            unsafe {
-                _mm_storel_epi64(o.add(first).cast(), *pair);
-                _mm_storel_epi64(
-                    o.add(first.wrapping_add(stride)).cast(),
-                    _mm_unpackhi_epi64(*pair, *pair),
-                );
+        // Columns as u16 lanes (they are below 2^16, so equality mod 2^16 is equality).
+        #[allow(clippy::cast_possible_truncation)]
+        let mut expected =
+            _mm_add_epi16(_mm_set1_epi16(first as i16), _mm_setr_epi16(0, 1, 2, 3, 4, 5, 6, 7));
+        let step = _mm_set1_epi16(RUN as i16);
+        let mut wrong = _mm_setzero_si128();
+        for k in (0..len).step_by(RUN) {
+            // One run: its values (the high u16 of each 32-bit pair) packed to eight u16, and
+            // any difference of its columns (the low u16) from the expected ones.
+            let mut values = |run: *const (u16, u16)| {
+                // SAFETY: k + 8 ≤ len pairs of 4 bytes: two unaligned 16-byte loads.
+                unsafe {
+                    let p: *const __m128i = run.add(k).cast();
+                    let (lo, hi) = (_mm_loadu_si128(p), _mm_loadu_si128(p.add(1)));
+                    let low = _mm_set1_epi32(0xFFFF);
+                    let columns = _mm_packus_epi32(_mm_and_si128(lo, low), _mm_and_si128(hi, low));
+                    wrong = _mm_or_si128(wrong, _mm_xor_si128(columns, expected));
+                    _mm_packus_epi32(_mm_srli_epi32::<16>(lo), _mm_srli_epi32::<16>(hi))
+                }
+            };
+            let [a, b, c, d] = [a, b, c, d].map(&mut values);
+            expected = _mm_add_epi16(expected, step);
+            let (ab_lo, ab_hi) = (_mm_unpacklo_epi16(a, b), _mm_unpackhi_epi16(a, b));
+            let (cd_lo, cd_hi) = (_mm_unpacklo_epi16(c, d), _mm_unpackhi_epi16(c, d));
+            let pairs = [
+                _mm_unpacklo_epi32(ab_lo, cd_lo),
+                _mm_unpackhi_epi32(ab_lo, cd_lo),
+                _mm_unpacklo_epi32(ab_hi, cd_hi),
+                _mm_unpackhi_epi32(ab_hi, cd_hi),
+            ];
+            for (j, pair) in pairs.iter().enumerate() {
+                let at = k.wrapping_add(j.wrapping_mul(2)).wrapping_mul(stride);
+                // SAFETY: columns k + 2j and k + 2j + 1 (below `len`) start at their index
+                // times `stride`, and four u16 from there lie inside `out` (asserted).
+                unsafe {
+                    _mm_storel_epi64(o.add(at).cast(), *pair);
+                    _mm_storel_epi64(
+                        o.add(at.wrapping_add(stride)).cast(),
+                        _mm_unpackhi_epi64(*pair, *pair),
+                    );
+                }
             }
         }
+        _mm_test_all_zeros(wrong, wrong) == 1
     }
 
     #[target_feature(enable = "avx2,fma")]

@@ -642,6 +642,19 @@ mod tests {
         cases.push(beyond.clone());
         beyond.bonds[row].push((400, 9));
         cases.push(beyond);
+        // Dense rows (every miner column), so that runs of whole eights go to the lanes, with
+        // two entries swapped inside a run (its first and last columns still in place) and
+        // inside a longer stretch.
+        let mut dense = base.clone();
+        for (i, b) in dense.bonds.iter_mut().enumerate().take(12) {
+            *b = (12..120_u16).map(|j| (j, 1 + (j * 7 + i as u16 * 13) % 900)).collect();
+        }
+        cases.push(dense.clone());
+        for (a, b) in [(2, 3), (41, 42), (0, 1)] {
+            let mut swapped = dense.clone();
+            swapped.bonds[4].swap(a, b);
+            cases.push(swapped);
+        }
         for input in &cases {
             for forced in [false, true] {
                 INTEGER_ONLY.with(|f| f.set(forced));
