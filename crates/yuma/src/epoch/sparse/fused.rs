@@ -19,9 +19,10 @@
 //!
 //! Steps 1–5 run on `f64` lanes where the CPU has AVX2 and FMA ([`super::lanes`]: exact floors,
 //! the same bits) — the normalisation four slots per register, steps 2–4 four columns per
-//! register (one column per lane) — and on the integer kernels below otherwise.
-//! Blocks are transposed four slots at a time with the cursors in registers; columns without
-//! weights or bonds are skipped (consensus, rank and EMA 0).
+//! register (one column per lane; twice that per register with AVX-512) — and on the integer
+//! kernels below otherwise. Blocks are transposed four slots at a time with the cursors in
+//! registers, dense stretches in one call; columns without weights or bonds are skipped
+//! (consensus, rank and EMA 0).
 //!
 //! Only the unit-range case runs here (see [`original_fused`] for the conditions): every operand
 //! is then in [0, 1] and every sum stays far below 2^63, so the saturating products and sums are

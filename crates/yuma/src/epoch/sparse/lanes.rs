@@ -1,18 +1,23 @@
-//! The fused path's per-column arithmetic on `f64` lanes (four at a time with AVX2 + FMA).
+//! The fused path's per-column arithmetic on `f64` lanes (four per AVX2 register, eight per
+//! AVX-512 one).
 //!
-//! For one column, by slot (four slots per register): the row normalisation of the weights (with
-//! the median's keys). For four columns at once (one per lane), by slot: clipped weights, trust,
-//! ΔB numerators, old bond terms, EMA entries with their sums and maxima, and the last pass's
+//! For one column, by slot (four slots per AVX2 register, eight per AVX-512 one): the row
+//! normalisation of the weights (with the median's keys). For four columns at once (one per
+//! lane), by slot (one slot per AVX2 register, two per AVX-512 one): clipped weights, trust, ΔB
+//! numerators, old bond terms, EMA entries with their sums and maxima, and the last pass's
 //! normalised and stored values — a column's sums are then lanes, not horizontal reductions, its
 //! divisors are built four at a time, and each slot's new bond entries come out in column order.
-//! After the last column, the dividends; and the transposition of full runs of a column block. Every quantity is a non-negative raw I32F32
-//! value far below 2^52, so it is an exact `f64`; every product and quotient is the exact floor
-//! of [`crate::fixed::float`]; every sum (at most 2^16 terms of at most 2^33) is exact too. The
-//! results are therefore the integer kernels' bits, which the tests check by running both.
+//! After the last column, the dividends; and the transposition of dense stretches of a column
+//! block, which also checks their columns. Every quantity is a non-negative raw I32F32 value far
+//! below 2^52, so it is an exact `f64`; every product and quotient is the exact floor of
+//! [`crate::fixed::float`]; every sum (at most 2^16 terms of at most 2^33) is exact too, in any
+//! order. The results are therefore the integer kernels' bits, which the tests check by running
+//! all of them.
 //!
 //! The kernels are AVX2 + FMA intrinsics (the compiler does not vectorise the floors and fused
 //! multiply-adds of the scalar forms on its own), used only when the CPU has both: a [`Lanes`]
-//! exists only then ([`Lanes::new`]). Otherwise the fused path keeps its integer kernels.
+//! exists only then ([`Lanes::new`]); otherwise the fused path keeps its integer kernels. Where
+//! the CPU also has AVX-512F, the same operations run on 512-bit registers ([`avx512`]).
 
 use crate::fixed::float::{FloatDivisor, from_u52, scaled, to_u52};
 use crate::input::SparseRow;

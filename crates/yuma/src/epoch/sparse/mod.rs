@@ -24,8 +24,8 @@
 //! * liquid alpha is evaluated only where it is used — the entries of `weights_for_bonds` — not
 //!   for all `n × n` pairs; the merge walk's reading of unsorted rows is reproduced;
 //! * the final pass writes the u16 storage rows directly;
-//! * original Yuma with a bonds penalty of 0 or 1 runs fused over column blocks
-//!   ([`fused`]), its per-column arithmetic on AVX2 `f64` lanes with exact floors ([`lanes`],
+//! * original Yuma with a bonds penalty of 0 or 1 runs fused over column blocks ([`fused`]), its
+//!   per-column arithmetic on AVX2 or AVX-512 `f64` lanes with exact floors ([`lanes`],
 //!   [`crate::fixed::float`]) where the CPU allows.
 
 mod consensus;
