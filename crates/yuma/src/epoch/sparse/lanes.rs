@@ -626,36 +626,54 @@ mod avx2 {
         unsafe { _mm256_loadu_pd(v.as_ptr()) }
     }
 
+    /// Slots `k..k + 4` of a quad, from the layouts by column to the layout by slot: each
+    /// slot's four weights (one per column), and the stored bonds as u16, four columns of slots
+    /// k and k + 1 in the first vector, of k + 2 and k + 3 in the second.
+    ///
+    /// # Safety
+    /// `k + 4 ≤ l.len()`, and [`Lanes::check`] passed for `x`: lane j's weights are `len` long
+    /// from `j · len`, and each column of bonds has at least `len` entries.
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    pub(super) unsafe fn slots4(
+        l: &Lanes,
+        x: &QuadIn<'_>,
+        k: usize,
+    ) -> ([__m256d; 4], [__m128i; 2]) {
+        let (w, len) = (l.weights.as_ptr(), l.len());
+        // SAFETY: the caller's bounds.
+        unsafe {
+            // By column → by slot: [c0, c0', c2, c2'] and [c1, c1', c3, c3'] (' = the next
+            // slot) interleave to a slot's four columns.
+            let half = |slot: usize| {
+                let at = |j: usize| w.add(j.wrapping_mul(len).wrapping_add(slot));
+                let even = _mm256_loadu2_m128d(at(2), at(0));
+                let odd = _mm256_loadu2_m128d(at(3), at(1));
+                (_mm256_unpacklo_pd(even, odd), _mm256_unpackhi_pd(even, odd))
+            };
+            let (w0, w1) = half(k);
+            let (w2, w3) = half(k.wrapping_add(2));
+            // Bonds the same way on u16: four per column, then each slot's four.
+            let [b0, b1, b2, b3] =
+                x.old.map(|o| _mm_loadl_epi64(o.as_ptr().add(k).cast::<__m128i>()));
+            let (ab, cd) = (_mm_unpacklo_epi16(b0, b1), _mm_unpacklo_epi16(b2, b3));
+            ([w0, w1, w2, w3], [_mm_unpacklo_epi32(ab, cd), _mm_unpackhi_epi32(ab, cd)])
+        }
+    }
+
     #[target_feature(enable = "avx2,fma")]
     pub(super) fn quad_avx2(l: &mut Lanes, x: &QuadIn<'_>, rows: &mut [SparseRow]) -> [u64; QUAD] {
         let (len, cells, start) = l.check(x);
         let [t, bd, binv, oma] = l.columns(x).map(|c| lanes(c));
         let (mut rank, mut delta) = (_mm256_setzero_pd(), _mm256_setzero_pd());
-        let w = l.weights.as_ptr();
-        let [o0, o1, o2, o3] = x.old.map(<[u16]>::as_ptr);
         let (stake, trust) = (l.stake.as_ptr(), l.trust.as_mut_ptr());
         let (fresh, olds) = (l.fresh.as_mut_ptr(), l.olds.as_mut_ptr());
         for k in (0..len).step_by(WIDTH) {
-            // SAFETY: k + 4 ≤ len; lane j's weights are `len` long from j·len and each column of
-            // bonds has at least `len` entries; the per-slot buffers have 4 · len (asserted).
+            // SAFETY: k + 4 ≤ len; the per-slot buffers have 4 · len (asserted by `check`).
             unsafe {
-                // Slots k..k + 4 by column → by slot: [c0, c0', c2, c2'] and [c1, c1', c3, c3']
-                // (' = the next slot) interleave to a slot's four columns.
-                let half = |slot: usize| {
-                    let at = |j: usize| w.add(j.wrapping_mul(len).wrapping_add(slot));
-                    let even = _mm256_loadu2_m128d(at(2), at(0));
-                    let odd = _mm256_loadu2_m128d(at(3), at(1));
-                    (_mm256_unpacklo_pd(even, odd), _mm256_unpackhi_pd(even, odd))
-                };
-                let (w0, w1) = half(k);
-                let (w2, w3) = half(k.wrapping_add(2));
-                // Bonds the same way on u16: four per column, then each slot's four.
-                let [b0, b1, b2, b3] =
-                    [o0, o1, o2, o3].map(|o| _mm_loadl_epi64(o.add(k).cast::<__m128i>()));
-                let (ab, cd) = (_mm_unpacklo_epi16(b0, b1), _mm_unpacklo_epi16(b2, b3));
-                let (lo, hi) = (_mm_unpacklo_epi32(ab, cd), _mm_unpackhi_epi32(ab, cd));
+                let (weights, [lo, hi]) = slots4(l, x, k);
                 let bonds = [lo, _mm_unpackhi_epi64(lo, lo), hi, _mm_unpackhi_epi64(hi, hi)];
-                for (i, (wv, bv)) in [w0, w1, w2, w3].into_iter().zip(bonds).enumerate() {
+                for (i, (wv, bv)) in weights.into_iter().zip(bonds).enumerate() {
                     let slot = k.wrapping_add(i);
                     let at = slot.wrapping_mul(QUAD);
                     let bv = lanes_from_u52(_mm256_cvtepu16_epi64(bv));

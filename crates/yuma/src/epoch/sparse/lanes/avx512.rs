@@ -10,23 +10,21 @@
 //! check by running both.
 
 use core::arch::x86_64::{
-    __m128i, __m256d, __m256i, __m512d, __m512i, _CMP_EQ_OQ, _CMP_GE_OQ, _CMP_LT_OQ, _CMP_NEQ_OQ,
-    _MM_FROUND_NO_EXC, _MM_FROUND_TO_NEG_INF, _mm_loadl_epi64, _mm_loadu_si128, _mm_unpackhi_epi32,
-    _mm_unpacklo_epi16, _mm_unpacklo_epi32, _mm256_add_pd, _mm256_castsi256_si128,
-    _mm256_extracti128_si256, _mm256_loadu_pd, _mm256_loadu2_m128d, _mm256_max_pd,
-    _mm256_set1_epi32, _mm256_unpackhi_pd, _mm256_unpacklo_pd, _mm256_xor_si256, _mm512_add_epi64,
-    _mm512_add_pd, _mm512_broadcast_f64x4, _mm512_castpd_si512, _mm512_castpd256_pd512,
-    _mm512_castpd512_pd256, _mm512_castsi512_pd, _mm512_cmp_pd_mask, _mm512_cvtepu16_epi64,
-    _mm512_cvttpd_epi32, _mm512_extractf64x4_pd, _mm512_fmadd_pd, _mm512_fmsub_pd,
-    _mm512_fnmadd_pd, _mm512_insertf64x4, _mm512_loadu_pd, _mm512_mask_add_pd,
-    _mm512_mask_blend_pd, _mm512_mask_compressstoreu_epi64, _mm512_mask_min_epu64,
-    _mm512_mask_sub_epi64, _mm512_max_epu64, _mm512_max_pd, _mm512_min_pd, _mm512_mul_pd,
-    _mm512_or_si512, _mm512_reduce_max_epu64, _mm512_reduce_min_epu64, _mm512_roundscale_pd,
-    _mm512_set_epi64, _mm512_set1_epi64, _mm512_set1_pd, _mm512_setzero_pd, _mm512_slli_epi64,
-    _mm512_storeu_pd, _mm512_sub_pd, _mm512_xor_si512,
+    __m256d, __m256i, __m512d, __m512i, _CMP_EQ_OQ, _CMP_GE_OQ, _CMP_LT_OQ, _CMP_NEQ_OQ,
+    _MM_FROUND_NO_EXC, _MM_FROUND_TO_NEG_INF, _mm_loadu_si128, _mm256_add_pd,
+    _mm256_castsi256_si128, _mm256_extracti128_si256, _mm256_loadu_pd, _mm256_max_pd,
+    _mm256_set1_epi32, _mm256_xor_si256, _mm512_add_epi64, _mm512_add_pd, _mm512_broadcast_f64x4,
+    _mm512_castpd_si512, _mm512_castpd256_pd512, _mm512_castpd512_pd256, _mm512_castsi512_pd,
+    _mm512_cmp_pd_mask, _mm512_cvtepu16_epi64, _mm512_cvttpd_epi32, _mm512_extractf64x4_pd,
+    _mm512_fmadd_pd, _mm512_fmsub_pd, _mm512_fnmadd_pd, _mm512_insertf64x4, _mm512_loadu_pd,
+    _mm512_mask_add_pd, _mm512_mask_blend_pd, _mm512_mask_compressstoreu_epi64,
+    _mm512_mask_min_epu64, _mm512_mask_sub_epi64, _mm512_max_epu64, _mm512_max_pd, _mm512_min_pd,
+    _mm512_mul_pd, _mm512_or_si512, _mm512_reduce_max_epu64, _mm512_reduce_min_epu64,
+    _mm512_roundscale_pd, _mm512_set_epi64, _mm512_set1_epi64, _mm512_set1_pd, _mm512_setzero_pd,
+    _mm512_slli_epi64, _mm512_storeu_pd, _mm512_sub_pd, _mm512_xor_si512,
 };
 
-use super::avx2::{MAGIC, append, div_floor4, divisors4, horizontal, pair_offsets};
+use super::avx2::{MAGIC, append, div_floor4, divisors4, horizontal, pair_offsets, slots4};
 use super::{Lanes, QUAD, QuadIn, WIDTH};
 use crate::fixed::float::{TWO_32, scaled, to_u52};
 use crate::input::SparseRow;
@@ -151,28 +149,12 @@ pub(super) fn quad(l: &mut Lanes, x: &QuadIn<'_>, rows: &mut [SparseRow]) -> [u6
         both(unsafe { _mm256_loadu_pd(c.as_ptr()) })
     });
     let (mut rank, mut delta) = (_mm512_setzero_pd(), _mm512_setzero_pd());
-    let w = l.weights.as_ptr();
-    let [o0, o1, o2, o3] = x.old.map(<[u16]>::as_ptr);
     let (stake, trust) = (l.stake.as_ptr(), l.trust.as_mut_ptr());
     let (fresh, olds) = (l.fresh.as_mut_ptr(), l.olds.as_mut_ptr());
     for k in (0..len).step_by(WIDTH) {
-        // SAFETY: k + 4 ≤ len; lane j's weights are `len` long from j·len and each column of
-        // bonds has at least `len` entries; the per-slot buffers have 4 · len (asserted).
+        // SAFETY: k + 4 ≤ len; the per-slot buffers have 4 · len (asserted by `check`).
         unsafe {
-            // As in the AVX2 kernel: slots k..k + 4 by column → by slot.
-            let half = |slot: usize| {
-                let at = |j: usize| w.add(j.wrapping_mul(len).wrapping_add(slot));
-                let even = _mm256_loadu2_m128d(at(2), at(0));
-                let odd = _mm256_loadu2_m128d(at(3), at(1));
-                (_mm256_unpacklo_pd(even, odd), _mm256_unpackhi_pd(even, odd))
-            };
-            let (w0, w1) = half(k);
-            let (w2, w3) = half(k.wrapping_add(2));
-            let [b0, b1, b2, b3] =
-                [o0, o1, o2, o3].map(|o| _mm_loadl_epi64(o.add(k).cast::<__m128i>()));
-            let (ab, cd) = (_mm_unpacklo_epi16(b0, b1), _mm_unpacklo_epi16(b2, b3));
-            // Slots k, k + 1 and k + 2, k + 3: four u16 columns each.
-            let bonds = [_mm_unpacklo_epi32(ab, cd), _mm_unpackhi_epi32(ab, cd)];
+            let ([w0, w1, w2, w3], bonds) = slots4(l, x, k);
             for (h, (wv, bv)) in [pair(w0, w1), pair(w2, w3)].into_iter().zip(bonds).enumerate() {
                 let slot = k.wrapping_add(h.wrapping_mul(2));
                 let at = slot.wrapping_mul(QUAD);
