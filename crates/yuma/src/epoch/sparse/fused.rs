@@ -651,7 +651,7 @@ fn gather(
 /// ascending row, where `column − position` never decreases, these are a prefix: found by
 /// bisection; for other rows a guess that the transposition then checks).
 fn dense_len(row: &[(u16, u16)], c: usize) -> usize {
-    // Invariant: the first `lo` entries are dense; entries from `hi` on are not.
+    // Invariant: the first `lo` entries are dense, and no prefix longer than `hi` is.
     let (mut lo, mut hi) = (0_usize, row.len());
     while lo < hi {
         let mid = lo.wrapping_add(hi.wrapping_sub(lo).div_ceil(2));

@@ -423,7 +423,7 @@ mod avx2 {
     use crate::input::SparseRow;
 
     /// 2^31: the offset of a u32 in a signed 32-bit conversion.
-    pub(super) const TWO_31: f64 = 2_147_483_648.0;
+    const TWO_31: f64 = 2_147_483_648.0;
 
     /// 2^52 as bits and as a number: `from_u52` on four lanes.
     pub(super) const MAGIC: f64 = 4_503_599_627_370_496.0;
