@@ -109,6 +109,18 @@ impl RelayerKeys {
         Ok(Self { eth, tao })
     }
 
+    /// Refuse a `dir` that already holds a keystore, before anything (a new password file)
+    /// is written for it.
+    pub fn ensure_absent(dir: &Path) -> Result<(), KeyError> {
+        for name in [ETH_FILE, TAO_FILE] {
+            let path = dir.join(name);
+            if path.exists() {
+                return Err(KeyError::Exists { path });
+            }
+        }
+        Ok(())
+    }
+
     /// Write `eth_secret` and `tao_secret` (32 bytes each) encrypted under `password` to `dir`
     /// (created `0700` with its parents), refusing to overwrite existing files.
     pub fn create(
@@ -120,13 +132,8 @@ impl RelayerKeys {
         if password.is_empty() {
             return Err(KeyError::EmptyPassword { from: "the caller".into() });
         }
+        Self::ensure_absent(dir)?;
         create_private_dir(dir)?;
-        for name in [ETH_FILE, TAO_FILE] {
-            let path = dir.join(name);
-            if path.exists() {
-                return Err(KeyError::Exists { path });
-            }
-        }
         let mut rng = rand::thread_rng();
         for (name, secret) in [(ETH_FILE, eth_secret), (TAO_FILE, tao_secret)] {
             let path = dir.join(name);

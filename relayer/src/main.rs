@@ -156,8 +156,10 @@ fn init_logs(format: LogFormat) {
     }
 }
 
-/// The password for a new keystore; says on stderr when it was written to a new file.
+/// The password for a new keystore in an empty place; says on stderr when it was written to a
+/// new file.
 fn new_password(keystore: &KeystoreArgs) -> eyre::Result<Secret> {
+    RelayerKeys::ensure_absent(&keystore.dir)?;
     let (password, note) = keys::new_password(&keystore.keys_config(), Prompt::Terminal)?;
     if let Some(note) = note {
         eprintln!("{note}");

@@ -56,6 +56,11 @@ fn keys_new_show_and_wrong_password() {
     assert_eq!(ids(&new), ids(&show));
     let again = relayer(&["keys", "new", "--dir", "k", "--password-file", "pw"], dir.path());
     assert!(!again.status.success(), "overwrote an existing keystore");
+    // Refused before a new password file is written for it.
+    let again = relayer(&["keys", "new", "--dir", "k", "--password-file", "new.pw"], dir.path());
+    assert!(!again.status.success(), "overwrote an existing keystore");
+    assert!(text(&again).contains("already exists"), "{}", text(&again));
+    assert!(!dir.path().join("new.pw").exists());
     let wrong = relayer(&["keys", "show", "--dir", "k", "--password-file", "bad"], dir.path());
     assert!(!wrong.status.success());
     let nopw = relayer(&["keys", "show", "--dir", "k"], dir.path());
