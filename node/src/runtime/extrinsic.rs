@@ -2,7 +2,7 @@
 //!
 //! Signed layout: `Compact(len) ++ 0x84 ++ MultiAddress ++ MultiSignature ++ extra ++ call`, where
 //! `extra` is the explicit data of the 13 extensions subtensor declares, in its order
-//! ([`EXTENSIONS`]). Only four carry bytes (mortality era, compact nonce, compact tip, metadata-hash
+//! ([`extensions`]). Only four carry bytes (mortality era, compact nonce, compact tip, metadata-hash
 //! mode); the rest are empty, so subxt's default config, polkadot.js and the Python signers all
 //! produce valid transactions. The signed payload is `call ++ extra ++ implicit` (implicit: spec
 //! version, tx version, genesis hash, era birth-block hash, `None` metadata hash), hashed with

@@ -9,7 +9,7 @@
 //! changes and events out.
 //!
 //! This file is the index: the pallet-index table ([`index`]), the version constants,
-//! [`module_error!`], and re-exports, so a pallet writes `use super::{Ext, Origin, ...}`. The jobs
+//! `module_error!`, and re-exports, so a pallet writes `use super::{Ext, Origin, ...}`. The jobs
 //! live in their own files:
 //!
 //! | file | job |
