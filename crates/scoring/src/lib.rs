@@ -1,4 +1,55 @@
-//! GPU-scored subnet work (docs: see below).
+//! GPU-scored subnet work: a task whose answers every validator scores to the same bits on any
+//! GPU or CPU, so the weights they set agree and Yuma's consensus means something.
+//!
+//! **The task** (`wtao-gemm-v1`, `shared/research/gpu-scoring.md`): each epoch, every miner
+//! computes tiles of C = A·B in INT8×INT8→INT32, where B (K×N) is shared by the epoch and A is
+//! the miner's own (R rows per tile, unbounded), both drawn from a counter PRNG seeded by BLAKE3
+//! over the epoch's block hash, the netuid, the parameters and (for A) the hotkey. Each tile
+//! is reduced to a 64-bit digest (a wrapping sum of `fmix64` over its elements: order-free, so
+//! atomics and SIMD give the same bits; nonlinear, so no Freivalds shortcut). The miner commits
+//! a Merkle root over its digests; validators sample tiles from a block after the commit
+//! deadline, check the proofs, recompute the samples, and score the tile count or 0. Integer
+//! arithmetic is exact, so a CPU and any GPU agree bit for bit.
+//!
+//! ```text
+//!  chain: block hash of the epoch's first block ──► Challenge::new(params, netuid, hash)
+//!                                                         │ b_seed, miner(hotkey) → seeds
+//!  miner:  MinerWork::compute_until(engine, deadline)  ── tiles 0..T ──► digests
+//!          MinerWork::seal(epoch) ──► SealedWork: Commitment {epoch, root, T} ──► chain
+//!                                          └── proof(tile) ──► served over HTTP (TileProof)
+//!  validator: commitments + sample block hash ──► Challenge::sample_tiles ──► fetch proofs
+//!          score_epoch(engine, …, &[MinerSubmission])   one engine call for every sample
+//!            ──► [MinerScore] ──► weights_for ──► u16 weights (as the bittensor SDK) ──► set_weights
+//! ```
+//!
+//! **Engines** ([`TileEngine`]): [`CpuEngine`] (rayon; B transposed and packed; AVX2 `vpmaddwd`
+//! micro-kernel chosen at run time, portable fallback), [`CudaEngine`] (feature `cuda`: a fused
+//! `__dp4a` kernel compiled by NVRTC at start-up, driver and NVRTC loaded at run time), and
+//! `RefEngine` (feature `test-utils`: the definition as a triple loop). [`select_engine`] takes
+//! a [`Scorer`] (`auto|cpu|cuda`, env `WTAO_SCORER` via [`Scorer::from_env`]); `auto` logs the
+//! engine it chose and why under the `scoring` tracing target. [`mod@bench`] measures them.
+//!
+//! **API for the commands.** Miner: [`Challenge::new`] → [`MinerWork::new`] →
+//! [`MinerWork::compute_until`] → [`MinerWork::seal`] → publish [`Commitment::to_bytes`];
+//! answer requests with [`SealedWork::proofs`]. Validator: read commitments
+//! ([`Commitment::from_bytes`]), ask each miner for [`Challenge::sample_tiles`], build
+//! [`MinerSubmission`]s, [`score_epoch`], [`weights_for`] → `set_weights`.
+//!
+//! # Feature flags
+//! * `cuda` (default): the CUDA engine. Builds anywhere — cudarc with `dynamic-loading` needs no
+//!   CUDA toolkit; `libcuda.so.1` and `libnvrtc.so.13` are opened at run time. Without them
+//!   [`CudaEngine::try_new`] returns [`EngineError::Unavailable`] with the reason, never panics.
+//! * `test-utils`: `RefEngine`, for tests, golden vectors (`examples/gen_vectors.rs`) and benches.
+//!
+//! # Running on a GPU machine
+//! Build here (same x86-64, glibc ≥ 2.34 there) and carry the binaries: `gpu/stage.sh` builds the
+//! release `bench` example and the integration-test binary into `crates/scoring/.gpu/`
+//! (git-ignored); on the GPU machine `gpu/run.sh` puts the directory of `libnvrtc.so.13` on
+//! `LD_LIBRARY_PATH` (`/usr/local/cuda/lib64`, or the `nvidia-cuda-nvrtc` wheel's
+//! `nvidia/cu13/lib`; `libcuda.so.1` comes with the driver, usually already on the loader path),
+//! runs `cuda_matches_cpu` with `WTAO_REQUIRE_CUDA=1` (so it fails rather than skips) and the
+//! benchmark. Use an NVRTC no newer than the driver's CUDA version: newer NVRTC emits PTX the
+//! driver refuses to load (the engine says so).
 #![cfg_attr(
     not(test),
     deny(

@@ -48,7 +48,7 @@ pub const fn digest_term(key: u64, position: u64, c: i32) -> u64 {
     fmix64(key ^ (position << 32) ^ (c as u32 as u64))
 }
 
-/// Element A[r][k] of a tile: row `tile·R + r` of the miner's A, `A[g][k] = prng_i8(a_seed, g·K + k)`
+/// Element `A[r][k]` of a tile: row `tile·R + r` of the miner's A, `A[g][k] = prng_i8(a_seed, g·K + k)`
 /// (index arithmetic wrapping in u64, as on every engine).
 #[inline]
 pub const fn a_elem(a_seed: u64, k_dim: u32, rows_per_tile: u32, tile: u64, r: u32, k: u32) -> i8 {
@@ -56,7 +56,7 @@ pub const fn a_elem(a_seed: u64, k_dim: u32, rows_per_tile: u32, tile: u64, r: u
     prng_i8(a_seed, g.wrapping_mul(k_dim as u64).wrapping_add(k as u64))
 }
 
-/// Element B[k][n] of the epoch's shared B: `prng_i8(b_seed, k·N + n)`.
+/// Element `B[k][n]` of the epoch's shared B: `prng_i8(b_seed, k·N + n)`.
 #[inline]
 pub const fn b_elem(b_seed: u64, n_dim: u32, k: u32, n: u32) -> i8 {
     prng_i8(b_seed, (k as u64).wrapping_mul(n_dim as u64).wrapping_add(n as u64))

@@ -3,7 +3,7 @@
 //!
 //! Per epoch, B is generated once as Bᵀ (N rows of K, i16, zero-padded) and cached; per tile, A
 //! is generated as R rows of K. Both are stored packed for the 3×3 micro-kernel (see
-//! [`kernel`]): rows in groups of 3, each group one contiguous panel that interleaves its rows
+//! `kernel.rs`): rows in groups of 3, each group one contiguous panel that interleaves its rows
 //! 16 k at a time, so the kernel reads two sequential streams. (Unpacked, the rows it reads sit
 //! 8 KiB apart at K = 4096 and fight over the same L1 sets.)
 //!
@@ -319,4 +319,63 @@ fn chunk_digest(
         }
     }
     Ok(digest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::challenge::prng::prng_i8;
+
+    #[test]
+    fn fill_stream_is_the_prng_from_any_offset() {
+        for start in [0u64, 1, 5, 7, 8, 13, u64::MAX - 20] {
+            for len in [0usize, 1, 7, 8, 9, 31] {
+                let mut out = vec![0i16; len];
+                fill_stream(99, start, &mut out);
+                let want: Vec<i16> = (0..len as u64)
+                    .map(|i| i16::from(prng_i8(99, start.wrapping_add(i))))
+                    .collect();
+                assert_eq!(out, want, "start {start} len {len}");
+            }
+        }
+    }
+
+    /// All inputs −128 (the extreme the SIMD path must not saturate on): every C element is
+    /// K·16384, for every kernel, across K blocks, column chunks and padding.
+    #[test]
+    fn all_minus_128_is_exact() {
+        for (k, n, rows) in [(40usize, 7usize, 5usize), (K_BLOCK + 40, 50, 4)] {
+            let params = ChallengeParams {
+                k: k as u32,
+                n: n as u32,
+                rows_per_tile: rows as u32,
+                samples: 1,
+                max_tiles: 1,
+            };
+            let g = Geometry::new(&params);
+            let mut full = vec![0i16; g.padded_k];
+            full[..k].fill(-128);
+            let mut packed = vec![0i16; g.padded_n * g.padded_k];
+            for j in 0..n {
+                let panel = packed.chunks_exact_mut(NR * g.padded_k).nth(j / NR).unwrap();
+                pack_row(panel, j % NR, NR, &full);
+            }
+            let b = PreparedB { k: params.k, n: params.n, b_seed: 0, packed };
+            let mut a = vec![0i16; g.padded_rows * g.padded_k];
+            for r in 0..rows {
+                let panel = a.chunks_exact_mut(MR * g.padded_k).nth(r / MR).unwrap();
+                pack_row(panel, r % MR, MR, &full);
+            }
+            let c = (k as i32) * 128 * 128;
+            let want =
+                (0..rows * n).fold(0u64, |d, pos| d.wrapping_add(digest_term(7, pos as u64, c)));
+            for kernel in [Kernel::detect(), Kernel::Portable] {
+                let got = (0..g.padded_n).step_by(COLS_PER_CHUNK).fold(0u64, |d, c0| {
+                    let c1 = (c0 + COLS_PER_CHUNK).min(g.padded_n);
+                    d.wrapping_add(chunk_digest(kernel, &g, &a, &b, 7, c0, c1).unwrap())
+                });
+                assert_eq!(got, want, "{kernel:?} k={k} n={n} rows={rows}");
+            }
+        }
+    }
 }
