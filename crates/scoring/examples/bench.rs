@@ -4,7 +4,8 @@
 //! cargo run -p wtao-scoring --release --example bench -- --engine both --profile gpu --json
 //! ```
 //! Options: `--engine cpu|cuda|both` (default cpu), `--profile ci|dev|gpu` (default gpu),
-//! `--seconds S` (default 3), `--batch N`, `--no-peak`, `--json`.
+//! `--seconds S` (default 3), `--batch N`, `--no-peak` (skip the AVX2 ceiling), `--baseline`
+//! (also the CPU engine without SIMD), `--json`.
 
 use std::{env, process::ExitCode};
 
@@ -44,6 +45,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<(BenchOptions, bool),
         min_seconds: 3.0,
         batch: None,
         cpu_peak: true,
+        cpu_baseline: false,
     };
     let mut json = false;
     while let Some(arg) = args.next() {
@@ -59,6 +61,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<(BenchOptions, bool),
             }
             "--batch" => opts.batch = Some(value()?.parse().map_err(|e| format!("--batch: {e}"))?),
             "--no-peak" => opts.cpu_peak = false,
+            "--baseline" => opts.cpu_baseline = true,
             "--json" => json = true,
             other => {
                 return Err(format!("unknown option `{other}`; see the example's doc comment"));
@@ -78,10 +81,7 @@ fn print_text(r: &BenchReport) {
         p.rows_per_tile,
         r.ops_per_tile as f64 / 1e9
     );
-    for e in [&r.cpu, &r.cuda].into_iter().flatten() {
-        if let Some(g) = e.gmac_per_cpu_s {
-            println!("  cpu: {g:.1} GMAC per CPU-second");
-        }
+    for e in [&r.cpu, &r.cpu_baseline, &r.cuda].into_iter().flatten() {
         println!(
             "{:>5}: {:>12.2} tiles/s {:>9.4} TOPS  ({} tiles in {:.2} s, batch {}, B prepared in {:.1} ms{})  {}",
             e.engine,
@@ -94,6 +94,9 @@ fn print_text(r: &BenchReport) {
             e.nvrtc_compile_ms.map(|ms| format!(", NVRTC {ms:.1} ms")).unwrap_or_default(),
             e.description
         );
+        if let Some(g) = e.gmac_per_cpu_s {
+            println!("       {g:.1} GMAC per CPU-second");
+        }
     }
     if let Some(reason) = &r.cuda_unavailable {
         println!(" cuda: not measured: {reason}");

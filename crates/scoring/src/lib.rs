@@ -35,6 +35,34 @@
 //! ([`Commitment::from_bytes`]), ask each miner for [`Challenge::sample_tiles`], build
 //! [`MinerSubmission`]s, [`score_epoch`], [`weights_for`] → `set_weights`.
 //!
+//! ```
+//! use wtao_scoring::{
+//!     BlockHash, Challenge, ChallengeParams, Commitment, CpuEngine, Hotkey, MinerSubmission,
+//!     MinerWork, Profile, score_epoch, weights_for,
+//! };
+//!
+//! let challenge = Challenge::new(ChallengeParams::profile(Profile::Ci), 1, BlockHash([7; 32]))?;
+//! let engine = CpuEngine::new();
+//!
+//! // Miner: compute, seal, publish the commitment's bytes.
+//! let hotkey = Hotkey([1; 32]);
+//! let mut work = MinerWork::new(&challenge, &hotkey);
+//! work.compute(&engine, 20)?;
+//! let sealed = work.seal(100)?;
+//! let on_chain = sealed.commitment().to_bytes();
+//!
+//! // Validator, after the deadline: sample, fetch proofs, score, weigh.
+//! let commitment = Commitment::from_bytes(&on_chain)?;
+//! let sample_block = BlockHash([8; 32]);
+//! let tiles = challenge.sample_tiles(&sample_block, &hotkey, commitment.tile_count);
+//! let proofs = sealed.proofs(&tiles)?; // over HTTP in real life
+//! let miners = [MinerSubmission { uid: 0, hotkey, commitment: Some(commitment), proofs }];
+//! let scores = score_epoch(&engine, &challenge, 100, &sample_block, &miners)?;
+//! assert_eq!(scores[0].score, 20);
+//! assert_eq!(weights_for(&scores)?, vec![(0, 65_535)]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # Feature flags
 //! * `cuda` (default): the CUDA engine. Builds anywhere — cudarc with `dynamic-loading` needs no
 //!   CUDA toolkit; `libcuda.so.1` and `libnvrtc.so.13` are opened at run time. Without them

@@ -83,6 +83,8 @@ pub struct BenchOptions {
     /// Also measure the CPU's multiply-accumulate ceiling ([`CpuPeak`]) and report the CPU
     /// engine against it.
     pub cpu_peak: bool,
+    /// Also measure the CPU engine with its portable (non-SIMD) micro-kernel.
+    pub cpu_baseline: bool,
 }
 
 /// One engine's result.
@@ -122,6 +124,8 @@ pub struct BenchReport {
     pub ops_per_tile: u64,
     /// The CPU engine, when measured.
     pub cpu: Option<EngineBench>,
+    /// The CPU engine with the portable micro-kernel, when asked for.
+    pub cpu_baseline: Option<EngineBench>,
     /// The CUDA engine, when measured and available.
     pub cuda: Option<EngineBench>,
     /// Why CUDA was not measured, when it was asked for but could not start.
@@ -140,19 +144,18 @@ pub fn run(opts: &BenchOptions) -> Result<BenchReport, EngineError> {
     opts.params.validate()?;
     let challenge = Challenge::new(opts.params, 0, BlockHash([0x5a; 32]))?;
     let hotkey = Hotkey([0xa5; 32]);
-    let cpu = match opts.engines {
-        BenchEngines::Cpu | BenchEngines::Both => {
-            let engine = CpuEngine::new();
-            let batch = opts
-                .batch
-                .unwrap_or_else(|| (rayon::current_num_threads() as u64).saturating_mul(2));
-            let started = Instant::now();
-            engine.prepare(&opts.params, challenge.b_seed())?;
-            let prepare_ms = started.elapsed().as_secs_f64() * 1e3;
-            Some(measure(&engine, &challenge, &hotkey, batch, opts.min_seconds, prepare_ms, None)?)
-        }
-        BenchEngines::Cuda => None,
+    let cpu_bench = |engine: CpuEngine| {
+        let batch =
+            opts.batch.unwrap_or_else(|| (rayon::current_num_threads() as u64).saturating_mul(2));
+        let started = Instant::now();
+        engine.prepare(&opts.params, challenge.b_seed())?;
+        let prepare_ms = started.elapsed().as_secs_f64() * 1e3;
+        measure(&engine, &challenge, &hotkey, batch, opts.min_seconds, prepare_ms, None)
     };
+    let with_cpu = matches!(opts.engines, BenchEngines::Cpu | BenchEngines::Both);
+    let cpu = if with_cpu { Some(cpu_bench(CpuEngine::new())?) } else { None };
+    let cpu_baseline =
+        if with_cpu && opts.cpu_baseline { Some(cpu_bench(CpuEngine::baseline())?) } else { None };
     let (cuda, cuda_unavailable) = match opts.engines {
         BenchEngines::Cuda | BenchEngines::Both => match cuda_bench(opts, &challenge, &hotkey) {
             Ok(bench) => (Some(bench), None),
@@ -181,6 +184,7 @@ pub fn run(opts: &BenchOptions) -> Result<BenchReport, EngineError> {
         params: opts.params,
         ops_per_tile: opts.params.ops_per_tile(),
         cpu,
+        cpu_baseline,
         cuda,
         cuda_unavailable,
         gpu_cpu_ratio,
