@@ -80,6 +80,9 @@ pub enum EngineError {
     /// `WTAO_SCORER` / `--scorer` named no known engine.
     #[error("unknown scorer `{0}`; use auto, cpu or cuda")]
     UnknownScorer(String),
+    /// The benchmark's `--engine` named no known choice.
+    #[error("unknown benchmark engine `{0}`; use cpu, cuda or both")]
+    UnknownBenchEngines(String),
 }
 
 /// A Merkle tree could not be built, or a proof requested for a leaf it does not have.

@@ -59,8 +59,8 @@ impl MerkleTree {
                 .chunks(2)
                 .map(|pair| match pair {
                     [left, right] => node_hash(left, right),
-                    [lone] => *lone,
-                    _ => unreachable!("chunks(2) yields one or two"),
+                    // A lone last node is promoted unchanged.
+                    _ => pair.first().copied().unwrap_or_default(),
                 })
                 .collect();
             levels.push(next);

@@ -63,7 +63,7 @@ impl FromStr for BenchEngines {
             "cpu" => Ok(Self::Cpu),
             "cuda" => Ok(Self::Cuda),
             "both" => Ok(Self::Both),
-            _ => Err(EngineError::UnknownScorer(s.to_owned())),
+            _ => Err(EngineError::UnknownBenchEngines(s.to_owned())),
         }
     }
 }
@@ -170,7 +170,9 @@ pub fn run(opts: &BenchOptions) -> Result<BenchReport, EngineError> {
         (Some(c), Some(g)) if c.tiles_per_s > 0.0 => Some(g.tiles_per_s / c.tiles_per_s),
         _ => None,
     };
-    let cpu_peak = if opts.cpu_peak && cpu.is_some() { measure_cpu_peak(1.0) } else { None };
+    let peak_seconds = opts.min_seconds.clamp(0.05, 1.0);
+    let cpu_peak =
+        if opts.cpu_peak && cpu.is_some() { measure_cpu_peak(peak_seconds) } else { None };
     let cpu_fraction_of_exact_peak = match (&cpu, &cpu_peak) {
         (Some(EngineBench { gmac_per_cpu_s: Some(engine), .. }), Some(p))
             if p.exact_gmac_per_cpu_s > 0.0 =>
@@ -268,4 +270,50 @@ fn measure(
         nvrtc_compile_ms,
         gmac_per_cpu_s,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::challenge::Profile;
+
+    #[test]
+    fn engine_choice_parses_and_refuses_others() {
+        assert_eq!("Both".parse::<BenchEngines>().unwrap(), BenchEngines::Both);
+        assert_eq!(
+            BenchEngines::Cuda.to_string().parse::<BenchEngines>().unwrap(),
+            BenchEngines::Cuda
+        );
+        let err = "gpu".parse::<BenchEngines>().unwrap_err().to_string();
+        assert_eq!(err, "unknown benchmark engine `gpu`; use cpu, cuda or both");
+    }
+
+    #[test]
+    fn cpu_bench_reports_rates_consistent_with_its_counts() {
+        let params = ChallengeParams::profile(Profile::Ci);
+        let opts = BenchOptions {
+            engines: BenchEngines::Both,
+            params,
+            min_seconds: 0.02,
+            batch: Some(8),
+            cpu_peak: true,
+            cpu_baseline: true,
+        };
+        let report = run(&opts).unwrap();
+        let cpu = report.cpu.as_ref().unwrap();
+        assert_eq!(cpu.engine, "cpu");
+        assert!(cpu.tiles >= 8 && cpu.tiles.is_multiple_of(8), "{cpu:?}");
+        let tops = cpu.tiles as f64 * params.ops_per_tile() as f64 / cpu.seconds / 1e12;
+        assert!((cpu.tops - tops).abs() <= 1e-9 * tops.max(1.0), "{cpu:?}");
+        assert!(report.cpu_baseline.as_ref().unwrap().description.contains("baseline"));
+        // Without a GPU, `both` reports why CUDA is missing instead of failing.
+        assert!(report.cuda.is_some() || report.cuda_unavailable.is_some());
+        assert_eq!(report.gpu_cpu_ratio.is_some(), report.cuda.is_some());
+        if let Some(peak) = &report.cpu_peak {
+            assert!(peak.exact_gmac_per_cpu_s > 0.0 && peak.u8i8_gmac_per_cpu_s > 0.0, "{peak:?}");
+            assert!(report.cpu_fraction_of_exact_peak.is_some());
+        }
+        let json = serde_json::to_value(&report).unwrap();
+        assert_eq!(json["params"]["k"], 64);
+    }
 }
