@@ -4,8 +4,9 @@
 //! A miner scores `min(tile_count, max_tiles)` when its commitment names this epoch, every
 //! sampled tile has a proof against its root, and every sampled digest equals the recomputed
 //! one; anything else scores 0. Faking a fraction f of tiles survives s samples with
-//! probability (1 − f)^s, and over-claiming c tiles when h were computed has expected score
-//! h·(h/c)^(s−1) ≤ h: honesty is the best strategy whenever s ≥ 2.
+//! probability at most (1 − f)^s, and over-claiming c tiles when h were computed has expected
+//! score at most c·(h/c)^s = h·(h/c)^(s−1) ≤ h (sampling without replacement only lowers both):
+//! honesty is the best strategy whenever s ≥ 2.
 
 use std::collections::HashMap;
 

@@ -176,6 +176,17 @@ mod tests {
     }
 
     #[test]
+    fn cuda_is_refused_with_the_reason_when_it_cannot_start() {
+        match select_engine(Scorer::Cuda) {
+            Ok(engine) => println!("skipped: CUDA starts here ({})", engine.description()),
+            Err(e) => {
+                assert!(matches!(e, EngineError::Unavailable { engine: "cuda", .. }), "{e:?}");
+                assert!(e.to_string().starts_with("the cuda engine is unavailable: "), "{e}");
+            }
+        }
+    }
+
+    #[test]
     fn auto_always_gives_an_engine_and_cpu_is_the_cpu() {
         assert_eq!(select_engine(Scorer::Cpu).unwrap().name(), "cpu");
         let auto = select_engine(Scorer::Auto).unwrap();
