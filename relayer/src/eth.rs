@@ -14,8 +14,13 @@ use alloy::signers::local::PrivateKeySigner;
 use alloy::sol_types::{SolCall, SolEvent};
 use alloy::transports::{RpcError, TransportErrorKind};
 
-use crate::error::RelayerError;
+use alloy::rpc::client::RpcClient;
+use url::Url;
+
+use crate::error::{RelayerError, TlsError};
+use crate::rpc::HttpTransport;
 use crate::store::{Burn, BurnStatus, MintRecord, now_ms};
+use crate::tls::{self, ClientTls};
 
 alloy::sol!(
     #[sol(rpc, all_derives)]
@@ -84,17 +89,23 @@ fn rpc(context: &'static str) -> impl FnOnce(RpcError<TransportErrorKind>) -> Re
 }
 
 impl EthClient {
-    /// Connect to `url` and check its chain id.
+    /// Connect to `url` (`http://`, or `https://` verified against `tls`) and check its chain
+    /// id.
     pub async fn connect(
-        url: &str,
+        url: &Url,
         chain_id: u64,
         bridge: Address,
         signer: PrivateKeySigner,
+        tls: &ClientTls,
     ) -> Result<Self, RelayerError> {
-        let parsed =
-            url.parse().map_err(|e| RelayerError::Setup(format!("eth.rpc_url `{url}`: {e}")))?;
-        let provider = RootProvider::new_http(parsed);
-        let actual = provider.get_chain_id().await.map_err(rpc("reading the chain id"))?;
+        tls.check(url)?;
+        let transport = HttpTransport::new(url, tls)?;
+        let local = alloy::transports::utils::guess_local_url(url.as_str());
+        let provider = RootProvider::new(RpcClient::new(transport, local));
+        let actual = provider.get_chain_id().await.map_err(|e| match tls::failure(&e) {
+            Some(failure) => TlsError::Handshake { url: url.to_string(), failure }.into(),
+            None => rpc("reading the chain id")(e),
+        })?;
         if actual != chain_id {
             return Err(RelayerError::Setup(format!(
                 "{url} is chain {actual}, but the config says eth.chain_id = {chain_id}"

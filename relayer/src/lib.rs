@@ -5,8 +5,11 @@
 //! releases on tao-node), and its own sled database.
 //!
 //! ```text
-//!  config.rs   relayer.toml + WTAO_RELAYER_* overrides, validated
-//!  keys.rs     encrypted keystore (eth.json, tao.json); dev keys from env only with --dev
+//!  config.rs   relayer.toml, then WTAO_RELAYER_* variables, then flags; typed, validated
+//!  secret.rs   Secret: a password that is never printed and is zeroed on drop
+//!  keys.rs     encrypted keystore (eth.json, tao.json), its password; dev keys only with --dev
+//!  tls.rs      one rustls (ring) client config for https:// and wss://: system roots + ca_file
+//!  rpc.rs      the EVM JSON-RPC transport: hyper + rustls under alloy's provider
 //!  store.rs    write-ahead state: cursors, batches, burns (one atomic, flushed commit per step)
 //!  eth.rs      TaoBridge reads, Burned logs, locally signed mint transactions (alloy)
 //!  relayer.rs  the four tasks: tao_watch, tao_tx, minter, eth_watch
@@ -26,7 +29,10 @@ pub mod eth;
 pub mod keys;
 pub mod metrics;
 pub mod relayer;
+pub mod rpc;
+pub mod secret;
 pub mod store;
+pub mod tls;
 
 pub use config::RelayerConfig;
 pub use error::RelayerError;

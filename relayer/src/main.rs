@@ -4,10 +4,12 @@ use std::io::BufRead as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use eyre::{WrapErr, eyre};
-use wtao_relayer::config::{KeysConfig, LogFormat};
+use wtao_relayer::config::{KeysConfig, LogFormat, Override, PASSWORD_VAR};
+use wtao_relayer::keys::Prompt;
 use wtao_relayer::metrics::{self, Metrics};
+use wtao_relayer::secret::Secret;
 use wtao_relayer::store::Store;
 use wtao_relayer::{Relayer, RelayerConfig, RelayerKeys, keys};
 
@@ -27,9 +29,8 @@ enum Command {
     /// State lives in `data_dir`; stopping it at any moment (even kill -9) and starting it
     /// again resumes where it was, without repeating or losing a transfer.
     Run {
-        /// The configuration file (see `wtao-relayer run --help` and the README).
-        #[arg(long, short)]
-        config: PathBuf,
+        #[command(flatten)]
+        config: ConfigArgs,
         /// Devnet mode: allow keys from WTAO_RELAYER_DEV_ETH_KEY (hex) and
         /// WTAO_RELAYER_DEV_TAO_SURI (e.g. //Bob) instead of a keystore.
         #[arg(long)]
@@ -43,51 +44,98 @@ enum Command {
     /// Print cursors and pending batches/burns: from the running relayer's /status endpoint,
     /// or straight from the data dir when it is not running.
     Status {
-        /// The configuration file.
-        #[arg(long, short)]
-        config: PathBuf,
+        #[command(flatten)]
+        config: ConfigArgs,
     },
+}
+
+/// The configuration: a TOML file, then `WTAO_RELAYER_<SECTION>_<FIELD>` variables, then these
+/// flags, each over the one before (see the README's wtao-relayer section).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Configuration")]
+struct ConfigArgs {
+    /// The configuration file; relative paths in it are relative to its folder.
+    #[arg(long, short, value_name = "FILE")]
+    config: PathBuf,
+    /// Overrides `data_dir`.
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<String>,
+    /// Overrides `tao.url` (ws:// or wss://).
+    #[arg(long, value_name = "URL")]
+    tao_url: Option<String>,
+    /// Overrides `eth.rpc_url` (http:// or https://).
+    #[arg(long, value_name = "URL")]
+    eth_rpc_url: Option<String>,
+    /// Overrides `metrics.addr` (HOST:PORT; empty turns the endpoint off).
+    #[arg(long, value_name = "ADDR")]
+    metrics_addr: Option<String>,
+    /// Overrides `log.format` (text or json).
+    #[arg(long, value_name = "FORMAT")]
+    log_format: Option<String>,
+}
+
+impl ConfigArgs {
+    fn load(&self) -> eyre::Result<RelayerConfig> {
+        let flags: Vec<Override> = [
+            ("--data-dir", "data_dir", &self.data_dir),
+            ("--tao-url", "tao.url", &self.tao_url),
+            ("--eth-rpc-url", "eth.rpc_url", &self.eth_rpc_url),
+            ("--metrics-addr", "metrics.addr", &self.metrics_addr),
+            ("--log-format", "log.format", &self.log_format),
+        ]
+        .into_iter()
+        .filter_map(|(flag, field, value)| {
+            value.clone().map(|value| Override { flag, field, value })
+        })
+        .collect();
+        RelayerConfig::load(&self.config, std::env::vars(), &flags)
+            .wrap_err("invalid relayer configuration")
+    }
+}
+
+/// Where a `keys` command finds the keystore and its password.
+#[derive(Debug, Args)]
+struct KeystoreArgs {
+    /// Keystore directory (eth.json, tao.json).
+    #[arg(long, value_name = "DIR")]
+    dir: PathBuf,
+    /// File whose first line is the password. `keys new` and `keys import` write a random
+    /// password into it when it does not exist yet. WTAO_RELAYER_KEYS_PASSWORD overrides it;
+    /// with neither, the password is asked on the terminal.
+    #[arg(long, value_name = "FILE")]
+    password_file: Option<PathBuf>,
+}
+
+impl KeystoreArgs {
+    fn keys_config(&self) -> KeysConfig {
+        KeysConfig {
+            dir: Some(self.dir.clone()),
+            password_file: self.password_file.clone(),
+            password: std::env::var(PASSWORD_VAR).ok().map(Secret::new),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
 enum KeysCommand {
-    /// Generate a new secp256k1 + sr25519 key pair into DIR (eth.json, tao.json).
+    /// Generate a new secp256k1 + sr25519 key pair into DIR (eth.json, tao.json), and print how
+    /// to register them with both chains.
     New {
-        /// Keystore directory; must not contain keys yet.
-        #[arg(long)]
-        dir: PathBuf,
-        /// File whose first line is the password (else WTAO_RELAYER_KEYS_PASSWORD).
-        #[arg(long)]
-        password_file: Option<PathBuf>,
+        #[command(flatten)]
+        keystore: KeystoreArgs,
     },
     /// Import existing secrets, read from standard input (never from the command line, which
     /// other users can see): line 1 the secp256k1 key, line 2 the sr25519 mini secret, both
     /// as 32-byte hex.
     Import {
-        /// Keystore directory; must not contain keys yet.
-        #[arg(long)]
-        dir: PathBuf,
-        /// File whose first line is the password (else WTAO_RELAYER_KEYS_PASSWORD).
-        #[arg(long)]
-        password_file: Option<PathBuf>,
+        #[command(flatten)]
+        keystore: KeystoreArgs,
     },
     /// Print the Ethereum address and TAO account of the keystore in DIR.
     Show {
-        /// Keystore directory.
-        #[arg(long)]
-        dir: PathBuf,
-        /// File whose first line is the password (else WTAO_RELAYER_KEYS_PASSWORD).
-        #[arg(long)]
-        password_file: Option<PathBuf>,
+        #[command(flatten)]
+        keystore: KeystoreArgs,
     },
-}
-
-fn keys_config(dir: PathBuf, password_file: Option<PathBuf>) -> KeysConfig {
-    KeysConfig {
-        dir: Some(dir),
-        password_file,
-        password: std::env::var("WTAO_RELAYER_KEYS_PASSWORD").ok(),
-    }
 }
 
 fn print_keys(keys: &RelayerKeys) {
@@ -108,8 +156,15 @@ fn init_logs(format: LogFormat) {
     }
 }
 
-fn load_config(path: &std::path::Path) -> eyre::Result<RelayerConfig> {
-    RelayerConfig::load(path, std::env::vars()).wrap_err("invalid relayer configuration")
+/// The password for a new keystore in an empty place; says on stderr when it was written to a
+/// new file.
+fn new_password(keystore: &KeystoreArgs) -> eyre::Result<Secret> {
+    RelayerKeys::ensure_absent(&keystore.dir)?;
+    let (password, note) = keys::new_password(&keystore.keys_config(), Prompt::Terminal)?;
+    if let Some(note) = note {
+        eprintln!("{note}");
+    }
+    Ok(password)
 }
 
 #[tokio::main]
@@ -118,41 +173,43 @@ async fn main() -> eyre::Result<()> {
     match cli.cmd {
         Command::Run { config, dev } => {
             wtao_relayer::crash::arm(dev);
-            let config = load_config(&config)?;
+            let config = config.load()?;
             init_logs(config.log.format);
-            let keys = RelayerKeys::load(&config.keys, dev, |v| std::env::var(v).ok())?;
+            let keys =
+                RelayerKeys::load(&config.keys, dev, |v| std::env::var(v).ok(), Prompt::Terminal)?;
             run(config, keys).await
         }
         Command::Keys { cmd } => match cmd {
-            KeysCommand::New { dir, password_file } => {
-                let cfg = keys_config(dir.clone(), password_file);
-                let keys = RelayerKeys::generate(&dir, &keys::password(&cfg)?)?;
-                println!("new keystore in {}", dir.display());
+            KeysCommand::New { keystore } => {
+                let password = new_password(&keystore)?;
+                let keys = RelayerKeys::generate(&keystore.dir, &password)?;
+                println!("new keystore in {}", keystore.dir.display());
                 print_keys(&keys);
+                eprintln!("\n{}", keys::registration_help(&keys));
                 Ok(())
             }
-            KeysCommand::Import { dir, password_file } => {
-                let cfg = keys_config(dir.clone(), password_file);
-                let password = keys::password(&cfg)?;
+            KeysCommand::Import { keystore } => {
+                let password = new_password(&keystore)?;
                 let mut lines = std::io::stdin().lock().lines();
                 let mut next = |what| -> eyre::Result<String> {
                     lines.next().transpose()?.ok_or_else(|| eyre!("missing {what} on stdin"))
                 };
                 let eth = keys::parse_secret("secp256k1 key", &next("line 1 (secp256k1 key)")?)?;
                 let tao = keys::parse_secret("sr25519 secret", &next("line 2 (sr25519 secret)")?)?;
-                let keys = RelayerKeys::create(&dir, &password, &eth, &tao)?;
-                println!("imported into {}", dir.display());
+                let keys = RelayerKeys::create(&keystore.dir, &password, &eth, &tao)?;
+                println!("imported into {}", keystore.dir.display());
                 print_keys(&keys);
+                eprintln!("\n{}", keys::registration_help(&keys));
                 Ok(())
             }
-            KeysCommand::Show { dir, password_file } => {
-                let cfg = keys_config(dir.clone(), password_file);
-                print_keys(&RelayerKeys::open(&dir, &keys::password(&cfg)?)?);
+            KeysCommand::Show { keystore } => {
+                let password = keys::password_or_prompt(&keystore.keys_config(), Prompt::Terminal)?;
+                print_keys(&RelayerKeys::open(&keystore.dir, &password)?);
                 Ok(())
             }
         },
         Command::Status { config } => {
-            let config = load_config(&config)?;
+            let config = config.load()?;
             status(&config).await
         }
     }

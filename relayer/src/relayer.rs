@@ -33,6 +33,7 @@ use crate::metrics::Metrics;
 use crate::store::{
     Batch, Burn, BurnStatus, Change, KEPT_HASHES, MintRecord, MintStatus, Store, Submission, now_ms,
 };
+use crate::tls::ClientTls;
 
 /// A TAO-side transaction this relayer owes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -125,12 +126,14 @@ impl Relayer {
         metrics: Arc<Metrics>,
     ) -> Result<Self, RelayerError> {
         let store = Store::open(&config.data_dir)?;
-        let tao = TaoClient::connect(&config.tao.url).await?;
+        let tls = ClientTls::new(&config.tls)?;
+        let tao = tls.connect_tao(&config.tao.url).await?;
         let eth = EthClient::connect(
             &config.eth.rpc_url,
             config.eth.chain_id,
             config.eth.bridge,
             keys.eth.clone(),
+            &tls,
         )
         .await?;
         let (node_chain, node_bridge) = tao.bridge_domain().await?;

@@ -105,12 +105,51 @@ fn h160(a: Address) -> H160 {
 }
 
 impl TaoClient {
-    /// Connect to `url` (`ws://` is accepted: the devnet runs without TLS) and download the
-    /// metadata.
+    /// Connect to `url` and download the metadata. `ws://` is accepted (the devnet runs
+    /// without TLS); a `wss://` server is verified against the platform's roots (jsonrpsee's
+    /// `rustls-platform-verifier`). For other roots, e.g. a private CA, use
+    /// [`Self::connect_with_tls`].
     pub async fn connect(url: &str) -> Result<Self> {
         let api = OnlineClient::<PolkadotConfig>::from_insecure_url(url).await.map_err(|e| {
             TaoClientError::Connect { url: url.to_owned(), source: Box::new(e.into()) }
         })?;
+        Ok(Self { api })
+    }
+
+    /// [`Self::connect`], verifying a `wss://` server with `tls` (its roots, its crypto
+    /// provider) instead of the platform verifier.
+    ///
+    /// A failed WebSocket or TLS handshake is [`TaoClientError::Handshake`], whose source is
+    /// the I/O error carrying rustls's reason, so a caller can tell an untrusted certificate
+    /// from a node that is down.
+    pub async fn connect_with_tls(url: &str, tls: rustls::ClientConfig) -> Result<Self> {
+        use jsonrpsee::client_transport::ws::{Url, WsHandshakeError, WsTransportClientBuilder};
+
+        let handshake = |source: Box<dyn std::error::Error + Send + Sync>| {
+            TaoClientError::Handshake { url: url.to_owned(), source }
+        };
+        let parsed = Url::parse(url).map_err(|e| handshake(Box::new(e)))?;
+        let (sender, receiver) = WsTransportClientBuilder::default()
+            .with_custom_cert_store(tls)
+            .build(parsed)
+            .await
+            .map_err(|e| match e {
+                // jsonrpsee drops the I/O error from the source chain; keep it (TLS alerts and
+                // certificate errors live inside it).
+                WsHandshakeError::Io(io) => handshake(Box::new(io)),
+                other => handshake(Box::new(other)),
+            })?;
+        // As subxt's own WebSocket client (`subxt_rpcs::client::jsonrpsee_client`).
+        let client = jsonrpsee::core::client::ClientBuilder::default()
+            .max_buffer_capacity_per_subscription(4096)
+            .build_with_tokio(sender, receiver);
+        let api =
+            OnlineClient::<PolkadotConfig>::from_rpc_client(subxt::rpcs::RpcClient::new(client))
+                .await
+                .map_err(|e| TaoClientError::Connect {
+                    url: url.to_owned(),
+                    source: Box::new(e.into()),
+                })?;
         Ok(Self { api })
     }
 

@@ -17,6 +17,15 @@ pub enum TaoClientError {
         #[source]
         source: Box<subxt::Error>,
     },
+    /// The WebSocket (TCP, TLS or HTTP upgrade) to tao-node could not be opened.
+    #[error("could not open a WebSocket to tao-node at {url}: {source}")]
+    Handshake {
+        /// The URL tried.
+        url: String,
+        /// The I/O error (with rustls's reason inside for a TLS failure) or jsonrpsee's.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     /// An RPC, subscription or decoding step failed.
     #[error("tao-node request failed while {context}: {source}")]
     Subxt {

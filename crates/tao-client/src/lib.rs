@@ -24,6 +24,11 @@
 //! `lock`, the [`LockReceipt`] with its nonce). A call that is included but fails is
 //! [`TaoClientError::Dispatch`] with the pallet error's name.
 //!
+//! **TLS**: [`TaoClient::connect`] takes `ws://` and `wss://` (verified by jsonrpsee's platform
+//! verifier); [`TaoClient::connect_with_tls`] takes the caller's rustls configuration (roots, a
+//! private CA, the ring provider), as the relayer does for `tls.ca_file`. Both use the ring
+//! provider jsonrpsee links; nothing here pulls a second crypto stack.
+//!
 //! Amounts are [`Rao`] (u64, 1 TAO = 10^9 rao, the chain's balance type); Ethereum addresses are
 //! alloy [`Address`]es, as in `wtao-bridge-types`.
 

@@ -57,3 +57,26 @@ async fn transfer_moves_exactly_the_amount() {
     let err = within(c.transfer(&alice, AccountId32([0x43; 32]), Rao(1))).await.unwrap_err();
     assert_eq!(err.module_error(), Some(("Balances", "ExistentialDeposit")), "{err}");
 }
+
+/// `connect_with_tls` over plain `ws://` (the devnet; the relayer always connects this way, its
+/// TLS settings applying to `wss://` only), and a refused connection reported as a handshake.
+#[tokio::test]
+async fn connect_with_tls_speaks_plain_ws_and_reports_handshakes() {
+    let net = devnet().await;
+    let tls = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(rustls::RootCertStore::empty())
+    .with_no_client_auth();
+    let client = within(TaoClient::connect_with_tls(net._node.url(), tls.clone())).await.unwrap();
+    let alice = within(client.free_balance(&id(&dev::alice()))).await.unwrap();
+    assert!(alice > Rao(0));
+    // A port nobody listens on any more.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let closed = format!("ws://127.0.0.1:{port}");
+    let err = within(TaoClient::connect_with_tls(&closed, tls)).await.unwrap_err();
+    assert!(matches!(err, tao_client::TaoClientError::Handshake { .. }), "{err:?}");
+    assert!(err.to_string().contains(&closed), "{err}");
+}
