@@ -85,6 +85,12 @@ interface ITaoBridge {
     error TaoBridgeZeroAmount();
     /// @notice A `Mint` of the batch has recipient `address(0)`.
     error TaoBridgeZeroRecipient();
+    /// @notice A `Mint` of the batch has the bridge proxy itself as recipient: wTAO there could
+    /// never move again.
+    /// @dev The TAO node refuses such a lock at `lock()` (it knows the proxy address as the EIP-712
+    /// verifyingContract), so a relayer never signs a batch that hits this.
+    /// @param nonce The nonce of that `Mint`.
+    error TaoBridgeRecipientIsBridge(uint64 nonce);
     /// @notice Fewer signatures than the threshold (or no relayer set at all: threshold zero).
     /// @param signatures The number of signatures given.
     /// @param threshold The number needed.
@@ -143,7 +149,8 @@ interface ITaoBridge {
     ///
     /// - not paused;
     /// - `batch` is not empty and its nonces strictly increase, none minted before;
-    /// - every `amount` is non-zero and at most `MAX_CAPACITY`; every `recipient` is non-zero;
+    /// - every `amount` is non-zero and at most `MAX_CAPACITY`; no `recipient` is zero or this
+    ///   bridge (the proxy);
     /// - at least `threshold` signatures, each 65 bytes (r, s, v), low-s, from a distinct current
     ///   relayer, in strictly increasing signer order;
     /// - the batch total is at most what the mint bucket holds now ({availableMint}).
