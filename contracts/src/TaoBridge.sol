@@ -307,6 +307,33 @@ contract TaoBridge is ITaoBridge, Initializable, UUPSUpgradeable, EIP712 {
         emit Unpaused(msg.sender);
     }
 
+    /// @inheritdoc ITaoBridge
+    /// @dev Plain Solidity: a rare governance call, not a hot path. Each nonce costs one bitmap
+    /// read and write (words are not cached across nonces as in `mint`).
+    ///
+    /// Requirements:
+    ///
+    /// - the caller is the timelock;
+    /// - `nonces` is not empty and strictly increasing;
+    /// - no nonce was minted or voided before.
+    function voidNonces(uint64[] calldata nonces) external onlyTimelock {
+        uint256 n = nonces.length;
+        if (n == 0) revert TaoBridgeEmptyBatch();
+        mapping(uint256 => uint256) storage bitmap = _getTaoBridgeStorage().nonceBitmap;
+        uint64 previous = nonces[0];
+        for (uint256 i; i < n; ++i) {
+            uint64 nonce = nonces[i];
+            // An equal pair passes here and finds its bit set below, as in `mint`.
+            if (nonce < previous) revert TaoBridgeNoncesNotSorted(previous, nonce);
+            previous = nonce;
+            uint256 bit = uint256(1) << (nonce & 0xff);
+            uint256 word = bitmap[nonce >> 8];
+            if (word & bit != 0) revert TaoBridgeNonceUsed(nonce);
+            bitmap[nonce >> 8] = word | bit;
+        }
+        emit NoncesVoided(nonces);
+    }
+
     // ------------------------------------------------------------------ views
 
     /// @inheritdoc ITaoBridge
