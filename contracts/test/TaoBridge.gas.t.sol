@@ -170,10 +170,11 @@ contract TaoBridgeGas2of3Test is GasBenchmark {
         vm.assertLe(txGas, 109_000);
     }
 
-    /// @notice Target: at most 32,000 gas per transfer.
+    /// @notice Target: at most 32,000 gas per transfer; issue 17 bounds it at 30,000 (the
+    /// recipient checks of the batch walk must not push it over).
     function test_Gas_Batch100Fresh() public {
         uint256 txGas = _measureMint(_benchBatch(100, true, NEXT_NONCE), "mint_batch100_fresh");
-        vm.assertLe(txGas / 100, 32_000);
+        vm.assertLe(txGas / 100, 30_000);
     }
 
     /// @notice Target: at most 12,000 gas per transfer.
@@ -208,8 +209,10 @@ contract TaoBridgeGas5of9Test is GasBenchmark {
         _measureMint(_benchBatch(1, true, NEXT_NONCE), "mint_batch1_fresh_6sigs", true, 6);
     }
 
+    /// @notice Issue 17's bound of 30,000 gas per transfer holds with 5 signatures too.
     function test_Gas_Batch100Fresh() public {
-        _measureMint(_benchBatch(100, true, NEXT_NONCE), "mint_batch100_fresh");
+        uint256 txGas = _measureMint(_benchBatch(100, true, NEXT_NONCE), "mint_batch100_fresh");
+        vm.assertLe(txGas / 100, 30_000);
     }
 
     function test_Gas_Batch100Existing() public {
