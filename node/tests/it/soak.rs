@@ -13,7 +13,7 @@
 //! more than 24 MiB, and the peak must stay under 512 MiB. Every request must be answered. The
 //! floor, not the median: the 4–5 MiB requests of the mix (up to one per worker in flight, and
 //! the allocator keeps some of what they freed) swing RSS by ±15 MiB from sample to sample (a
-//! 600 s run: 97–126 MiB after warm-up, flat), so a median comparison at 16 MiB was a coin toss
+//! 600 s run: 95–123 MiB after warm-up, flat), so a median comparison at 16 MiB was a coin toss
 //! on a 150 s run, while a leak lifts the floor. At the CI run's rate (~140 requests and ~700
 //! subscriptions a second) 24 MiB between the quarters' midpoints is a leak of ~400 bytes per
 //! request or subscription.
