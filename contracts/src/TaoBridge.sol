@@ -146,7 +146,8 @@ contract TaoBridge is ITaoBridge, Initializable, UUPSUpgradeable, EIP712 {
     ///
     /// - not paused;
     /// - `batch` is not empty, its nonces are strictly increasing and none was minted before;
-    /// - every amount is non-zero and at most {MAX_CAPACITY}; every recipient is non-zero;
+    /// - every amount is non-zero and at most {MAX_CAPACITY}; no recipient is zero or this
+    ///   bridge;
     /// - `signatures` has at least `threshold` entries, each 65 bytes (r, s, v), low-s, recovering
     ///   to a current relayer, in strictly increasing signer order;
     /// - the batch total fits in the mint bucket.
@@ -306,6 +307,33 @@ contract TaoBridge is ITaoBridge, Initializable, UUPSUpgradeable, EIP712 {
         emit Unpaused(msg.sender);
     }
 
+    /// @inheritdoc ITaoBridge
+    /// @dev Plain Solidity: a rare governance call, not a hot path. Each nonce costs one bitmap
+    /// read and write (words are not cached across nonces as in `mint`).
+    ///
+    /// Requirements:
+    ///
+    /// - the caller is the timelock;
+    /// - `nonces` is not empty and strictly increasing;
+    /// - no nonce was minted or voided before.
+    function voidNonces(uint64[] calldata nonces) external onlyTimelock {
+        uint256 n = nonces.length;
+        if (n == 0) revert TaoBridgeEmptyBatch();
+        mapping(uint256 => uint256) storage bitmap = _getTaoBridgeStorage().nonceBitmap;
+        uint64 previous = nonces[0];
+        for (uint256 i; i < n; ++i) {
+            uint64 nonce = nonces[i];
+            // An equal pair passes here and finds its bit set below, as in `mint`.
+            if (nonce < previous) revert TaoBridgeNoncesNotSorted(previous, nonce);
+            previous = nonce;
+            uint256 bit = uint256(1) << (nonce & 0xff);
+            uint256 word = bitmap[nonce >> 8];
+            if (word & bit != 0) revert TaoBridgeNonceUsed(nonce);
+            bitmap[nonce >> 8] = word | bit;
+        }
+        emit NoncesVoided(nonces);
+    }
+
     // ------------------------------------------------------------------ views
 
     /// @inheritdoc ITaoBridge
@@ -409,15 +437,16 @@ contract TaoBridge is ITaoBridge, Initializable, UUPSUpgradeable, EIP712 {
     }
 
     /// @dev Walks the batch once: checks nonces (strictly increasing, unused) and marks them used,
-    /// checks amounts and recipients, sums the amounts and hashes the `Mint[]` per EIP-712 (the
-    /// keccak of the concatenated struct hashes). Returns the `MintBatch` struct hash and the total.
+    /// checks amounts and recipients (neither zero nor the bridge), sums the amounts and hashes
+    /// the `Mint[]` per EIP-712 (the keccak of the concatenated struct hashes). Returns the
+    /// `MintBatch` struct hash and the total.
     ///
     /// The bitmap word of the current 256-nonce range is kept on the stack and written back when
     /// the range changes and at the end, so a batch pays one `SLOAD`/`SSTORE` per word it touches.
     /// An equal nonce twice in a row passes the order check and then finds its bit set.
     ///
     /// Written in assembly because it runs once per transfer (with the raw forwarding in
-    /// {_mintOnToken}, ~490 gas per transfer instead of ~1,430 in plain Solidity). It reads each
+    /// {_mintOnToken}, ~510 gas per transfer instead of ~1,430 in plain Solidity). It reads each
     /// `Mint` as the four 32-byte words the ABI lays out for a static struct, rejects dirty high
     /// bits in `nonce` and `recipient` exactly as Solidity's ABI decoder would (empty revert), and
     /// reports any other failure through `failure` so the custom errors are raised in Solidity
@@ -449,13 +478,15 @@ contract TaoBridge is ITaoBridge, Initializable, UUPSUpgradeable, EIP712 {
             if (failure == 2) revert TaoBridgeNonceUsed(uint64(a));
             if (failure == 3) revert TaoBridgeZeroAmount();
             if (failure == 4) revert TaoBridgeRateLimited(a, MAX_CAPACITY);
-            revert TaoBridgeZeroRecipient();
+            if (failure == 5) revert TaoBridgeZeroRecipient();
+            revert TaoBridgeRecipientIsBridge(uint64(a));
         }
     }
 
     /// @dev The loop of {_consumeNonces}. On failure returns a code (1 unsorted, 2 nonce used,
-    /// 3 zero amount, 4 amount above MAX_CAPACITY, 5 zero recipient) with its arguments in scratch
-    /// memory 0x00/0x20; the bitmap writes made so far are undone by the caller's revert.
+    /// 3 zero amount, 4 amount above MAX_CAPACITY, 5 zero recipient, 6 recipient is the bridge)
+    /// with its arguments in scratch memory 0x00/0x20; the bitmap writes made so far are undone by
+    /// the caller's revert.
     function _walkBatch(uint256 bitmapSlot, Mint[] calldata batch)
         private
         returns (bytes32 structHash, uint256 total, uint256 failure)
@@ -478,11 +509,10 @@ contract TaoBridge is ITaoBridge, Initializable, UUPSUpgradeable, EIP712 {
             let word := sload(wordSlot)
             for {} lt(ptr, end) { ptr := add(ptr, 0x80) } {
                 let nonce := calldataload(ptr)
+                let recipient := calldataload(add(ptr, 0x40))
                 let amount := calldataload(add(ptr, 0x60))
                 // Dirty high bits: reject as Solidity's ABI decoder would.
-                if or(shr(64, nonce), shr(160, calldataload(add(ptr, 0x40)))) {
-                    revert(0, 0)
-                }
+                if or(shr(64, nonce), shr(160, recipient)) { revert(0, 0) }
                 if lt(nonce, previous) {
                     failure := 1
                     mstore(0x00, previous)
@@ -515,8 +545,17 @@ contract TaoBridge is ITaoBridge, Initializable, UUPSUpgradeable, EIP712 {
                     mstore(0x00, amount)
                     break
                 }
-                if iszero(calldataload(add(ptr, 0x40))) {
+                if iszero(recipient) {
                     failure := 5
+                    break
+                }
+                // The bridge itself: wTAO minted to the proxy could never move (the bridge has no
+                // transfer), so refuse it like the zero address. `address()` is the proxy here
+                // (this code runs under its DELEGATECALL), the EVM domain's verifyingContract
+                // that the TAO node also knows.
+                if eq(recipient, address()) {
+                    failure := 6
+                    mstore(0x00, nonce)
                     break
                 }
                 // No overflow: each amount < 2^56 and a batch has far fewer than 2^200 mints.

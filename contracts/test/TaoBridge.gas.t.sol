@@ -170,10 +170,11 @@ contract TaoBridgeGas2of3Test is GasBenchmark {
         vm.assertLe(txGas, 109_000);
     }
 
-    /// @notice Target: at most 32,000 gas per transfer.
+    /// @notice Target: at most 32,000 gas per transfer; issue 17 bounds it at 30,000 (the
+    /// recipient checks of the batch walk must not push it over).
     function test_Gas_Batch100Fresh() public {
         uint256 txGas = _measureMint(_benchBatch(100, true, NEXT_NONCE), "mint_batch100_fresh");
-        vm.assertLe(txGas / 100, 32_000);
+        vm.assertLe(txGas / 100, 30_000);
     }
 
     /// @notice Target: at most 12,000 gas per transfer.
@@ -208,12 +209,74 @@ contract TaoBridgeGas5of9Test is GasBenchmark {
         _measureMint(_benchBatch(1, true, NEXT_NONCE), "mint_batch1_fresh_6sigs", true, 6);
     }
 
+    /// @notice Issue 17's bound of 30,000 gas per transfer holds with 5 signatures too.
     function test_Gas_Batch100Fresh() public {
-        _measureMint(_benchBatch(100, true, NEXT_NONCE), "mint_batch100_fresh");
+        uint256 txGas = _measureMint(_benchBatch(100, true, NEXT_NONCE), "mint_batch100_fresh");
+        vm.assertLe(txGas / 100, 30_000);
     }
 
     function test_Gas_Batch100Existing() public {
         _measureMint(_benchBatch(100, false, NEXT_NONCE), "mint_batch100_existing");
+    }
+}
+
+/// @notice The worst case per transfer: fresh recipients that each delegated their (still zero)
+/// votes to a delegatee of their own with no checkpoint yet, so every mint also writes that
+/// delegatee's first vote checkpoint (a new array length and element, and a
+/// `DelegateVotesChanged` log) on top of the fresh balance: ~79,300 gas instead of ~29,700.
+/// Nothing on the TAO side can tell such a recipient from any other, so this per-transfer cost
+/// times tao-node's `MAX_LOCKS_PER_BLOCK` (one TAO block is one batch, one transaction) must fit
+/// EIP-7825's per-transaction gas cap of 2^24 = 16,777,216: see {TaoBridgeGasMaxBatchTest}.
+abstract contract DelegatedRecipients is GasBenchmark {
+    /// @dev tao-node's `bridge::MAX_LOCKS_PER_BLOCK`.
+    uint256 internal constant MAX_LOCKS_PER_BLOCK = 192;
+    /// @dev EIP-7825 (Osaka): no transaction may use more gas.
+    uint256 internal constant TX_GAS_CAP = 1 << 24;
+
+    function _delegatee(uint256 i) internal pure returns (address) {
+        return address(uint160(uint256(keccak256(abi.encode("delegatee", i)))));
+    }
+
+    /// @dev In setUp, i.e. an earlier transaction, so the benchmark's slots are cold. Delegating
+    /// a zero balance writes no checkpoint.
+    function _delegateFresh(uint256 n) internal {
+        for (uint256 i; i < n; ++i) {
+            vm.prank(_fresh(i));
+            wtao.delegate(_delegatee(i));
+        }
+    }
+}
+
+/// @notice Per-transfer gas of the worst recipients, 5-of-9.
+contract TaoBridgeGasDelegatedTest is DelegatedRecipients {
+    function setUp() public {
+        _setUpBenchmark(9, 5, "5of9");
+        _delegateFresh(100);
+    }
+
+    function test_Gas_Batch100FreshDelegated() public {
+        uint256 txGas =
+            _measureMint(_benchBatch(100, true, NEXT_NONCE), "mint_batch100_fresh_delegated");
+        vm.assertEq(wtao.getVotes(_delegatee(99)), AMOUNT + 99, "the delegatee got the votes");
+        vm.assertLe(txGas / 100, 80_000);
+    }
+}
+
+/// @notice A full TAO block's batch (`MAX_LOCKS_PER_BLOCK` locks) of the worst recipients, opening
+/// a new bitmap word, signed by the largest set the bridge allows (255 of 255 relayers), still
+/// fits one transaction under EIP-7825.
+contract TaoBridgeGasMaxBatchTest is DelegatedRecipients {
+    function setUp() public {
+        _setUpBenchmark(255, 255, "255of255");
+        _delegateFresh(MAX_LOCKS_PER_BLOCK);
+    }
+
+    function test_Gas_MaxLocksPerBlockFitTheTxGasCap() public {
+        uint256 txGas = _measureMint(
+            _benchBatch(MAX_LOCKS_PER_BLOCK, true, NEW_WORD_NONCE - 1),
+            "mint_batch192_fresh_delegated"
+        );
+        vm.assertLe(txGas, TX_GAS_CAP);
     }
 }
 

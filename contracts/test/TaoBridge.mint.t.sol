@@ -166,6 +166,29 @@ contract TaoBridgeMintTest is BridgeFixture {
         bridge.mint(batch, sigs);
     }
 
+    /// @notice wTAO minted to the bridge proxy could never move: the whole batch is refused,
+    /// naming the nonce, and none of its nonces is consumed (issue 17, finding 3).
+    function test_RevertWhen_RecipientIsBridge() public {
+        ITaoBridge.Mint[] memory batch = _batch(0, 3, alice, 1e9);
+        batch[1].recipient = address(bridge);
+        bytes[] memory sigs = _sign(batch);
+        vm.expectRevert(
+            abi.encodeWithSelector(ITaoBridge.TaoBridgeRecipientIsBridge.selector, uint64(1))
+        );
+        bridge.mint(batch, sigs);
+        vm.assertFalse(bridge.isNonceUsed(0), "nonce 0 not consumed");
+        vm.assertEq(wtao.balanceOf(address(bridge)), 0);
+        vm.assertEq(wtao.totalSupply(), 0);
+    }
+
+    /// @notice The implementation's own address is an ordinary recipient: the check is against
+    /// the proxy (`address(this)` under DELEGATECALL), the address the TAO node knows.
+    function test_Mint_ToImplementationAddress() public {
+        ITaoBridge.Mint[] memory batch = _one(0, address(implementation), 1e9);
+        bridge.mint(batch, _sign(batch));
+        vm.assertEq(wtao.balanceOf(address(implementation)), 1e9);
+    }
+
     function test_RevertWhen_AmountAboveMaxCapacity() public {
         ITaoBridge.Mint[] memory batch = _one(0, alice, type(uint256).max);
         bytes[] memory sigs = _sign(batch);

@@ -7,8 +7,25 @@
 //! `0x`-hex (with or without the prefix on input, as the Python SDK sends them), header numbers as
 //! hex strings. Invalid extrinsics get Substrate's author error codes (1001 bad format, 1010
 //! invalid, 1011 unknown, 1013 already imported, 1014 priority too low) with the reason in
-//! `data`. Request bodies are capped (`MAX_REQUEST_BYTES`); CORS headers are never sent, so
-//! browsers on other origins are refused by default.
+//! `data`. CORS headers are never sent, so browsers on other origins are refused by default.
+//!
+//! **Limits** (what faces the network, issue 17): every input is bounded before it costs
+//! memory, and every malformed input gets a JSON-RPC error, never a panic.
+//!
+//! | limit | value | why |
+//! |---|---|---|
+//! | request body ([`MAX_REQUEST_BYTES`]) | 5 MiB | an extrinsic is far smaller (Substrate's whole block is 5 MiB); larger bodies get HTTP 413 / a closed WebSocket frame |
+//! | response body ([`MAX_RESPONSE_BYTES`]) | 16 MiB | a full block or 1000 storage keys fit; a bigger (batch) answer is an error |
+//! | connections ([`MAX_CONNECTIONS`]) | 128 | so requests in flight buffer at most 128 × 5 MiB |
+//! | batch entries ([`MAX_BATCH_REQUESTS`]) | 256 | more is one error, not 256 answers of work |
+//! | subscriptions per connection ([`MAX_SUBSCRIPTIONS_PER_CONNECTION`]) | 256 | more get an error; dropping the connection ends them all |
+//! | outgoing messages buffered per connection ([`MESSAGE_BUFFER`]) | 64 | a client that does not read stops being read (back-pressure) instead of growing a queue |
+//! | keys per call, block numbers per `chain_getBlockHash` ([`MAX_KEYS`]) | 1000 | bounded work per request |
+//!
+//! JSON nesting is bounded by serde_json's recursion limit (128): deeper input is a parse error.
+//! `node/tests/it/fuzz_rpc.rs` fuzzes all of this against the real binary and in process, and
+//! `node/tests/it/soak.rs` keeps the node under mixed valid and invalid load and checks its
+//! memory stays flat.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -16,8 +33,8 @@ use std::sync::Arc;
 use jsonrpsee::core::middleware::{Batch, BatchEntry, Notification, RpcServiceT};
 use jsonrpsee::server::middleware::rpc::RpcServiceBuilder;
 use jsonrpsee::server::{
-    PendingSubscriptionSink, RandomStringIdProvider, RpcModule, Server, ServerConfig, ServerHandle,
-    SubscriptionMessage,
+    BatchRequestConfig, PendingSubscriptionSink, RandomStringIdProvider, RpcModule, Server,
+    ServerConfig, ServerHandle, SubscriptionMessage,
 };
 use jsonrpsee::types::{ErrorObjectOwned, Params, Request};
 use parity_scale_codec::Encode;
@@ -30,10 +47,19 @@ use crate::runtime::{api, metadata, state_call};
 use crate::state::StateRead;
 
 /// Largest request body accepted (bytes).
-pub const MAX_REQUEST_BYTES: u32 = 15 * 1024 * 1024;
+pub const MAX_REQUEST_BYTES: u32 = 5 * 1024 * 1024;
 /// Largest response body (bytes).
-pub const MAX_RESPONSE_BYTES: u32 = 32 * 1024 * 1024;
-/// Max keys per `state_getKeysPaged` / `state_queryStorageAt`.
+pub const MAX_RESPONSE_BYTES: u32 = 16 * 1024 * 1024;
+/// Most simultaneous connections (HTTP and WebSocket together).
+pub const MAX_CONNECTIONS: u32 = 128;
+/// Most entries in one JSON-RPC batch.
+pub const MAX_BATCH_REQUESTS: u32 = 256;
+/// Most open subscriptions on one connection.
+pub const MAX_SUBSCRIPTIONS_PER_CONNECTION: u32 = 256;
+/// Outgoing messages buffered per connection before the server stops reading from it.
+pub const MESSAGE_BUFFER: u32 = 64;
+/// Max keys per `state_getKeysPaged` / `state_queryStorageAt` / `state_subscribeStorage`, and
+/// block numbers per `chain_getBlockHash`.
 pub const MAX_KEYS: usize = 1000;
 
 type RpcResult = Result<Value, ErrorObjectOwned>;
@@ -153,6 +179,9 @@ fn get_block_hash(chain: &Chain, p: &[Value]) -> RpcResult {
     };
     match p.first() {
         None => one(&Value::Null),
+        Some(Value::Array(list)) if list.len() > MAX_KEYS => {
+            Err(invalid_params(format!("at most {MAX_KEYS} block numbers per call")))
+        }
         Some(Value::Array(list)) => {
             Ok(Value::Array(list.iter().map(one).collect::<Result<_, _>>()?))
         }
@@ -594,7 +623,10 @@ pub async fn start(
     let config = ServerConfig::builder()
         .max_request_body_size(MAX_REQUEST_BYTES)
         .max_response_body_size(MAX_RESPONSE_BYTES)
-        .max_connections(256)
+        .max_connections(MAX_CONNECTIONS)
+        .max_subscriptions_per_connection(MAX_SUBSCRIPTIONS_PER_CONNECTION)
+        .set_batch_request_config(BatchRequestConfig::Limit(MAX_BATCH_REQUESTS))
+        .set_message_buffer_capacity(MESSAGE_BUFFER)
         .set_id_provider(RandomStringIdProvider::new(16))
         .build();
     let server = Server::builder()

@@ -68,10 +68,16 @@ interface ITaoBridge {
     /// @notice Mint and burn were resumed.
     /// @param account The timelock (only governance unpauses).
     event Unpaused(address account);
+    /// @notice Governance voided mint nonces that were never minted: they can never mint now.
+    /// @dev The first step of recovering a stuck batch (see {voidNonces}); the TAO chain's root
+    /// refunds or re-batches those locks only after this event is final.
+    /// @param nonces The voided nonces, strictly increasing.
+    event NoncesVoided(uint64[] nonces);
 
     // ------------------------------------------------------------------ errors
 
-    /// @notice A nonce in the batch was already minted, earlier or earlier in the same batch.
+    /// @notice A nonce in the batch was already minted (or voided), earlier or earlier in the
+    /// same batch.
     /// @param nonce The nonce.
     error TaoBridgeNonceUsed(uint64 nonce);
     /// @notice Nonces in a batch must be strictly increasing (relayers build batches in nonce
@@ -79,12 +85,18 @@ interface ITaoBridge {
     /// @param previous The nonce before `next` in the batch.
     /// @param next The nonce that is smaller than `previous`.
     error TaoBridgeNoncesNotSorted(uint64 previous, uint64 next);
-    /// @notice `mint` with no `Mint` in the batch.
+    /// @notice `mint` with no `Mint` in the batch, or `voidNonces` with no nonce.
     error TaoBridgeEmptyBatch();
     /// @notice A `Mint` of the batch, or a `burn`, has amount zero.
     error TaoBridgeZeroAmount();
     /// @notice A `Mint` of the batch has recipient `address(0)`.
     error TaoBridgeZeroRecipient();
+    /// @notice A `Mint` of the batch has the bridge proxy itself as recipient: wTAO there could
+    /// never move again.
+    /// @dev The TAO node refuses such a lock at `lock()` (it knows the proxy address as the EIP-712
+    /// verifyingContract), so a relayer never signs a batch that hits this.
+    /// @param nonce The nonce of that `Mint`.
+    error TaoBridgeRecipientIsBridge(uint64 nonce);
     /// @notice Fewer signatures than the threshold (or no relayer set at all: threshold zero).
     /// @param signatures The number of signatures given.
     /// @param threshold The number needed.
@@ -143,7 +155,8 @@ interface ITaoBridge {
     ///
     /// - not paused;
     /// - `batch` is not empty and its nonces strictly increase, none minted before;
-    /// - every `amount` is non-zero and at most `MAX_CAPACITY`; every `recipient` is non-zero;
+    /// - every `amount` is non-zero and at most `MAX_CAPACITY`; no `recipient` is zero or this
+    ///   bridge (the proxy);
     /// - at least `threshold` signatures, each 65 bytes (r, s, v), low-s, from a distinct current
     ///   relayer, in strictly increasing signer order;
     /// - the batch total is at most what the mint bucket holds now ({availableMint}).
@@ -211,6 +224,26 @@ interface ITaoBridge {
     /// the guardian.
     /// @dev Emits {Unpaused}. Requirements: the caller is the timelock; paused.
     function unpause() external;
+
+    /// @notice Voids mint nonces that were never minted, so that no batch holding any of them can
+    /// ever mint, whoever signed it. Timelock only: the Ethereum half of recovering a batch that
+    /// can never mint (one whose total no longer fits the mint bucket after governance lowered it,
+    /// or one the TAO node should have refused).
+    /// @dev Marks each nonce used in the bitmap, exactly as minting it would, without minting.
+    /// Reverts if any nonce is already used, so a successful call proves that none of them was
+    /// minted, before or ever after: only then may the TAO chain's root refund those locks (or
+    /// re-lock them under new nonces) — in that order, so that no state allows both a mint and a
+    /// refund (see the recovery procedure in `contracts/README.md`). Works while paused. Emits
+    /// {NoncesVoided}.
+    ///
+    /// Requirements:
+    ///
+    /// - the caller is the timelock;
+    /// - `nonces` is not empty ({TaoBridgeEmptyBatch}) and strictly increasing
+    ///   ({TaoBridgeNoncesNotSorted}; an equal pair is {TaoBridgeNonceUsed});
+    /// - no nonce was minted or voided before ({TaoBridgeNonceUsed}).
+    /// @param nonces The nonces to void, strictly increasing: every nonce of the stuck batch.
+    function voidNonces(uint64[] calldata nonces) external;
 
     // ------------------------------------------------------------------ views
 

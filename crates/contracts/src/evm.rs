@@ -28,8 +28,12 @@ use crate::{ContractsError, bindings::describe_revert};
 
 /// anvil's chain id; what a fresh [`Evm`] uses.
 pub const DEFAULT_CHAIN_ID: u64 = 31337;
-/// Gas limit of every transaction: comfortably above a 100-mint batch, far below a block.
+/// Gas limit of every transaction by default: comfortably above a 100-mint batch, far below a
+/// block. [`Evm::set_tx_gas_limit`] changes it (e.g. to [`EIP7825_TX_GAS_CAP`]).
 pub const TX_GAS_LIMIT: u64 = 30_000_000;
+/// EIP-7825 (Osaka): the most gas any one transaction may use, 2^24. A mint batch must fit in
+/// it, so tao-node bounds the locks of one block (one batch) by it.
+pub const EIP7825_TX_GAS_CAP: u64 = 1 << 24;
 /// Timestamp of the first block (2025-01-01T00:00:00Z): realistic, so `uint32` time fields work.
 pub const GENESIS_TIMESTAMP: u64 = 1_735_689_600;
 /// The hard fork the EVM runs, matching `evm_version = "prague"` in `foundry.toml`.
@@ -92,6 +96,7 @@ impl Receipt {
 /// The in-memory EVM.
 pub struct Evm {
     inner: Inner,
+    tx_gas_limit: u64,
 }
 
 impl Default for Evm {
@@ -126,7 +131,13 @@ impl Evm {
                 block.number = U256::from(1u64);
                 block.timestamp = U256::from(GENESIS_TIMESTAMP);
             });
-        Self { inner: ctx.build_mainnet() }
+        Self { inner: ctx.build_mainnet(), tx_gas_limit: TX_GAS_LIMIT }
+    }
+
+    /// Sets the gas limit of every later transaction (default [`TX_GAS_LIMIT`]); a transaction
+    /// that needs more halts out of gas, as it would on a chain with that cap.
+    pub fn set_tx_gas_limit(&mut self, gas: u64) {
+        self.tx_gas_limit = gas;
     }
 
     // ------------------------------------------------------------------ chain and clock
@@ -232,7 +243,7 @@ impl Evm {
             data,
             value,
             nonce: self.nonce(from),
-            gas_limit: TX_GAS_LIMIT,
+            gas_limit: self.tx_gas_limit,
             gas_price: 0,
             chain_id: Some(self.chain_id()),
             ..TxEnv::default()

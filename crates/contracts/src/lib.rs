@@ -39,4 +39,6 @@ pub use compile::{
 };
 pub use deploy::{DeployConfig, System, deploy_system};
 pub use error::ContractsError;
-pub use evm::{DEFAULT_CHAIN_ID, Evm, GENESIS_TIMESTAMP, Receipt, SPEC, TX_GAS_LIMIT};
+pub use evm::{
+    DEFAULT_CHAIN_ID, EIP7825_TX_GAS_CAP, Evm, GENESIS_TIMESTAMP, Receipt, SPEC, TX_GAS_LIMIT,
+};

@@ -317,6 +317,33 @@ impl TaoClient {
         self.sudo("Bridge.set_domain", call, sudo).await
     }
 
+    /// Root: mirror TaoBridge's mint capacity (`mintLimit().capacity`, rao) on the node, so no
+    /// block's mint batch sums to more than the bucket holds. Lower it here before lowering it
+    /// on Ethereum; raise it here after raising it there (`contracts/README.md`, "Changing the
+    /// mint limit").
+    pub async fn sudo_set_mint_capacity<S: Signer<PolkadotConfig>>(
+        &self,
+        sudo: &S,
+        capacity: Rao,
+    ) -> Result<TxReceipt> {
+        let call = RuntimeCall::Bridge(BridgeCall::set_mint_capacity { capacity: capacity.0 });
+        self.sudo("Bridge.set_mint_capacity", call, sudo).await
+    }
+
+    /// Root: settle block `block`'s mint batch, which can never mint, once governance's
+    /// `TaoBridge.voidNonces` of all its nonces is final on Ethereum: refund the locks in
+    /// `refund` to their senders, re-lock the others under new nonces (`contracts/README.md`,
+    /// "Recovering a stuck batch").
+    pub async fn sudo_recover_batch<S: Signer<PolkadotConfig>>(
+        &self,
+        sudo: &S,
+        block: u32,
+        refund: Vec<u64>,
+    ) -> Result<TxReceipt> {
+        let call = RuntimeCall::Bridge(BridgeCall::recover_batch { block, refund });
+        self.sudo("Bridge.recover_batch", call, sudo).await
+    }
+
     /// Free balance of `who` at the finalized head (0 for an unknown account).
     pub async fn free_balance(&self, who: &AccountId32) -> Result<Rao> {
         let at = self.api.at_current_block().await.map_err(TaoClientError::subxt("at block"))?;

@@ -140,10 +140,11 @@ impl Runtime {
     ) -> Result<ApplyOutcome, TxError> {
         ext.set_phase(Phase::ApplyExtrinsic(index));
         let valid = self.validate(ext, bytes, false)?;
-        if matches!(valid.xt.call, RuntimeCall::Bridge(bridge::Call::lock { .. }))
-            && bridge::locks_full(ext)
+        if let RuntimeCall::Bridge(bridge::Call::lock { amount, .. }) = valid.xt.call
+            && bridge::lock_must_wait(ext, amount)
         {
-            // Block full of locks (one mint batch): the transaction waits for the next block.
+            // This block's mint batch is full (count or mint capacity): the transaction waits for
+            // the next block, uncharged.
             return Err(InvalidTransaction::ExhaustsResources.into());
         }
         let info = valid.xt.call.info();

@@ -37,7 +37,7 @@ pub struct RelayerSpec {
 }
 
 /// Bridge genesis.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct BridgeSpec {
     /// Relayers.
@@ -52,6 +52,28 @@ pub struct BridgeSpec {
     pub rate_limit_window: u32,
     /// Max rao released per window.
     pub rate_limit_amount: Balance,
+    /// TaoBridge's mint capacity (`mintLimit().capacity`, rao), mirrored so that no block's
+    /// batch sums to more than the bucket holds. Default: the devnet's 100,000 TAO.
+    pub mint_capacity: Balance,
+    /// First lock nonce. 0 for a new bridge; after a regenesis against a bridge that already
+    /// minted, one past the highest nonce it ever used (the last `BatchMinted.lastNonce`), since
+    /// TaoBridge refuses a nonce twice.
+    pub next_lock_nonce: u64,
+}
+
+impl Default for BridgeSpec {
+    fn default() -> Self {
+        Self {
+            relayers: Vec::new(),
+            threshold: 0,
+            evm_chain_id: 0,
+            bridge_contract: None,
+            rate_limit_window: 0,
+            rate_limit_amount: 0,
+            mint_capacity: bridge::DEFAULT_MINT_CAPACITY,
+            next_lock_nonce: 0,
+        }
+    }
 }
 
 /// Genesis state.
@@ -137,6 +159,8 @@ impl ChainSpec {
                     bridge_contract: None,
                     rate_limit_window: 0,
                     rate_limit_amount: 0,
+                    mint_capacity: bridge::DEFAULT_MINT_CAPACITY,
+                    next_lock_nonce: 0,
                 },
             },
         }
@@ -184,6 +208,9 @@ impl ChainSpec {
                 max_amount: g.bridge.rate_limit_amount,
             },
         );
+        bridge::set_mint_capacity(&mut ext, g.bridge.mint_capacity)
+            .map_err(rejected("bridge mint capacity"))?;
+        bridge::NEXT_LOCK_NONCE.put(&mut ext, &g.bridge.next_lock_nonce);
         system::NUMBER.put(&mut ext, &0);
         // Genesis events (Endowed …) are not kept, as in FRAME.
         if let Some(e) = ext.overlay.fatal() {

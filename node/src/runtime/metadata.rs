@@ -161,15 +161,31 @@ fn pallets() -> Vec<Pallet> {
                     bridge::RELEASED.meta(None, "Block each burn was released in."),
                     bridge::LIMIT.meta(Some(Default::default()), "Release rate limit."),
                     bridge::WINDOW.meta(Some(Default::default()), "Current rate-limit window."),
+                    bridge::MINT_CAPACITY.meta(
+                        Some(bridge::DEFAULT_MINT_CAPACITY),
+                        "TaoBridge's mint capacity (rao), mirrored: no block's batch exceeds it.",
+                    ),
                 ],
             ),
             calls: Some(meta_type::<bridge::Call>()),
             event: Some(meta_type::<bridge::Event>()),
-            constants: vec![constant::<AccountId32>(
-                "CustodyAccount",
-                bridge::custody_account(),
-                "The account holding locked TAO.",
-            )],
+            constants: vec![
+                constant::<AccountId32>(
+                    "CustodyAccount",
+                    bridge::custody_account(),
+                    "The account holding locked TAO.",
+                ),
+                constant::<u32>(
+                    "MaxLocksPerBlock",
+                    u32::try_from(bridge::MAX_LOCKS_PER_BLOCK).unwrap_or(u32::MAX),
+                    "Most locks one block (one mint batch) takes.",
+                ),
+                constant::<u64>(
+                    "MaxCapacity",
+                    bridge::MAX_CAPACITY,
+                    "TaoBridge's largest single mint and bucket capacity (rao).",
+                ),
+            ],
             error: Some(meta_type::<bridge::Error>()),
         },
     ]

@@ -1,7 +1,10 @@
 //! Integration tests: start the real `tao-node` binary on a free port and drive it with subxt
 //! 0.51 (stock `PolkadotConfig`, `subxt-signer` dev keys), as an unmodified client would.
 
+mod fuzz_decode;
+mod fuzz_rpc;
 mod polkadot;
+mod soak;
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -300,7 +303,7 @@ async fn malformed_and_oversized_requests_get_errors() {
         br#"[{"jsonrpc":"2.0","id":1,"method":"system_chain","params":[]},{"jsonrpc":"2.0","id":2,"method":"system_properties","params":[]}]"#,
     );
     assert!(body.contains("TAO Development") && body.contains("\"ss58Format\":42"), "{body}");
-    // Over the 15 MiB request limit.
+    // Over the request limit (`tao_node::rpc::MAX_REQUEST_BYTES`).
     let big = vec![b' '; 16 * 1024 * 1024];
     let (status, _) = http_post(&addr, &big);
     assert!(status.contains("413"), "{status}");

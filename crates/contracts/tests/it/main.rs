@@ -6,4 +6,5 @@ mod bridge;
 mod compile;
 mod fixture;
 mod governance;
+mod node_bridge;
 mod vectors;

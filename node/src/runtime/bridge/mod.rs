@@ -1,9 +1,69 @@
 //! Bridge (index 40): TAO custody for wTAO on Ethereum.
 //!
+//! TAO → Ethereum ([`mint`]):
+//!
 //! * `lock(amount, eth_recipient)` moves TAO into the custody account and emits
 //!   `Locked { nonce, from, eth_recipient, amount }` with a strictly increasing nonce. The locks of
 //!   each block are also kept in `LocksByBlock`, in nonce order: that list is the mint batch the
 //!   relayers sign (DESIGN §5), so `attest` can recompute the digest later.
+//! * `attest(block, signature)` stores a relayer's EIP-712 signature of block `block`'s mint batch
+//!   after checking it: the digest is recomputed (`wtao-bridge-types::mint_batch_digest`) from
+//!   `LocksByBlock[block]` with the EVM domain in storage, and the recovered address (low-s, v
+//!   27/28, exactly what TaoBridge accepts) must be in the relayer set. Whoever collects
+//!   `Threshold` attestations of a block can submit `TaoBridge.mint(batch, sigs)`.
+//!
+//! **A block's batch mints whole or not at all**, so the node refuses at `lock()` every lock
+//! that would make TaoBridge refuse the batch (issue 17) — one bad lock must never strand the
+//! other locks of its block:
+//!
+//! | TaoBridge refuses a batch when | the node, at `lock()` |
+//! |---|---|
+//! | an amount is zero | [`Error::ZeroAmount`] |
+//! | a recipient is `address(0)` | [`Error::ZeroRecipient`] |
+//! | a recipient is the bridge proxy (the domain's verifying contract) | [`Error::RecipientIsBridge`] |
+//! | an amount is above `MAX_CAPACITY` (2^56 − 1 rao) | [`Error::AmountAboveMaxCapacity`] |
+//! | the batch total is above the mint bucket's capacity: it can never mint | one lock above `MintCapacity`: [`Error::AmountAboveMintCapacity`]; a lock that would push its block's total above it waits for the next block, like a lock into a full block |
+//! | the batch total is above what the bucket holds now, but within capacity | nothing: the batch mints once the bucket refills (at most one window) |
+//! | a nonce was minted before | nonces come from `NextLockNonce`, strictly increasing; after a regenesis against a deployed bridge, genesis sets `nextLockNonce` past every nonce it used |
+//! | the batch costs more gas than one transaction may use | at most [`MAX_LOCKS_PER_BLOCK`] locks per block |
+//! | the batch is empty; a nonce or recipient has dirty high bits; nonces not increasing | cannot happen: only blocks with locks are batches; the types are `u64`/`H160`; nonces are assigned in order |
+//!
+//! **Capacity: mirrored, not split.** `MintCapacity` mirrors the capacity of TaoBridge's mint
+//! bucket (`mintLimit().capacity`), set at genesis (`mintCapacity`, default the devnet's
+//! 100,000 TAO) and by root (`set_mint_capacity`). A block's batch total never exceeds it, so
+//! every batch fits a full bucket and mints within one refill window at most. The alternative —
+//! cutting one block's locks into several batches — would change what a batch is (DESIGN §5: all
+//! locks of one block) for the relayers, the attestations and the digest, and still needs the
+//! node to know the capacity to cut at. A lock waiting for the next block costs nothing (it is
+//! not applied, so no fee). The two values are kept equal by procedure (`contracts/README.md`,
+//! "Changing the mint limit"): raise the EVM capacity first, then the node's; lower the node's
+//! first, then the EVM's once every batch built under the old value has minted.
+//!
+//! **Gas: [`MAX_LOCKS_PER_BLOCK`] = 192, not 512.** One batch is one Ethereum transaction, and
+//! EIP-7825 (Osaka) caps a transaction at 2^24 = 16,777,216 gas. Nothing on this side tells a
+//! cheap recipient from an expensive one, and the most expensive is cheap to make: a fresh
+//! address that delegated its (zero) votes to a delegatee with no checkpoint yet, so its mint
+//! also writes that delegatee's first checkpoint — 79,282 gas per transfer instead of 29,696
+//! (`TaoBridgeGasDelegatedTest` in `contracts/test/TaoBridge.gas.t.sol`). 512 such locks need
+//! ~40 M gas, more than a 30 M block, and the cross-component property test found a batch of 327
+//! out of gas under the cap. 192 of them, opening a new bitmap word and signed by the largest
+//! set TaoBridge allows (255 of 255 relayers), measure 16,447,225 gas (`TaoBridgeGasMaxBatchTest`):
+//! under the cap for any relayer set. Typical locks (~30,000 gas each) make a 192-lock batch of
+//! ~6 M gas; 192 locks per 12 s block is still 16 locks a second.
+//!
+//! **Recovering a batch that is stuck anyway** (a capacity lowered out of order on Ethereum, a
+//! domain changed under pending locks, a batch from before these checks): `recover_batch(block,
+//! refund)` by root, only after governance voided every nonce of that batch on Ethereum
+//! (`TaoBridge.voidNonces`, which reverts if any was minted) and that is final. Each lock of the
+//! block is then settled once: refunded to its sender from custody (`LockRefunded`) if its nonce
+//! is in `refund`, otherwise re-locked under a new nonce in the current block (`Locked` +
+//! `LockRelocked`), passing the same checks as a new lock. The old batch is removed with its
+//! attestations. Voiding first means no state allows both a mint and a refund: until the void,
+//! the node still holds the locks; after it, the old nonces can never mint. The whole procedure
+//! is in `contracts/README.md`.
+//!
+//! Ethereum → TAO ([`release`]):
+//!
 //! * `approve_release(eth_chain_id, burn_nonce, recipient, amount)` from a registered relayer
 //!   account. Approvals for one `(eth_chain_id, burn_nonce)` must all name the same
 //!   `(recipient, amount)`; at `Threshold` approvals the custody pays the recipient and emits
@@ -12,13 +72,12 @@
 //! * Releases are rate limited: at most `RateLimit.max_amount` rao per window of
 //!   `RateLimit.window_blocks` blocks (0 = unlimited). A release over the limit fails (the last
 //!   approval is rolled back), so the relayer simply retries in a later window.
-//! * Relayer set, threshold, rate limit and the EVM domain (chain id, bridge contract) are storage,
-//!   changed by root.
-//! * `attest(block, signature)` stores a relayer's EIP-712 signature of block `block`'s mint batch
-//!   after checking it: the digest is recomputed (`wtao-bridge-types::mint_batch_digest`) from
-//!   `LocksByBlock[block]` with the EVM domain in storage, and the recovered address (low-s, v
-//!   27/28, exactly what TaoBridge accepts) must be in the relayer set. Whoever collects
-//!   `Threshold` attestations of a block can submit `TaoBridge.mint(batch, sigs)`.
+//!
+//! Relayer set, threshold, rate limit, mint capacity and the EVM domain (chain id, bridge
+//! contract) are storage, changed by root.
+
+mod mint;
+mod release;
 
 use parity_scale_codec::{Decode, Encode};
 use scale_info::TypeInfo;
@@ -27,8 +86,9 @@ use crate::DispatchError;
 use crate::primitives::{AccountId32, Balance, BlockNumber, H160};
 use crate::storage::{Hasher, StorageDoubleMap, StorageMap, StorageValue};
 
-use super::balances::{self, Existence};
 use super::{DispatchResult, Ext, Origin, index};
+
+pub use mint::{batch_digest, lock_must_wait, locks_full, mint_capacity};
 
 const P: &str = "Bridge";
 
@@ -36,17 +96,21 @@ const P: &str = "Bridge";
 /// pallet accounts.
 pub const PALLET_ID: [u8; 8] = *b"wtao/brg";
 
-/// Most `lock`s one block takes. A block's locks are one mint batch, minted on Ethereum in one
-/// transaction: 512 fresh mints cost about 15 M gas and 66 KB of calldata, inside a 30 M gas
-/// block and the usual 128 KB transaction limit. Further locks wait in the pool for the next
-/// block (the extrinsic is not failed, so no fee is lost).
-pub const MAX_LOCKS_PER_BLOCK: usize = 512;
+/// Most `lock`s one block takes: a block's locks are one mint batch, minted on Ethereum in one
+/// transaction, which must fit EIP-7825's 2^24 gas even when every recipient is the most
+/// expensive kind (see the module docs; `contracts/test/TaoBridge.gas.t.sol` checks this value).
+/// Further locks wait in the pool for the next block (the extrinsic is not applied, so no fee is
+/// lost).
+pub const MAX_LOCKS_PER_BLOCK: usize = 192;
 
-/// Whether the block being built already holds [`MAX_LOCKS_PER_BLOCK`] locks.
-pub fn locks_full(ext: &mut Ext<'_>) -> bool {
-    let block = ext.block_number();
-    LOCKS_BY_BLOCK.get(ext, &block).len() >= MAX_LOCKS_PER_BLOCK
-}
+/// `TaoBridge.MAX_CAPACITY`: the contract refuses a single mint above 2^56 − 1 rao, and no
+/// bucket capacity may exceed it.
+pub const MAX_CAPACITY: Balance = (1 << 56) - 1;
+
+/// The devnet's mint capacity, 100,000 TAO (what `Deploy.s.sol` deploys on the devnet): the
+/// default of the chain spec's `mintCapacity`, and what a state without `Bridge.MintCapacity` (a
+/// database from before it existed) reads.
+pub const DEFAULT_MINT_CAPACITY: Balance = 100_000_000_000_000;
 
 /// The custody account holding locked TAO.
 pub fn custody_account() -> AccountId32 {
@@ -145,6 +209,9 @@ pub const RELEASED: StorageMap<(u64, u64), BlockNumber> =
 pub const LIMIT: StorageValue<RateLimit> = StorageValue::new(P, "Limit");
 /// `Bridge.Window`.
 pub const WINDOW: StorageValue<WindowUsage> = StorageValue::new(P, "Window");
+/// `Bridge.MintCapacity`: the capacity (rao) of TaoBridge's mint bucket, mirrored; no block's
+/// batch total exceeds it. Absent reads as [`DEFAULT_MINT_CAPACITY`] ([`mint_capacity`]).
+pub const MINT_CAPACITY: StorageValue<Balance> = StorageValue::new(P, "MintCapacity");
 
 /// Bridge calls.
 #[allow(non_camel_case_types)]
@@ -212,6 +279,24 @@ pub enum Call {
     set_domain {
         /// The domain.
         domain: EvmDomain,
+    },
+    /// Root: mirror TaoBridge's mint capacity (`mintLimit().capacity`). Lower it here before
+    /// lowering it on Ethereum; raise it here after raising it there.
+    #[codec(index = 7)]
+    set_mint_capacity {
+        /// Capacity in rao, `1..=MAX_CAPACITY`.
+        #[codec(compact)]
+        capacity: Balance,
+    },
+    /// Root: settle every lock of block `block`'s batch after governance voided all of its
+    /// nonces on Ethereum (`TaoBridge.voidNonces`): refund the locks in `refund` to their
+    /// senders, re-lock the others under new nonces in the current block.
+    #[codec(index = 8)]
+    recover_batch {
+        /// The TAO block whose batch can never mint.
+        block: BlockNumber,
+        /// Nonces of that batch to refund on TAO; the rest are re-locked.
+        refund: Vec<u64>,
     },
 }
 
@@ -308,6 +393,41 @@ pub enum Event {
         /// The domain.
         domain: EvmDomain,
     },
+    /// The mirrored mint capacity changed.
+    #[codec(index = 9)]
+    MintCapacitySet {
+        /// Capacity in rao.
+        capacity: Balance,
+    },
+    /// A lock of a recovered batch was paid back to its sender; its nonce never mints.
+    #[codec(index = 10)]
+    LockRefunded {
+        /// The lock's (voided) nonce.
+        nonce: u64,
+        /// Its sender, who got the TAO back.
+        to: AccountId32,
+        /// Amount.
+        amount: Balance,
+    },
+    /// A lock of a recovered batch was locked again under a new nonce (a `Locked` event with
+    /// `new_nonce` comes with it); the old nonce never mints.
+    #[codec(index = 11)]
+    LockRelocked {
+        /// The lock's old (voided) nonce.
+        old_nonce: u64,
+        /// Its nonce in the current block's batch.
+        new_nonce: u64,
+    },
+    /// Every lock of block `block`'s batch was refunded or re-locked; the batch is gone.
+    #[codec(index = 12)]
+    BatchRecovered {
+        /// The TAO block.
+        block: BlockNumber,
+        /// Locks refunded.
+        refunded: u32,
+        /// Locks re-locked.
+        relocked: u32,
+    },
 }
 
 impl From<Event> for super::RuntimeEvent {
@@ -316,7 +436,7 @@ impl From<Event> for super::RuntimeEvent {
     }
 }
 
-/// Bridge errors.
+/// Bridge errors. New variants go at the end: clients decode errors by index.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
 #[repr(u8)]
 pub enum Error {
@@ -342,7 +462,7 @@ pub enum Error {
     NothingToResolve = 9,
     /// The lock nonce space is exhausted.
     NonceOverflow = 10,
-    /// That block has no locks to attest (or is not finished yet).
+    /// That block has no locks to attest or recover (or is not finished yet).
     NoLocksInBlock = 11,
     /// The signature is malformed, malleable (high s) or recovers to no key.
     BadSignature = 12,
@@ -350,19 +470,49 @@ pub enum Error {
     UnknownSigner = 13,
     /// This relayer already attested this block.
     AlreadyAttested = 14,
+    /// The Ethereum recipient is the zero address, which TaoBridge refuses to mint to: lock to
+    /// an address you control.
+    ZeroRecipient = 15,
+    /// The Ethereum recipient is the TaoBridge contract itself, where wTAO could never move
+    /// again (TaoBridge refuses it): lock to an address you control.
+    RecipientIsBridge = 16,
+    /// The amount is above TaoBridge's per-mint limit, 2^56 − 1 rao: lock less.
+    AmountAboveMaxCapacity = 17,
+    /// The amount is above the mint bucket's capacity (`MintCapacity`), so it could never be
+    /// minted: lock at most that much at a time.
+    AmountAboveMintCapacity = 18,
+    /// The block already holds `MAX_LOCKS_PER_BLOCK` locks (only reachable by dispatching `lock`
+    /// from another call; a signed `lock` waits for the next block): lock in a later block.
+    BlockLocksFull = 19,
+    /// The lock would push the block's batch total above `MintCapacity` (only reachable by
+    /// dispatching `lock` from another call; a signed `lock` waits for the next block): lock in
+    /// a later block.
+    BlockMintCapacityFull = 20,
+    /// The mint capacity must be between 1 rao and 2^56 − 1 rao, as TaoBridge's.
+    InvalidMintCapacity = 21,
+    /// A nonce in `refund` is not a lock of that block's batch.
+    NotInBatch = 22,
 }
 super::module_error!(Error, index::BRIDGE);
 
 /// Dispatch a Bridge call.
 pub fn dispatch(ext: &mut Ext<'_>, origin: Origin, call: Call) -> DispatchResult {
     match call {
-        Call::lock { amount, eth_recipient } => lock(ext, origin.signed()?, amount, eth_recipient),
+        Call::lock { amount, eth_recipient } => {
+            mint::lock(ext, origin.signed()?, amount, eth_recipient)
+        }
         Call::attest { block, signature } => {
             origin.signed()?;
-            attest(ext, block, signature)
+            mint::attest(ext, block, signature)
         }
         Call::approve_release { eth_chain_id, burn_nonce, recipient, amount } => {
-            approve_release(ext, origin.signed()?, (eth_chain_id, burn_nonce), recipient, amount)
+            release::approve_release(
+                ext,
+                origin.signed()?,
+                (eth_chain_id, burn_nonce),
+                recipient,
+                amount,
+            )
         }
         Call::set_relayers { relayers, threshold } => {
             origin.root()?;
@@ -370,7 +520,7 @@ pub fn dispatch(ext: &mut Ext<'_>, origin: Origin, call: Call) -> DispatchResult
         }
         Call::resolve_conflict { eth_chain_id, burn_nonce, release } => {
             origin.root()?;
-            resolve_conflict(ext, (eth_chain_id, burn_nonce), release)
+            release::resolve_conflict(ext, (eth_chain_id, burn_nonce), release)
         }
         Call::set_rate_limit { window_blocks, max_amount } => {
             origin.root()?;
@@ -385,70 +535,15 @@ pub fn dispatch(ext: &mut Ext<'_>, origin: Origin, call: Call) -> DispatchResult
             ext.deposit_event(Event::DomainSet { domain });
             Ok(())
         }
+        Call::set_mint_capacity { capacity } => {
+            origin.root()?;
+            set_mint_capacity(ext, capacity)
+        }
+        Call::recover_batch { block, refund } => {
+            origin.root()?;
+            mint::recover_batch(ext, block, &refund)
+        }
     }
-}
-
-fn lock(
-    ext: &mut Ext<'_>,
-    from: AccountId32,
-    amount: Balance,
-    eth_recipient: H160,
-) -> DispatchResult {
-    if amount == 0 {
-        return Err(Error::ZeroAmount.into());
-    }
-    balances::transfer(ext, &from, &custody_account(), amount, Existence::KeepAlive)?;
-    let nonce = NEXT_LOCK_NONCE.get(ext);
-    NEXT_LOCK_NONCE.put(ext, &nonce.checked_add(1).ok_or(Error::NonceOverflow)?);
-    let block = ext.block_number();
-    let mut locks = LOCKS_BY_BLOCK.get(ext, &block);
-    locks.push(LockRecord { nonce, from, eth_recipient, amount });
-    LOCKS_BY_BLOCK.insert(ext, &block, &locks);
-    ext.deposit_event(Event::Locked { nonce, from, eth_recipient, amount });
-    Ok(())
-}
-
-/// The EIP-712 digest of block `block`'s mint batch under the stored domain.
-pub fn batch_digest(ext: &mut Ext<'_>, block: BlockNumber) -> Option<wtao_bridge_types::B256> {
-    use wtao_bridge_types::{Address, B256, BridgeDomain, Mint, Rao};
-    let locks = LOCKS_BY_BLOCK.get(ext, &block);
-    if locks.is_empty() {
-        return None;
-    }
-    let mints: Vec<Mint> = locks
-        .iter()
-        .map(|l| {
-            Mint::new(
-                l.nonce,
-                B256::from(l.from.0),
-                Address::from(l.eth_recipient.0),
-                Rao(l.amount),
-            )
-        })
-        .collect();
-    let d = DOMAIN.get(ext);
-    let domain = BridgeDomain::new(d.chain_id, Address::from(d.verifying_contract.0));
-    Some(wtao_bridge_types::mint_batch_digest(&domain, &mints))
-}
-
-fn attest(ext: &mut Ext<'_>, block: BlockNumber, signature: Vec<u8>) -> DispatchResult {
-    // Only finished blocks: the current block's batch may still grow.
-    if block >= ext.block_number() {
-        return Err(Error::NoLocksInBlock.into());
-    }
-    let digest = batch_digest(ext, block).ok_or(Error::NoLocksInBlock)?;
-    let signer =
-        wtao_bridge_types::recover_signer(digest, &signature).map_err(|_| Error::BadSignature)?;
-    let relayer = H160(signer.into_array());
-    if !RELAYERS.get(ext).iter().any(|r| r.eth_address == relayer) {
-        return Err(Error::UnknownSigner.into());
-    }
-    if ATTESTATIONS.try_get(ext, &block, &relayer).is_some() {
-        return Err(Error::AlreadyAttested.into());
-    }
-    ATTESTATIONS.insert(ext, &block, &relayer, &signature);
-    ext.deposit_event(Event::Attested { block, relayer, signature });
-    Ok(())
 }
 
 fn set_relayers(ext: &mut Ext<'_>, relayers: Vec<Relayer>, threshold: u32) -> DispatchResult {
@@ -471,111 +566,14 @@ fn set_relayers(ext: &mut Ext<'_>, relayers: Vec<Relayer>, threshold: u32) -> Di
     Ok(())
 }
 
-fn approve_release(
-    ext: &mut Ext<'_>,
-    relayer: AccountId32,
-    key: (u64, u64),
-    recipient: AccountId32,
-    amount: Balance,
-) -> DispatchResult {
-    if !RELAYERS.get(ext).iter().any(|r| r.account == relayer) {
-        return Err(Error::NotRelayer.into());
+/// Set `Bridge.MintCapacity` (root and genesis): `1..=MAX_CAPACITY`, as TaoBridge's
+/// `setMintLimit` requires.
+pub fn set_mint_capacity(ext: &mut Ext<'_>, capacity: Balance) -> DispatchResult {
+    if capacity == 0 || capacity > MAX_CAPACITY {
+        return Err(Error::InvalidMintCapacity.into());
     }
-    if RELEASED.try_get(ext, &key).is_some() {
-        return Err(Error::AlreadyReleased.into());
-    }
-    if amount == 0 {
-        return Err(Error::ZeroAmount.into());
-    }
-    let (eth_chain_id, burn_nonce) = key;
-    let mut pending = match PENDING.try_get(ext, &key) {
-        None => PendingRelease { recipient, amount, approvals: vec![], conflicted: false },
-        Some(p) if p.conflicted => return Err(Error::ReleaseInConflict.into()),
-        Some(p) => p,
-    };
-    if pending.approvals.contains(&relayer) {
-        return Err(Error::AlreadyApproved.into());
-    }
-    if pending.recipient != recipient || pending.amount != amount {
-        // Keep the conflict on chain (this call succeeds) so governance sees and settles it.
-        pending.conflicted = true;
-        PENDING.insert(ext, &key, &pending);
-        ext.deposit_event(Event::ReleaseConflict {
-            eth_chain_id,
-            burn_nonce,
-            relayer,
-            recipient,
-            amount,
-        });
-        return Ok(());
-    }
-    pending.approvals.push(relayer);
-    let approvals = u32::try_from(pending.approvals.len()).unwrap_or(u32::MAX);
-    ext.deposit_event(Event::ReleaseApproved { eth_chain_id, burn_nonce, relayer, approvals });
-    if approvals >= THRESHOLD.get(ext).max(1) {
-        release(ext, key, recipient, amount)?;
-        PENDING.remove(ext, &key);
-    } else {
-        PENDING.insert(ext, &key, &pending);
-    }
-    Ok(())
-}
-
-/// Pay out a release: rate limit, custody transfer, mark released.
-fn release(
-    ext: &mut Ext<'_>,
-    key: (u64, u64),
-    recipient: AccountId32,
-    amount: Balance,
-) -> DispatchResult {
-    if RELEASED.try_get(ext, &key).is_some() {
-        return Err(Error::AlreadyReleased.into());
-    }
-    let limit = LIMIT.get(ext);
-    let now = ext.block_number();
-    if limit.window_blocks > 0 {
-        let mut usage = WINDOW.get(ext);
-        if now.saturating_sub(usage.start) >= limit.window_blocks {
-            usage = WindowUsage { start: now, released: 0 };
-        }
-        let total = usage.released.checked_add(amount).ok_or(Error::RateLimited)?;
-        if total > limit.max_amount {
-            return Err(Error::RateLimited.into());
-        }
-        WINDOW.put(ext, &WindowUsage { start: usage.start, released: total });
-    }
-    let custody = custody_account();
-    if balances::free_balance(ext, &custody) < amount {
-        return Err(Error::InsufficientCustody.into());
-    }
-    balances::transfer(ext, &custody, &recipient, amount, Existence::AllowDeath)?;
-    RELEASED.insert(ext, &key, &now);
-    let (eth_chain_id, burn_nonce) = key;
-    ext.deposit_event(Event::Released { eth_chain_id, burn_nonce, recipient, amount });
-    Ok(())
-}
-
-fn resolve_conflict(
-    ext: &mut Ext<'_>,
-    key: (u64, u64),
-    pay: Option<(AccountId32, Balance)>,
-) -> DispatchResult {
-    if RELEASED.try_get(ext, &key).is_some() {
-        return Err(Error::AlreadyReleased.into());
-    }
-    if PENDING.try_get(ext, &key).is_none() && pay.is_none() {
-        return Err(Error::NothingToResolve.into());
-    }
-    PENDING.remove(ext, &key);
-    if let Some((recipient, amount)) = pay {
-        release(ext, key, recipient, amount)?;
-    }
-    let (eth_chain_id, burn_nonce) = key;
-    ext.deposit_event(Event::ConflictResolved {
-        eth_chain_id,
-        burn_nonce,
-        released: pay.is_some(),
-    });
+    MINT_CAPACITY.put(ext, &capacity);
+    ext.deposit_event(Event::MintCapacitySet { capacity });
     Ok(())
 }
 
@@ -583,3 +581,6 @@ fn resolve_conflict(
 pub fn err(e: Error) -> DispatchError {
     e.into()
 }
+
+#[cfg(test)]
+mod tests;
