@@ -20,7 +20,7 @@ use crate::primitives::{AccountId32, Balance, MultiAddress, MultiSignature};
 use super::extrinsic::{self, TxExtension};
 use super::{
     RuntimeCall, RuntimeError, RuntimeEvent, SPEC_VERSION, SS58_PREFIX, balances, bridge, index,
-    payment, sudo, system, timestamp,
+    payment, subtensor, sudo, system, timestamp,
 };
 
 /// The metadata versions served (`Metadata_metadata_versions`).
@@ -196,6 +196,15 @@ fn pallets() -> Vec<Pallet> {
             error: None,
         },
         Pallet {
+            name: "SubtensorModule",
+            index: index::SUBTENSOR,
+            storage: Some(subtensor::storage::metadata::storage()),
+            calls: Some(meta_type::<subtensor::Call>()),
+            event: Some(meta_type::<subtensor::Event>()),
+            constants: vec![],
+            error: Some(meta_type::<subtensor::Error>()),
+        },
+        Pallet {
             name: "Sudo",
             index: index::SUDO,
             storage: storage(
@@ -206,6 +215,15 @@ fn pallets() -> Vec<Pallet> {
             event: Some(meta_type::<sudo::Event>()),
             constants: vec![],
             error: Some(meta_type::<sudo::Error>()),
+        },
+        Pallet {
+            name: "AdminUtils",
+            index: index::ADMIN_UTILS,
+            storage: None,
+            calls: Some(meta_type::<subtensor::admin_utils::Call>()),
+            event: Some(meta_type::<subtensor::admin_utils::Event>()),
+            constants: vec![],
+            error: Some(meta_type::<subtensor::admin_utils::Error>()),
         },
         Pallet {
             name: "Bridge",

@@ -30,6 +30,7 @@ pub mod extrinsic;
 pub mod genesis;
 pub mod metadata;
 pub mod payment;
+pub mod subtensor;
 pub mod sudo;
 pub mod system;
 pub mod timestamp;
@@ -66,10 +67,12 @@ pub mod index {
     pub const BALANCES: u8 = 5;
     /// TransactionPayment.
     pub const TRANSACTION_PAYMENT: u8 = 6;
-    /// SubtensorModule (reserved for the subtensor module).
+    /// SubtensorModule.
     pub const SUBTENSOR: u8 = 7;
     /// Sudo.
     pub const SUDO: u8 = 12;
+    /// AdminUtils (SubtensorModule's sudo and owner setters).
+    pub const ADMIN_UTILS: u8 = 19;
     /// Bridge: a free index in subtensor's numbering.
     pub const BRIDGE: u8 = 40;
 }
@@ -212,9 +215,15 @@ pub enum RuntimeCall {
     /// Balances.
     #[codec(index = 5)]
     Balances(balances::Call),
+    /// SubtensorModule.
+    #[codec(index = 7)]
+    SubtensorModule(subtensor::Call),
     /// Sudo.
     #[codec(index = 12)]
     Sudo(sudo::Call),
+    /// AdminUtils.
+    #[codec(index = 19)]
+    AdminUtils(subtensor::admin_utils::Call),
     /// Bridge.
     #[codec(index = 40)]
     Bridge(bridge::Call),
@@ -232,9 +241,15 @@ pub enum RuntimeEvent {
     /// TransactionPayment.
     #[codec(index = 6)]
     TransactionPayment(payment::Event),
+    /// SubtensorModule.
+    #[codec(index = 7)]
+    SubtensorModule(subtensor::Event),
     /// Sudo.
     #[codec(index = 12)]
     Sudo(sudo::Event),
+    /// AdminUtils.
+    #[codec(index = 19)]
+    AdminUtils(subtensor::admin_utils::Event),
     /// Bridge.
     #[codec(index = 40)]
     Bridge(bridge::Event),
@@ -249,9 +264,15 @@ pub enum RuntimeError {
     /// Balances.
     #[codec(index = 5)]
     Balances(balances::Error),
+    /// SubtensorModule.
+    #[codec(index = 7)]
+    SubtensorModule(subtensor::Error),
     /// Sudo.
     #[codec(index = 12)]
     Sudo(sudo::Error),
+    /// AdminUtils.
+    #[codec(index = 19)]
+    AdminUtils(subtensor::admin_utils::Error),
     /// Bridge.
     #[codec(index = 40)]
     Bridge(bridge::Error),
@@ -263,7 +284,9 @@ impl RuntimeCall {
         let (ref_time, class) = match self {
             Self::System(_) => (50_000_000, DispatchClass::Normal),
             Self::Balances(_) => (200_000_000, DispatchClass::Normal),
+            Self::SubtensorModule(_) => (300_000_000, DispatchClass::Normal),
             Self::Sudo(_) => (100_000_000, DispatchClass::Operational),
+            Self::AdminUtils(_) => (100_000_000, DispatchClass::Operational),
             Self::Bridge(_) => (300_000_000, DispatchClass::Normal),
         };
         DispatchEventInfo {
@@ -278,7 +301,9 @@ impl RuntimeCall {
         match self {
             Self::System(c) => system::dispatch(ext, origin, c),
             Self::Balances(c) => balances::dispatch(ext, origin, c),
+            Self::SubtensorModule(c) => subtensor::dispatch(ext, origin, c),
             Self::Sudo(c) => sudo::dispatch(ext, origin, c),
+            Self::AdminUtils(c) => subtensor::admin_utils::dispatch(ext, origin, c),
             Self::Bridge(c) => bridge::dispatch(ext, origin, c),
         }
     }
@@ -486,6 +511,15 @@ impl Runtime {
         timestamp::NOW.put(ext, &ctx.timestamp_ms);
     }
 
+    /// FRAME's `initialize_block`: [`Self::initialize_block`], then every module's
+    /// `on_initialize` (SubtensorModule's coinbase: emission, epochs, payouts). Block production
+    /// uses this; transaction validation uses `initialize_block` alone, as FRAME's
+    /// `validate_transaction` runs no hooks.
+    pub fn begin_block(&self, ext: &mut Ext<'_>, ctx: &BlockContext) {
+        self.initialize_block(ext, ctx);
+        subtensor::on_initialize(ext);
+    }
+
     /// Run the extension checks on an opaque extrinsic against the current overlay (which must be
     /// initialized for the block it would go into). `allow_future` admits nonces above the
     /// account's (the pool queues them).
@@ -584,9 +618,10 @@ impl Runtime {
         Ok(ApplyOutcome { result, signer: valid.signer })
     }
 
-    /// Finish the block: write its events to `System.Events`.
+    /// Finish the block: module `on_finalize` hooks, then write its events to `System.Events`.
     pub fn finalize_block(&self, ext: &mut Ext<'_>) {
         ext.phase = Phase::Finalization;
+        subtensor::on_finalize(ext);
         let events = std::mem::take(&mut ext.events);
         system::store_events(ext, &events);
         ext.events = events;
