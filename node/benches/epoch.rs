@@ -21,9 +21,9 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use tao_node::chain::{StateView, Store};
 use tao_node::primitives::{Block, Digest, H256, Header, extrinsics_root};
 use tao_node::runtime::genesis::ChainSpec;
-use tao_node::runtime::subtensor::{Event, NetUid};
 use tao_node::runtime::subtensor::fixtures::{FullSubnet, full_subnet};
 use tao_node::runtime::subtensor::genesis::SubtensorSpec;
+use tao_node::runtime::subtensor::{Event, NetUid};
 use tao_node::runtime::{BlockContext, Ext, Runtime, RuntimeEvent};
 
 const TEMPO: u16 = 100;
@@ -43,9 +43,10 @@ fn store_with(subnets: u16) -> (Store, StateView) {
         let spec = FullSubnet { netuid: NetUid(1 + i), n: 256, validators: 64, tempo: TEMPO };
         full_subnet(&mut ext, spec, u64::from(SETUP_BLOCK));
     }
+    let changes = ext.overlay.into_changes();
     let mut state: BTreeMap<Vec<u8>, Option<Vec<u8>>> =
         genesis.into_iter().map(|(k, v)| (k, Some(v))).collect();
-    state.extend(ext.overlay.into_changes());
+    state.extend(changes);
     let store = Store::temporary(Some(256)).expect("store");
     let block = Block {
         header: Header {

@@ -14,8 +14,8 @@
 
 use std::net::IpAddr;
 
-use subxt::tx::Signer;
 use subxt::PolkadotConfig;
+use subxt::tx::Signer;
 
 use crate::api;
 use crate::error::{Result, TaoClientError};
@@ -207,7 +207,7 @@ impl TaoClient {
         let at = self.finalized().await?;
         let value = at
             .storage()
-            .try_fetch(api::storage().subtensor_module().uids(), (netuid, hotkey.clone()))
+            .try_fetch(api::storage().subtensor_module().uids(), (netuid, *hotkey))
             .await
             .map_err(TaoClientError::subxt("reading SubtensorModule.Uids"))?;
         value
@@ -220,7 +220,7 @@ impl TaoClient {
         let at = self.finalized().await?;
         let v = at
             .storage()
-            .fetch(api::storage().subtensor_module().total_hotkey_alpha(), (hotkey.clone(), netuid))
+            .fetch(api::storage().subtensor_module().total_hotkey_alpha(), (*hotkey, netuid))
             .await
             .map_err(TaoClientError::subxt("reading SubtensorModule.TotalHotkeyAlpha"))?
             .decode()
@@ -238,7 +238,7 @@ impl TaoClient {
         let at = self.finalized().await?;
         let shares = at
             .storage()
-            .fetch(api::storage().subtensor_module().alpha(), (hotkey.clone(), coldkey.clone(), netuid))
+            .fetch(api::storage().subtensor_module().alpha(), (*hotkey, *coldkey, netuid))
             .await
             .map_err(TaoClientError::subxt("reading SubtensorModule.Alpha"))?
             .decode()
@@ -279,7 +279,7 @@ impl TaoClient {
                 .decode()
                 .map_err(TaoClientError::subxt("decoding SubtensorModule.Keys"))?;
             let s = alpha
-                .fetch((hotkey.clone(), netuid))
+                .fetch((hotkey, netuid))
                 .await
                 .map_err(TaoClientError::subxt("reading SubtensorModule.TotalHotkeyAlpha"))?
                 .decode()

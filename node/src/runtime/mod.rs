@@ -9,9 +9,9 @@
 //! `DispatchError::Module { index, error }` that clients decode by name from the metadata.
 //! The rest of the node sees only bytes in, state changes and events out.
 //!
-//! SubtensorModule slots in as one more module at index 7: a `subtensor.rs` with its `Call`,
-//! `Event`, `Error` and storage, one variant in each outer enum below, and one entry in
-//! `metadata::pallets`.
+//! SubtensorModule (index 7, with AdminUtils at 19) lives in [`subtensor`]: one variant in each
+//! outer enum below, one entry in `metadata::pallets`, and its block hooks in
+//! [`Runtime::begin_block`] and [`Runtime::finalize_block`].
 
 #![cfg_attr(
     not(test),
@@ -51,7 +51,8 @@ pub const IMPL_NAME: &str = "tao-node";
 /// Bump whenever the metadata changes (clients cache metadata by spec version).
 ///
 /// 2: `MultiAddress` and `EventRecord` carry their type parameters (polkadot.js needs them).
-pub const SPEC_VERSION: u32 = 2;
+/// 3: SubtensorModule (7) and AdminUtils (19).
+pub const SPEC_VERSION: u32 = 3;
 /// Transaction version (part of every signed payload).
 pub const TX_VERSION: u32 = 1;
 /// SS58 prefix.

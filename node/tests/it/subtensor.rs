@@ -40,7 +40,10 @@ fn no_weights_rate_limit() -> subxt::tx::DynamicPayload<Vec<Value>> {
         "AdminUtils",
         [Value::named_variant(
             "sudo_set_weights_set_rate_limit",
-            [("netuid", Value::u128(u128::from(NETUID))), ("weights_set_rate_limit", Value::u128(0))],
+            [
+                ("netuid", Value::u128(u128::from(NETUID))),
+                ("weights_set_rate_limit", Value::u128(0)),
+            ],
         )],
     );
     dynamic::transaction("Sudo", "sudo", vec![inner])

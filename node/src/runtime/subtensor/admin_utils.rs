@@ -365,10 +365,12 @@ pub fn dispatch(ext: &mut Ext<'_>, origin: Origin, call: Call) -> DispatchResult
             ext.deposit_event(E::KappaSet(netuid, v));
             Ok(())
         }),
-        Call::sudo_set_rho { netuid, rho: v } => owner_set(ext, origin, netuid, H::Rho, ok, |ext| {
-            s::RHO.insert(ext, &netuid, &v);
-            ext.deposit_event(E::RhoSet(netuid, v));
-        }),
+        Call::sudo_set_rho { netuid, rho: v } => {
+            owner_set(ext, origin, netuid, H::Rho, ok, |ext| {
+                s::RHO.insert(ext, &netuid, &v);
+                ext.deposit_event(E::RhoSet(netuid, v));
+            })
+        }
         Call::sudo_set_activity_cutoff { netuid, activity_cutoff: v } => {
             let check = |ext: &mut Ext<'_>, _: Option<&AccountId32>| -> DispatchResult {
                 if v < s::MIN_ACTIVITY_CUTOFF.get(ext) {
@@ -679,7 +681,8 @@ fn set_weights_version_key(
     if let Some(who) = &owner {
         let tempo = u64::from(s::TEMPO.get(ext, &netuid));
         let limit = tempo.saturating_mul(s::WEIGHTS_VERSION_KEY_RATE_LIMIT.get(ext));
-        let last = s::TRANSACTION_KEY_LAST_BLOCK.get(ext, who, &netuid, &TX_SET_WEIGHTS_VERSION_KEY);
+        let last =
+            s::TRANSACTION_KEY_LAST_BLOCK.get(ext, who, &netuid, &TX_SET_WEIGHTS_VERSION_KEY);
         if !subnets::passes_rate_limit(limit, block, last) {
             return Err(SubtensorError::TxRateLimitExceeded.into());
         }
@@ -687,7 +690,13 @@ fn set_weights_version_key(
     subnets::ensure_admin_window_open(ext, netuid)?;
     ensure_exists(ext, netuid)?;
     if let Some(who) = &owner {
-        s::TRANSACTION_KEY_LAST_BLOCK.insert(ext, who, &netuid, &TX_SET_WEIGHTS_VERSION_KEY, &block);
+        s::TRANSACTION_KEY_LAST_BLOCK.insert(
+            ext,
+            who,
+            &netuid,
+            &TX_SET_WEIGHTS_VERSION_KEY,
+            &block,
+        );
     }
     s::WEIGHTS_VERSION_KEY.insert(ext, &netuid, &key);
     ext.deposit_event(SubtensorEvent::WeightsVersionKeySet(netuid, key));

@@ -172,10 +172,8 @@ pub fn split_emission(
     subnets: &[NetUid],
     emission: Balance,
 ) -> Vec<(NetUid, Balance)> {
-    let weights: Vec<(NetUid, u128)> = subnets
-        .iter()
-        .map(|n| (*n, u128::from(s::SUBNET_EMISSION_SHARE.get(ext, n))))
-        .collect();
+    let weights: Vec<(NetUid, u128)> =
+        subnets.iter().map(|n| (*n, u128::from(s::SUBNET_EMISSION_SHARE.get(ext, n)))).collect();
     let total: u128 = weights.iter().map(|(_, w)| *w).sum();
     let mut parts: Vec<(NetUid, Balance)> = weights
         .iter()
@@ -370,10 +368,9 @@ pub fn distribute_emission(
         dividends.values().fold(U96F32::saturating_from_num(0), |acc, d| acc.saturating_add(*d));
 
     let mut payout = Payout::default();
-    if let (Some(owner), Some(owner_hotkey)) = (
-        s::SUBNET_OWNER.try_get(ext, &netuid),
-        s::SUBNET_OWNER_HOTKEY.try_get(ext, &netuid),
-    ) {
+    if let (Some(owner), Some(owner_hotkey)) =
+        (s::SUBNET_OWNER.try_get(ext, &netuid), s::SUBNET_OWNER_HOTKEY.try_get(ext, &netuid))
+    {
         staking::increase_stake(ext, &owner_hotkey, &owner, netuid, drained.owner_cut)?;
         payout.owner_cut = drained.owner_cut;
     }

@@ -705,9 +705,6 @@ mod tests {
         assert_eq!(Event::WeightsSet(netuid, 0).encode()[0], 5);
         assert_eq!(Event::NeuronRegistered(netuid, 0, AccountId32::default()).encode()[0], 6);
         assert_eq!(Event::AxonServed(netuid, AccountId32::default()).encode()[0], 28);
-        assert_eq!(
-            Event::EpochDeferred { netuid, from_block: 0, to_block: 0 }.encode()[0],
-            132
-        );
+        assert_eq!(Event::EpochDeferred { netuid, from_block: 0, to_block: 0 }.encode()[0], 132);
     }
 }

@@ -35,14 +35,21 @@
 //!   stake moves/transfers/limits, locks, multiple mechanisms, bond resets on commitments,
 //!   voting power, EVM key association.
 //!
-//! **Accounting** (checked after every block by the property test in `tests/accounting.rs`):
-//! `TotalIssuance = Σ_accounts (free + reserved) [incl. the bridge custody account]
-//!  + TotalStake + Σ_netuid SubnetLocked + Σ_netuid (PendingServerEmission +
-//!  PendingValidatorEmission + PendingOwnerCut + PendingRootAlphaDivs)`, to the rao.
+//! **Accounting** (checked after every block by the property test in `tests/accounting.rs`),
+//! to the rao:
+//!
+//! ```text
+//! TotalIssuance = Σ_accounts (free + reserved)        (the bridge custody account included)
+//!               + TotalStake
+//!               + Σ_netuid SubnetLocked
+//!               + Σ_netuid (PendingServerEmission + PendingValidatorEmission
+//!                           + PendingOwnerCut + PendingRootAlphaDivs)
+//! ```
+//!
 //! Emission mints into the pending terms; an epoch moves pending into stake and burns what
 //! Yuma's rounding leaves undistributed (and the incentive of the owner's own hotkeys, as
-//! subtensor); registration burns leave the system; stake and locks move between `free` and
-//! their ledgers without changing the total.
+//! subtensor); registration burns and fees leave the system; stake and locks move between
+//! `free` and their ledgers without changing the total.
 
 pub mod admin_utils;
 pub mod coinbase;

@@ -6,9 +6,9 @@ use crate::runtime::{DispatchResult, Ext, Origin};
 
 use super::Error;
 use super::events::Event;
+use super::now;
 use super::storage as s;
 use super::types::{AxonInfo, NetUid, PrometheusInfo};
-use super::now;
 
 /// IP type 4 or 6.
 pub fn is_valid_ip_type(ip_type: u8) -> bool {

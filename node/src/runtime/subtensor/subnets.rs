@@ -48,11 +48,7 @@ pub fn ensure_subnet_owner(
     netuid: NetUid,
 ) -> Result<AccountId32, DispatchError> {
     let who = origin.signed()?;
-    if s::SUBNET_OWNER.get(ext, &netuid) == who {
-        Ok(who)
-    } else {
-        Err(DispatchError::BadOrigin)
-    }
+    if s::SUBNET_OWNER.get(ext, &netuid) == who { Ok(who) } else { Err(DispatchError::BadOrigin) }
 }
 
 /// `Some(owner)` for the owner, `None` for root, `BadOrigin` for anyone else.
@@ -112,8 +108,8 @@ pub fn ensure_owner_rate_limit(
 ) -> DispatchResult {
     let tempo = u64::from(s::TEMPO.get(ext, &netuid));
     let limit = tempo.saturating_mul(u64::from(s::OWNER_HYPERPARAM_RATE_LIMIT.get(ext)));
-    let last = s::LAST_RATE_LIMITED_BLOCK
-        .get(ext, &RateLimitKey::OwnerHyperparamUpdate(netuid, param));
+    let last =
+        s::LAST_RATE_LIMITED_BLOCK.get(ext, &RateLimitKey::OwnerHyperparamUpdate(netuid, param));
     if passes_rate_limit(limit, now(ext), last) {
         Ok(())
     } else {

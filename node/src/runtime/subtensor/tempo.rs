@@ -8,10 +8,10 @@ use super::events::Event;
 use super::hyperparameters::{
     MAX_ACTIVITY_CUTOFF_FACTOR_MILLI, MAX_TEMPO, MIN_ACTIVITY_CUTOFF_FACTOR_MILLI, MIN_TEMPO,
 };
+use super::now;
 use super::storage as s;
 use super::subnets::{self, passes_rate_limit};
 use super::types::{Hyperparameter, NetUid};
-use super::now;
 
 /// `TransactionType::TempoUpdate` as a `TransactionKeyLastBlock` key part.
 const TX_TEMPO_UPDATE: u16 = 11;
@@ -26,7 +26,12 @@ pub fn apply_tempo_with_cycle_reset(ext: &mut Ext<'_>, netuid: NetUid, tempo: u1
 }
 
 /// `set_tempo`: owner, 360 ..= 50 400, outside the freeze window, once per 360 blocks.
-pub fn do_set_tempo(ext: &mut Ext<'_>, origin: Origin, netuid: NetUid, tempo: u16) -> DispatchResult {
+pub fn do_set_tempo(
+    ext: &mut Ext<'_>,
+    origin: Origin,
+    netuid: NetUid,
+    tempo: u16,
+) -> DispatchResult {
     let who = subnets::ensure_subnet_owner(ext, origin, netuid)?;
     if !(MIN_TEMPO..=MAX_TEMPO).contains(&tempo) {
         return Err(Error::TempoOutOfBounds.into());
@@ -50,7 +55,8 @@ pub fn do_set_activity_cutoff_factor(
     factor_milli: u32,
 ) -> DispatchResult {
     let owner = subnets::ensure_subnet_owner_or_root(ext, origin, netuid)?;
-    if !(MIN_ACTIVITY_CUTOFF_FACTOR_MILLI..=MAX_ACTIVITY_CUTOFF_FACTOR_MILLI).contains(&factor_milli)
+    if !(MIN_ACTIVITY_CUTOFF_FACTOR_MILLI..=MAX_ACTIVITY_CUTOFF_FACTOR_MILLI)
+        .contains(&factor_milli)
     {
         return Err(Error::ActivityCutoffFactorMilliOutOfBounds.into());
     }

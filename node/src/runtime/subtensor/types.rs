@@ -186,7 +186,10 @@ mod tests {
     #[test]
     fn netuid_is_a_bare_u16() {
         assert_eq!(NetUid(7).encode(), 7u16.encode());
-        assert_eq!(std::any::TypeId::of::<<NetUid as TypeInfo>::Identity>(), std::any::TypeId::of::<u16>());
+        assert_eq!(
+            std::any::TypeId::of::<<NetUid as TypeInfo>::Identity>(),
+            std::any::TypeId::of::<u16>()
+        );
     }
 
     #[test]

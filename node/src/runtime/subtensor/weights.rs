@@ -27,7 +27,10 @@ pub fn max_upscale(values: &[u16]) -> Vec<u16> {
     let Some(max) = values.iter().copied().max().map(fixed) else { return Vec::new() };
     let zero = I32F32::from_num(0);
     if max == zero {
-        return values.iter().map(|e| fixed(*e).saturating_mul(u16_max).saturating_to_num()).collect();
+        return values
+            .iter()
+            .map(|e| fixed(*e).saturating_mul(u16_max).saturating_to_num())
+            .collect();
     }
     if max > fixed(32_768) {
         let ratio = safe_div(u16_max, max);

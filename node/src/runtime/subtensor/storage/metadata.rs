@@ -137,8 +137,9 @@ mod tests {
     #[test]
     fn every_item_has_an_entry() {
         let src = include_str!("mod.rs");
-        let declared = src.lines().filter(|l| l.starts_with("pub const ") && l.contains(": ")).count()
-            - src.lines().filter(|l| l.starts_with("pub const PALLET")).count();
+        let declared =
+            src.lines().filter(|l| l.starts_with("pub const ") && l.contains(": ")).count()
+                - src.lines().filter(|l| l.starts_with("pub const PALLET")).count();
         assert_eq!(entries().len(), declared);
         let mut names: Vec<_> = entries().iter().map(|e| e.name).collect();
         names.sort_unstable();

@@ -182,8 +182,7 @@ pub const MIN_ALLOWED_WEIGHTS: MapD<NetUid, u16> =
 pub const MAX_WEIGHTS_LIMIT: MapD<NetUid, u16> =
     MapD::new("MaxWeightsLimit", Identity, || hp::DEFAULT_MAX_WEIGHTS_LIMIT);
 /// `WeightsVersionKey`.
-pub const WEIGHTS_VERSION_KEY: MapD<NetUid, u64> =
-    MapD::new("WeightsVersionKey", Identity, zero());
+pub const WEIGHTS_VERSION_KEY: MapD<NetUid, u64> = MapD::new("WeightsVersionKey", Identity, zero());
 /// `WeightsSetRateLimit`.
 pub const WEIGHTS_SET_RATE_LIMIT: MapD<NetUid, u64> =
     MapD::new("WeightsSetRateLimit", Identity, || hp::DEFAULT_WEIGHTS_SET_RATE_LIMIT);
@@ -255,11 +254,10 @@ pub const REGISTRATIONS_THIS_INTERVAL: MapD<NetUid, u16> =
 pub const MAX_REGISTRATIONS_PER_BLOCK: MapD<NetUid, u16> =
     MapD::new("MaxRegistrationsPerBlock", Identity, || hp::DEFAULT_MAX_REGISTRATIONS_PER_BLOCK);
 /// `TargetRegistrationsPerInterval` (reported only).
-pub const TARGET_REGISTRATIONS_PER_INTERVAL: MapD<NetUid, u16> = MapD::new(
-    "TargetRegistrationsPerInterval",
-    Identity,
-    || hp::DEFAULT_TARGET_REGISTRATIONS_PER_INTERVAL,
-);
+pub const TARGET_REGISTRATIONS_PER_INTERVAL: MapD<NetUid, u16> =
+    MapD::new("TargetRegistrationsPerInterval", Identity, || {
+        hp::DEFAULT_TARGET_REGISTRATIONS_PER_INTERVAL
+    });
 /// `AdjustmentInterval` (reported only).
 pub const ADJUSTMENT_INTERVAL: MapD<NetUid, u16> =
     MapD::new("AdjustmentInterval", Identity, || hp::DEFAULT_ADJUSTMENT_INTERVAL);
@@ -298,8 +296,7 @@ pub const PENDING_VALIDATOR_EMISSION: MapD<NetUid, Balance> =
 pub const PENDING_ROOT_ALPHA_DIVS: MapD<NetUid, Balance> =
     MapD::new("PendingRootAlphaDivs", Identity, zero());
 /// `PendingOwnerCut`: the owner's cut, accumulated until the next epoch.
-pub const PENDING_OWNER_CUT: MapD<NetUid, Balance> =
-    MapD::new("PendingOwnerCut", Identity, zero());
+pub const PENDING_OWNER_CUT: MapD<NetUid, Balance> = MapD::new("PendingOwnerCut", Identity, zero());
 /// `SubnetAlphaOutEmission`: emission the subnet received in the last block.
 pub const SUBNET_ALPHA_OUT_EMISSION: MapD<NetUid, Balance> =
     MapD::new("SubnetAlphaOutEmission", Identity, zero());

@@ -123,15 +123,20 @@ fn to_call(op: &Op, keys: &[Key]) -> (usize, RuntimeCall) {
     match op.clone() {
         Op::Transfer { from, to, amount } => (
             from,
-            balances::Call::transfer_allow_death { dest: keys[to].id().into(), value: amount }.into_runtime(),
+            balances::Call::transfer_allow_death { dest: keys[to].id().into(), value: amount }
+                .into_runtime(),
         ),
         Op::Register { cold, hot, netuid } => {
             (cold, Call::burned_register { netuid: NetUid(netuid), hotkey: keys[hot].id() }.into())
         }
         Op::Stake { cold, hot, netuid, amount } => (
             cold,
-            Call::add_stake { hotkey: keys[hot].id(), netuid: NetUid(netuid), amount_staked: amount }
-                .into(),
+            Call::add_stake {
+                hotkey: keys[hot].id(),
+                netuid: NetUid(netuid),
+                amount_staked: amount,
+            }
+            .into(),
         ),
         Op::Unstake { cold, hot, netuid, amount } => (
             cold,
@@ -146,11 +151,12 @@ fn to_call(op: &Op, keys: &[Key]) -> (usize, RuntimeCall) {
             hot,
             Call::set_weights { netuid: NetUid(netuid), dests, weights, version_key: 0 }.into(),
         ),
-        Op::RegisterNetwork { cold, hot } => (cold, Call::register_network { hotkey: keys[hot].id() }.into()),
-        Op::Lock { from, amount } => (
-            from,
-            RuntimeCall::Bridge(bridge::Call::lock { amount, eth_recipient: H160([7; 20]) }),
-        ),
+        Op::RegisterNetwork { cold, hot } => {
+            (cold, Call::register_network { hotkey: keys[hot].id() }.into())
+        }
+        Op::Lock { from, amount } => {
+            (from, RuntimeCall::Bridge(bridge::Call::lock { amount, eth_recipient: H160([7; 20]) }))
+        }
     }
 }
 

@@ -47,16 +47,23 @@ fn bounds_and_errors() {
     let (mut net, _) = net(1);
     let owner = net.owner.clone();
     let missing = NetUid(9);
-    assert_eq!(net.sudo(A::sudo_set_kappa { netuid: missing, kappa: 1 }), admin_err(AE::SubnetDoesNotExist));
+    assert_eq!(
+        net.sudo(A::sudo_set_kappa { netuid: missing, kappa: 1 }),
+        admin_err(AE::SubnetDoesNotExist)
+    );
     assert_eq!(
         net.sudo(A::sudo_set_max_allowed_validators { netuid: NET, max_allowed_validators: 257 }),
         admin_err(AE::MaxValidatorsLargerThanMaxUIds)
     );
     assert_eq!(
-        net.call(&owner, A::sudo_set_bonds_moving_average { netuid: NET, bonds_moving_average: 975_001 }),
+        net.call(
+            &owner,
+            A::sudo_set_bonds_moving_average { netuid: NET, bonds_moving_average: 975_001 }
+        ),
         admin_err(AE::BondsMovingAverageMaxReached)
     );
-    net.sudo(A::sudo_set_bonds_moving_average { netuid: NET, bonds_moving_average: 990_000 }).unwrap();
+    net.sudo(A::sudo_set_bonds_moving_average { netuid: NET, bonds_moving_average: 990_000 })
+        .unwrap();
     assert_eq!(
         net.sudo(A::sudo_set_min_burn { netuid: NET, min_burn: tao(1) }),
         admin_err(AE::ValueNotInBounds)
@@ -105,7 +112,8 @@ fn bounds_and_errors() {
         net.sudo(A::sudo_set_alpha_values { netuid: NET, alpha_low: 4_000, alpha_high: 3_000 }),
         err(Error::AlphaLowOutOfRange)
     );
-    net.sudo(A::sudo_set_alpha_values { netuid: NET, alpha_low: 2_000, alpha_high: 3_000 }).unwrap();
+    net.sudo(A::sudo_set_alpha_values { netuid: NET, alpha_low: 2_000, alpha_high: 3_000 })
+        .unwrap();
     assert_eq!(net.read(|ext| s::ALPHA_VALUES.get(ext, &NET)), (2_000, 3_000));
     assert_eq!(
         net.call(&owner, A::sudo_set_alpha_sigmoid_steepness { netuid: NET, steepness: -1 }),
@@ -121,11 +129,17 @@ fn bounds_and_errors() {
         admin_err(AE::NotPermittedOnRootSubnet)
     );
     assert_eq!(
-        net.sudo(A::sudo_set_burn_increase_mult { netuid: NET, burn_increase_mult: U64F64::from_num(4) }),
+        net.sudo(A::sudo_set_burn_increase_mult {
+            netuid: NET,
+            burn_increase_mult: U64F64::from_num(4)
+        }),
         admin_err(AE::InvalidValue)
     );
-    net.sudo(A::sudo_set_burn_increase_mult { netuid: NET, burn_increase_mult: U64F64::from_num(2) })
-        .unwrap();
+    net.sudo(A::sudo_set_burn_increase_mult {
+        netuid: NET,
+        burn_increase_mult: U64F64::from_num(2),
+    })
+    .unwrap();
     assert_eq!(
         net.sudo(A::sudo_set_owner_immune_neuron_limit { netuid: NET, immune_neurons: 11 }),
         err(Error::InvalidValue)

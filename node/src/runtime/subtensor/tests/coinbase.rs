@@ -131,7 +131,8 @@ fn an_epoch_pays_owner_miner_and_validators_into_stake() {
     net.stake(vc, vh, NET, tao(100));
     net.no_weights_rate_limit(NET);
     net.run_to(u32::from(TEMPO)); // first epoch: permits
-    let set = Call::set_weights { netuid: NET, dests: vec![m_uid], weights: vec![1], version_key: 0 };
+    let set =
+        Call::set_weights { netuid: NET, dests: vec![m_uid], weights: vec![1], version_key: 0 };
     net.call(vh, set).unwrap();
     let owner = net.owner.id();
     let before = net.read(|ext| {

@@ -94,13 +94,8 @@ pub(super) fn net(n: u16) -> (Net, Vec<Key>) {
         },
     };
     let state = spec.build_state().unwrap();
-    let net = Net {
-        state,
-        rt: Runtime { genesis_hash: GENESIS },
-        number: 0,
-        events: Vec::new(),
-        owner,
-    };
+    let net =
+        Net { state, rt: Runtime { genesis_hash: GENESIS }, number: 0, events: Vec::new(), owner };
     (net, keys)
 }
 
@@ -190,7 +185,11 @@ impl Net {
     }
 
     /// `call` signed by `key` in a block of its own; the dispatch result.
-    pub(super) fn call(&mut self, key: &Key, call: impl Into<RuntimeCall>) -> Result<(), DispatchError> {
+    pub(super) fn call(
+        &mut self,
+        key: &Key,
+        call: impl Into<RuntimeCall>,
+    ) -> Result<(), DispatchError> {
         let xt = self.xt(key, call);
         let r = self.block(&[xt]).pop().unwrap();
         r.expect("valid transaction").result

@@ -16,7 +16,11 @@ fn registers_next_uid_and_burns_the_price() {
     assert_eq!(uid, 1);
     let fee = before - burn - net.free(&cold.id());
     assert!(fee > 0 && fee < 1_000_000, "only the burn and a fee are charged ({fee})");
-    assert!(net.subtensor_events().contains(&super::super::Event::NeuronRegistered(NET, 1, hot.id())));
+    assert!(net.subtensor_events().contains(&super::super::Event::NeuronRegistered(
+        NET,
+        1,
+        hot.id()
+    )));
     net.read(|ext| {
         assert_eq!(s::SUBNETWORK_N.get(ext, &NET), 2);
         assert_eq!(s::KEYS.get(ext, &NET, &1), hot.id());
@@ -117,7 +121,11 @@ fn full_subnet_prunes_the_lowest_emission_non_immune_and_never_the_owner() {
         crate::runtime::subtensor::subnets::init_new_network(ext, lone, 10);
         s::SUBNET_OWNER.insert(ext, &lone, &keys[15].id());
         s::SUBNET_OWNER_HOTKEY.insert(ext, &lone, &keys[15].id());
-        crate::runtime::subtensor::staking::create_account_if_non_existent(ext, &keys[15].id(), &keys[15].id());
+        crate::runtime::subtensor::staking::create_account_if_non_existent(
+            ext,
+            &keys[15].id(),
+            &keys[15].id(),
+        );
         registration::append_neuron(ext, lone, &keys[15].id(), 0);
         s::MAX_ALLOWED_UIDS.insert(ext, &lone, &1);
     });

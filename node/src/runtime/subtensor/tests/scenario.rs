@@ -125,7 +125,12 @@ fn stored_outputs_equal_yuma_on_the_same_inputs() {
                     dests.push(m_uid);
                     values.push(w);
                 }
-                let call = Call::set_weights { netuid: NET, dests: dests.clone(), weights: values.clone(), version_key: 0 };
+                let call = Call::set_weights {
+                    netuid: NET,
+                    dests: dests.clone(),
+                    weights: values.clone(),
+                    version_key: 0,
+                };
                 net.call(h, call).unwrap();
                 let row: Vec<(u16, u16)> = dests
                     .into_iter()
@@ -170,7 +175,11 @@ fn stored_outputs_equal_yuma_on_the_same_inputs() {
             assert_eq!(s::STAKE_WEIGHT.get(ext, &NET), want.stake_weight);
             assert_eq!(s::EMISSION.get(ext, &NET), want.combined_emission);
             for uid in 0..model.n {
-                assert_eq!(s::BONDS.get(ext, &NET, &uid), want.bonds[usize::from(uid)], "bonds row {uid}");
+                assert_eq!(
+                    s::BONDS.get(ext, &NET, &uid),
+                    want.bonds[usize::from(uid)],
+                    "bonds row {uid}"
+                );
             }
             // Payouts: every non-owner miner's stake grew by exactly its server emission.
             for uid in 4..model.n {

@@ -34,8 +34,10 @@ fn registers_a_subnet_locking_the_cost() {
     // With the rate limit lifted, a second subnet gets netuid 3 and pays the doubled lock.
     net.sudo(admin_utils::Call::sudo_set_network_rate_limit { rate_limit: 0 }).unwrap();
     let identity = SubnetIdentityV3 { subnet_name: b"three".to_vec(), ..Default::default() };
-    let call =
-        Call::register_network_with_identity { hotkey: keys[3].id(), identity: Some(identity.clone()) };
+    let call = Call::register_network_with_identity {
+        hotkey: keys[3].id(),
+        identity: Some(identity.clone()),
+    };
     net.call(&keys[3], call).unwrap();
     net.read(|ext| {
         assert_eq!(s::SUBNET_IDENTITIES_V3.try_get(ext, &NetUid(3)), Some(identity));
@@ -49,7 +51,10 @@ fn errors() {
     let (a, b) = (&keys[1], &keys[2]);
     net.register(a, a, NET);
     // `a` is a's hotkey: b cannot make it the owner hotkey of its subnet.
-    assert_eq!(net.call(b, Call::register_network { hotkey: a.id() }), err(Error::NonAssociatedColdKey));
+    assert_eq!(
+        net.call(b, Call::register_network { hotkey: a.id() }),
+        err(Error::NonAssociatedColdKey)
+    );
     net.call(b, Call::register_network { hotkey: b.id() }).unwrap();
     assert_eq!(
         net.call(&keys[3], Call::register_network { hotkey: keys[3].id() }),
@@ -69,7 +74,8 @@ fn errors() {
     );
     net.sudo(admin_utils::Call::sudo_set_network_min_lock_cost { lock_cost: tao(1) }).unwrap();
     let too_long = SubnetIdentityV3 { subnet_name: vec![b'x'; 257], ..Default::default() };
-    let call = Call::register_network_with_identity { hotkey: keys[3].id(), identity: Some(too_long) };
+    let call =
+        Call::register_network_with_identity { hotkey: keys[3].id(), identity: Some(too_long) };
     assert_eq!(net.call(&keys[3], call), err(Error::InvalidIdentity));
 }
 

@@ -11,7 +11,7 @@ fn setup() -> (Net, Vec<Key>) {
     net.register(&keys[3], &keys[3], NET);
     net.stake(&keys[1], &keys[1], NET, tao(100));
     net.run_to(u32::from(TEMPO));
-    assert_eq!(net.read(|ext| s::VALIDATOR_PERMIT.get(ext, &NET))[1], true);
+    assert!(net.read(|ext| s::VALIDATOR_PERMIT.get(ext, &NET))[1]);
     (net, keys)
 }
 
@@ -39,8 +39,11 @@ fn rate_limit_version_key_and_stake_threshold() {
     // Registered at block 1, so LastUpdate is 1: 100 blocks must pass.
     assert_eq!(net.call(v, set(NET, vec![2], vec![1], 0)), err(Error::SettingWeightsTooFast));
     net.run_to(101);
-    net.sudo(admin_utils::Call::sudo_set_weights_version_key { netuid: NET, weights_version_key: 5 })
-        .unwrap();
+    net.sudo(admin_utils::Call::sudo_set_weights_version_key {
+        netuid: NET,
+        weights_version_key: 5,
+    })
+    .unwrap();
     assert_eq!(net.call(v, set(NET, vec![2], vec![1], 4)), err(Error::IncorrectWeightVersionKey));
     net.sudo(admin_utils::Call::sudo_set_stake_threshold { min_stake: tao(1_000) }).unwrap();
     assert_eq!(net.call(v, set(NET, vec![2], vec![1], 5)), err(Error::NotEnoughStakeToSetWeights));
@@ -84,8 +87,11 @@ fn permit_length_and_max_weight() {
     assert_eq!(net.call(miner, set(NET, vec![3], vec![1], 0)), err(Error::NeuronNoValidatorPermit));
     net.call(miner, set(NET, vec![2], vec![1], 0)).unwrap();
 
-    net.sudo(admin_utils::Call::sudo_set_min_allowed_weights { netuid: NET, min_allowed_weights: 3 })
-        .unwrap();
+    net.sudo(admin_utils::Call::sudo_set_min_allowed_weights {
+        netuid: NET,
+        min_allowed_weights: 3,
+    })
+    .unwrap();
     let v = &keys[1];
     assert_eq!(net.call(v, set(NET, vec![2, 3], vec![1, 1], 0)), err(Error::WeightVecLengthIsLow));
     // A single self-weight is always long enough.
@@ -95,6 +101,9 @@ fn permit_length_and_max_weight() {
     // `MaxWeightsLimit` (no setter left in subtensor; written directly): no normalised weight
     // above 40 000 / 65 535.
     net.write(|ext| s::MAX_WEIGHTS_LIMIT.insert(ext, &NET, &40_000));
-    assert_eq!(net.call(v, set(NET, vec![0, 2, 3], vec![1, 1, 10], 0)), err(Error::MaxWeightExceeded));
+    assert_eq!(
+        net.call(v, set(NET, vec![0, 2, 3], vec![1, 1, 10], 0)),
+        err(Error::MaxWeightExceeded)
+    );
     net.call(v, set(NET, vec![0, 2, 3], vec![10, 10, 10], 0)).unwrap();
 }
