@@ -14,8 +14,10 @@
 //!
 //! * [`primitives`]: accounts, signatures, headers — encoded exactly as Substrate encodes them.
 //! * [`storage`]: typed storage items with Substrate's key layout (twox128 ++ twox128 ++ hasher).
-//! * [`runtime`]: System, Balances, TransactionPayment, Sudo, Bridge — typed calls, events, errors,
-//!   storage, all with `scale-info` types so the metadata is derived, never hand-written.
+//! * [`runtime`]: System, Balances, TransactionPayment, SubtensorModule (+ AdminUtils), Sudo,
+//!   Bridge — typed calls, events, errors, storage, all with `scale-info` types so the metadata is
+//!   derived, never hand-written.
+//! * [`crash`]: crash points for the restart tests (`--dev --crash-at <point>`).
 //! * [`state`]: the overlay the runtime writes into.
 //!
 //! Feature `test-utils`: `test_utils`, helpers to spawn the real binary in other crates' tests.

@@ -1,12 +1,14 @@
-//! The runtime: System, Timestamp, Balances, TransactionPayment, Sudo and Bridge as plain Rust
-//! modules, dispatched by pallet index exactly as subtensor's `construct_runtime!` numbers them.
+//! The runtime: System, Timestamp, Balances, TransactionPayment, SubtensorModule, Sudo,
+//! AdminUtils and Bridge as plain Rust modules, dispatched by pallet index exactly as subtensor's
+//! `construct_runtime!` numbers them.
 //!
-//! A block goes through [`Runtime::initialize_block`] → [`Runtime::apply_extrinsic`] per
-//! extrinsic → [`Runtime::finalize_block`], all writing into one [`Ext`] (a state overlay plus the
-//! block's events). `apply_extrinsic` runs the transaction-extension checks (signature, era, nonce,
-//! fee) and then the call inside a transactional layer: a failed call is rolled back, but its fee
-//! and nonce bump stay, and it is reported as `System.ExtrinsicFailed` with a
-//! `DispatchError::Module { index, error }` that clients decode by name from the metadata.
+//! A block goes through [`Runtime::begin_block`] (context, then module hooks) →
+//! [`Runtime::apply_extrinsic`] per extrinsic → [`Runtime::finalize_block`], all writing into one
+//! [`Ext`] (a state overlay plus the block's events). `apply_extrinsic` runs the
+//! transaction-extension checks (signature, era, nonce, fee) and then the call inside a
+//! transactional layer: a failed call is rolled back, but its fee and nonce bump stay, and it is
+//! reported as `System.ExtrinsicFailed` with a `DispatchError::Module { index, error }` that
+//! clients decode by name from the metadata.
 //! The rest of the node sees only bytes in, state changes and events out.
 //!
 //! SubtensorModule (index 7, with AdminUtils at 19) lives in [`subtensor`]: one variant in each
