@@ -12,8 +12,8 @@ use crate::DispatchError;
 use crate::primitives::AccountId32;
 
 use super::{
-    DispatchClass, DispatchEventInfo, Ext, Pays, Weight, balances, bridge, payment, subtensor, sudo,
-    system,
+    DispatchClass, DispatchEventInfo, Ext, Pays, Weight, balances, bridge, payment, subtensor,
+    sudo, system,
 };
 
 /// Who dispatches a call.

@@ -158,14 +158,28 @@ async fn register_stake_and_weights_then_incentive_and_dividends_arrive() {
     assert!(consensus[c] > 0, "{consensus:?}");
 }
 
-/// The ledger identity of the module docs, at the current block.
+/// The ledger identity of the module docs, every term read at one block.
 async fn ledgers_add_up(api: &Api) {
-    let plain = |pallet: &'static str, item: &'static str| async move {
-        fetch(api, dynamic::storage::<(), u64>(pallet, item), ()).await.unwrap_or(0)
+    let at = within(api.at_current_block()).await.unwrap();
+    let read = |pallet: &'static str, item: &'static str, netuid: Option<u16>| {
+        let at = at.clone();
+        async move {
+            let value = match netuid {
+                None => {
+                    let addr = dynamic::storage::<(), u64>(pallet, item);
+                    within(at.storage().try_fetch(addr, ())).await.unwrap()
+                }
+                Some(n) => {
+                    let addr = dynamic::storage::<(u16,), u64>(pallet, item);
+                    within(at.storage().try_fetch(addr, (n,))).await.unwrap()
+                }
+            };
+            value.map_or(0, |v| v.decode().unwrap())
+        }
     };
-    let issuance = plain("SubtensorModule", "TotalIssuance").await;
-    let balances = plain("Balances", "TotalIssuance").await;
-    let staked = plain("SubtensorModule", "TotalStake").await;
+    let issuance = read("SubtensorModule", "TotalIssuance", None).await;
+    let balances = read("Balances", "TotalIssuance", None).await;
+    let staked = read("SubtensorModule", "TotalStake", None).await;
     let mut rest = 0u64;
     for netuid in [0u16, NETUID] {
         for item in [
@@ -175,11 +189,10 @@ async fn ledgers_add_up(api: &Api) {
             "PendingOwnerCut",
             "PendingRootAlphaDivs",
         ] {
-            let addr = dynamic::storage::<(u16,), u64>("SubtensorModule", item);
-            rest += fetch(api, addr, (netuid,)).await.unwrap_or(0);
+            rest += read("SubtensorModule", item, Some(netuid)).await;
         }
     }
-    assert_eq!(issuance, balances + staked + rest, "TotalIssuance = Σ ledgers");
+    assert_eq!(issuance, balances + staked + rest, "TotalIssuance = Σ ledgers at one block");
 }
 
 #[tokio::test]
