@@ -188,6 +188,7 @@ fn stored_outputs_equal_yuma_on_the_same_inputs() {
                 assert_eq!(gained, want.server_emission[usize::from(uid)], "miner {uid}");
             }
         });
+        super::accounting::check_ledgers(&net);
         if want.incentive.iter().any(|&i| i > 0) {
             checked += 1;
         }
