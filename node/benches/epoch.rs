@@ -10,6 +10,9 @@
 //! * `32_due_two_run`: the same with 32 such subnets due in one block: two epochs run
 //!   (`MaxEpochsPerBlock` = 2), thirty are deferred to the next block.
 //! * `no_epoch`: the same block one block earlier (coinbase only), for the baseline cost.
+//! * `read_inputs` / `yuma_only`: the two first steps of one full-subnet epoch on their own
+//!   (storage → `EpochInput` through sled; `yuma::epoch` on it); the rest of `one_full_subnet`
+//!   is writing the outputs and staking the payouts.
 //!
 //! Run: `cargo bench -p tao-node --bench epoch` (release); the target is ≤ 50 ms for one
 //! full-subnet epoch.
@@ -23,7 +26,7 @@ use tao_node::primitives::{Block, Digest, H256, Header, extrinsics_root};
 use tao_node::runtime::genesis::ChainSpec;
 use tao_node::runtime::subtensor::fixtures::{FullSubnet, full_subnet};
 use tao_node::runtime::subtensor::genesis::SubtensorSpec;
-use tao_node::runtime::subtensor::{Event, NetUid};
+use tao_node::runtime::subtensor::{Event, NetUid, epoch};
 use tao_node::runtime::{BlockContext, Ext, Runtime, RuntimeEvent};
 
 const TEMPO: u16 = 100;
@@ -96,6 +99,17 @@ fn epochs(c: &mut Criterion) {
     assert_eq!(block(&view, due - 1), 0);
     g.bench_function("one_full_subnet", |b| b.iter(|| block(&view, due)));
     g.bench_function("no_epoch", |b| b.iter(|| block(&view, due - 1)));
+    let read = || {
+        let rt = Runtime { genesis_hash: H256::default() };
+        let mut ext = Ext::new(&view);
+        let ctx = BlockContext { number: due, parent_hash: H256::default(), timestamp_ms: 0 };
+        rt.initialize_block(&mut ext, &ctx);
+        epoch::input(&mut ext, NetUid(1), 1_000_000_000)
+    };
+    let input = read();
+    assert_eq!((input.n, input.weights.iter().filter(|r| !r.is_empty()).count()), (256, 64));
+    g.bench_function("read_inputs", |b| b.iter(read));
+    g.bench_function("yuma_only", |b| b.iter(|| yuma::epoch(&input)));
 
     let (_many, view) = store_with(32);
     assert_eq!(block(&view, due), 2, "two run, thirty deferred");

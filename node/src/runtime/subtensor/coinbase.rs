@@ -112,14 +112,15 @@ fn pending_of(ext: &mut Ext<'_>, netuid: NetUid) -> Result<Balance, DispatchErro
 
 /// The current values of the issuance ledgers.
 pub fn issuance_terms(ext: &mut Ext<'_>) -> Result<IssuanceTerms, DispatchError> {
-    let mut pending: Balance = 0;
+    let (mut pending, mut locked): (Balance, Balance) = (0, 0);
     for netuid in subnets::all_netuids(ext) {
         pending = pending.checked_add(pending_of(ext, netuid)?).ok_or_else(overflow)?;
+        locked = locked.checked_add(s::SUBNET_LOCKED.get(ext, &netuid)).ok_or_else(overflow)?;
     }
     Ok(IssuanceTerms {
         balances: balances::TOTAL_ISSUANCE.get(ext),
         stake: s::TOTAL_STAKE.get(ext),
-        locked: subnets::total_locked(ext)?,
+        locked,
         pending,
     })
 }
@@ -137,16 +138,18 @@ pub fn sync_total_issuance(ext: &mut Ext<'_>) {
 }
 
 /// Everything SubtensorModule does at the start of a block.
+///
+/// `TotalIssuance` is current here: the previous block's `on_finalize` (or genesis) synced it,
+/// and nothing runs in between.
 pub fn block_step(ext: &mut Ext<'_>) {
-    registration::update_registration_prices(ext);
-    sync_total_issuance(ext);
+    let netuids = subnets::all_netuids(ext);
+    registration::update_registration_prices(ext, &netuids);
     let issuance = s::TOTAL_ISSUANCE.get(ext);
     let emission = block_emission_for_issuance(issuance).min(TOTAL_SUPPLY.saturating_sub(issuance));
     if s::BLOCK_EMISSION.get(ext) != emission {
         s::BLOCK_EMISSION.put(ext, &emission);
     }
-    run_coinbase(ext, emission);
-    sync_total_issuance(ext);
+    run_coinbase(ext, emission, &netuids);
 }
 
 /// Non-root subnets that receive emission: started, staking enabled, registration open (as
@@ -285,11 +288,11 @@ pub fn drain_pending(ext: &mut Ext<'_>, subnets: &[NetUid], block: u64) -> Vec<(
     out
 }
 
-/// One block's coinbase: mint and split `emission`, then run and pay the due epochs.
-pub fn run_coinbase(ext: &mut Ext<'_>, emission: Balance) {
+/// One block's coinbase over the existing `netuids`: mint and split `emission`, then run and
+/// pay the due epochs.
+pub fn run_coinbase(ext: &mut Ext<'_>, emission: Balance, netuids: &[NetUid]) {
     let block = now(ext);
-    let subnets: Vec<NetUid> =
-        subnets::all_netuids(ext).into_iter().filter(|n| !n.is_root()).collect();
+    let subnets: Vec<NetUid> = netuids.iter().copied().filter(|n| !n.is_root()).collect();
     let emitting = subnets_to_emit_to(ext, &subnets);
     for (netuid, amount) in split_emission(ext, &emitting, emission) {
         emit_to_subnet(ext, netuid, amount);

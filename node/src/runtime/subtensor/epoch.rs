@@ -29,7 +29,17 @@ pub struct UidEmission {
 
 /// The epoch input of `netuid` at the current block, distributing `rao_emission`.
 pub fn input(ext: &mut Ext<'_>, netuid: NetUid, rao_emission: Balance) -> yuma::EpochInput {
+    input_and_hotkeys(ext, netuid, rao_emission).0
+}
+
+/// [`input`] and each uid's hotkey (read once for both).
+fn input_and_hotkeys(
+    ext: &mut Ext<'_>,
+    netuid: NetUid,
+    rao_emission: Balance,
+) -> (yuma::EpochInput, Vec<Option<AccountId32>>) {
     let n = s::SUBNETWORK_N.get(ext, &netuid);
+    let mut hotkeys = Vec::with_capacity(usize::from(n));
     let mut stake = Vec::with_capacity(usize::from(n));
     let mut weights = Vec::with_capacity(usize::from(n));
     let mut bonds = Vec::with_capacity(usize::from(n));
@@ -37,11 +47,12 @@ pub fn input(ext: &mut Ext<'_>, netuid: NetUid, rao_emission: Balance) -> yuma::
     for uid in 0..n {
         let hotkey = s::KEYS.try_get(ext, &netuid, &uid);
         stake.push(hotkey.map_or(0, |h| staking::hotkey_stake(ext, &h, netuid)));
+        hotkeys.push(hotkey);
         weights.push(s::WEIGHTS.get(ext, &netuid, &uid));
         bonds.push(s::BONDS.get(ext, &netuid, &uid));
         block_at_registration.push(s::BLOCK_AT_REGISTRATION.get(ext, &netuid, &uid));
     }
-    yuma::EpochInput {
+    let input = yuma::EpochInput {
         n,
         current_block: now(ext),
         last_mechanism_step_block: s::LAST_MECHANSIM_STEP_BLOCK.get(ext, &netuid),
@@ -55,7 +66,8 @@ pub fn input(ext: &mut Ext<'_>, netuid: NetUid, rao_emission: Balance) -> yuma::
         validator_permit: s::VALIDATOR_PERMIT.get(ext, &netuid),
         commit_blocks: None,
         hyperparameters: epoch_hyperparameters(ext, netuid),
-    }
+    };
+    (input, hotkeys)
 }
 
 /// Store an epoch's outputs (`persist_mechanism_epoch_terms` + `persist_netuid_epoch_terms`).
@@ -80,7 +92,7 @@ pub fn persist(ext: &mut Ext<'_>, netuid: NetUid, out: &yuma::EpochOutput) {
 /// Run the epoch of `netuid` on `rao_emission`, store its outputs, and return each registered
 /// uid's emission.
 pub fn run(ext: &mut Ext<'_>, netuid: NetUid, rao_emission: Balance) -> Vec<UidEmission> {
-    let input = input(ext, netuid, rao_emission);
+    let (input, hotkeys) = input_and_hotkeys(ext, netuid, rao_emission);
     let started = std::time::Instant::now();
     let out = yuma::epoch(&input);
     tracing::debug!(
@@ -93,8 +105,8 @@ pub fn run(ext: &mut Ext<'_>, netuid: NetUid, rao_emission: Balance) -> Vec<UidE
     );
     persist(ext, netuid, &out);
     let mut emissions = Vec::with_capacity(usize::from(input.n));
-    for uid in 0..input.n {
-        let Some(hotkey) = s::KEYS.try_get(ext, &netuid, &uid) else { continue };
+    for (uid, hotkey) in (0u16..).zip(hotkeys) {
+        let Some(hotkey) = hotkey else { continue };
         let i = usize::from(uid);
         emissions.push(UidEmission {
             uid,

@@ -290,10 +290,11 @@ pub fn decay_factor_q32(half_life: u16) -> u64 {
     lo
 }
 
-/// Each block: decay every subnet's price towards `MinBurn` and reset `RegistrationsThisBlock`.
-pub fn update_registration_prices(ext: &mut Ext<'_>) {
+/// Each block: decay the price of every subnet in `netuids` towards `MinBurn` and reset
+/// `RegistrationsThisBlock`.
+pub fn update_registration_prices(ext: &mut Ext<'_>, netuids: &[NetUid]) {
     let block = now(ext);
-    for netuid in subnets::all_netuids(ext) {
+    for &netuid in netuids {
         let burn = s::BURN.get(ext, &netuid);
         let half_life = s::BURN_HALF_LIFE.get(ext, &netuid);
         let mut new_burn = burn;

@@ -7,10 +7,10 @@
 
 use substrate_fixed::types::I96F32;
 
+use crate::DispatchError;
 use crate::primitives::{AccountId32, Balance};
 use crate::runtime::balances::{self, EXISTENTIAL_DEPOSIT};
 use crate::runtime::{DispatchResult, Ext, Origin};
-use crate::{ArithmeticError, DispatchError};
 
 use super::Error;
 use super::events::Event;
@@ -291,15 +291,4 @@ pub fn do_set_sn_owner_hotkey(
     s::SUBNET_OWNER_HOTKEY.insert(ext, &netuid, hotkey);
     ext.deposit_event(Event::SubnetOwnerHotkeySet(netuid, *hotkey));
     Ok(())
-}
-
-/// The TAO locked by every subnet (rao).
-pub fn total_locked(ext: &mut Ext<'_>) -> Result<Balance, DispatchError> {
-    let mut sum: Balance = 0;
-    for netuid in all_netuids(ext) {
-        sum = sum
-            .checked_add(s::SUBNET_LOCKED.get(ext, &netuid))
-            .ok_or(DispatchError::Arithmetic(ArithmeticError::Overflow))?;
-    }
-    Ok(sum)
 }
