@@ -42,7 +42,7 @@ const fn zero<T: Default>() -> fn() -> T {
 // ---------------------------------------------------------------------------------------------
 
 /// `TotalIssuance`: all TAO in existence (rao). On this chain it is the sum of the ledgers
-/// (see [`super::coinbase::issuance_terms`]), recomputed at the start and end of every block.
+/// (see [`super::coinbase::issuance_terms`]), recomputed at the end of every block and at genesis.
 pub const TOTAL_ISSUANCE: ValueD<Balance> = ValueD::new("TotalIssuance", zero());
 /// `TotalStake`: all TAO staked on all subnets (rao).
 pub const TOTAL_STAKE: ValueD<Balance> = ValueD::new("TotalStake", zero());
