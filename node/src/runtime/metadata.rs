@@ -19,8 +19,8 @@ use crate::primitives::{AccountId32, Balance, MultiAddress, MultiSignature};
 
 use super::extrinsic::{self, TxExtension};
 use super::{
-    RuntimeCall, RuntimeError, RuntimeEvent, SPEC_VERSION, SS58_PREFIX, balances, bridge, index,
-    payment, sudo, system, timestamp,
+    RuntimeCall, RuntimeError, RuntimeEvent, SPEC_VERSION, SS58_PREFIX, balances, bridge,
+    commitments, index, payment, sudo, system, timestamp,
 };
 
 /// The metadata versions served (`Metadata_metadata_versions`).
@@ -206,6 +206,15 @@ fn pallets() -> Vec<Pallet> {
             event: Some(meta_type::<sudo::Event>()),
             constants: vec![],
             error: Some(meta_type::<sudo::Error>()),
+        },
+        Pallet {
+            name: "Commitments",
+            index: index::COMMITMENTS,
+            storage: storage("Commitments", commitments::storage_metadata()),
+            calls: Some(meta_type::<commitments::Call>()),
+            event: Some(meta_type::<commitments::Event>()),
+            constants: commitments::constants_metadata(),
+            error: Some(meta_type::<commitments::Error>()),
         },
         Pallet {
             name: "Bridge",

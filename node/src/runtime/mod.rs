@@ -26,6 +26,7 @@
 pub mod api;
 pub mod balances;
 pub mod bridge;
+pub mod commitments;
 pub mod extrinsic;
 pub mod genesis;
 pub mod metadata;
@@ -70,6 +71,8 @@ pub mod index {
     pub const SUBTENSOR: u8 = 7;
     /// Sudo.
     pub const SUDO: u8 = 12;
+    /// Commitments.
+    pub const COMMITMENTS: u8 = 18;
     /// Bridge: a free index in subtensor's numbering.
     pub const BRIDGE: u8 = 40;
 }
@@ -215,6 +218,9 @@ pub enum RuntimeCall {
     /// Sudo.
     #[codec(index = 12)]
     Sudo(sudo::Call),
+    /// Commitments.
+    #[codec(index = 18)]
+    Commitments(commitments::Call),
     /// Bridge.
     #[codec(index = 40)]
     Bridge(bridge::Call),
@@ -235,6 +241,9 @@ pub enum RuntimeEvent {
     /// Sudo.
     #[codec(index = 12)]
     Sudo(sudo::Event),
+    /// Commitments.
+    #[codec(index = 18)]
+    Commitments(commitments::Event),
     /// Bridge.
     #[codec(index = 40)]
     Bridge(bridge::Event),
@@ -252,6 +261,9 @@ pub enum RuntimeError {
     /// Sudo.
     #[codec(index = 12)]
     Sudo(sudo::Error),
+    /// Commitments.
+    #[codec(index = 18)]
+    Commitments(commitments::Error),
     /// Bridge.
     #[codec(index = 40)]
     Bridge(bridge::Error),
@@ -264,6 +276,7 @@ impl RuntimeCall {
             Self::System(_) => (50_000_000, DispatchClass::Normal),
             Self::Balances(_) => (200_000_000, DispatchClass::Normal),
             Self::Sudo(_) => (100_000_000, DispatchClass::Operational),
+            Self::Commitments(_) => (50_000_000, DispatchClass::Normal),
             Self::Bridge(_) => (300_000_000, DispatchClass::Normal),
         };
         DispatchEventInfo {
@@ -279,6 +292,7 @@ impl RuntimeCall {
             Self::System(c) => system::dispatch(ext, origin, c),
             Self::Balances(c) => balances::dispatch(ext, origin, c),
             Self::Sudo(c) => sudo::dispatch(ext, origin, c),
+            Self::Commitments(c) => commitments::dispatch::<commitments::Subtensor>(ext, origin, c),
             Self::Bridge(c) => bridge::dispatch(ext, origin, c),
         }
     }
