@@ -25,6 +25,7 @@
 
 pub mod chain;
 pub mod cli;
+pub mod crash;
 pub mod primitives;
 pub mod rpc;
 pub mod runtime;

@@ -402,7 +402,7 @@ impl TaoClient {
     }
 
     /// Wrap `call` in `Sudo.sudo`, submit it and check the inner result.
-    async fn sudo<S: Signer<PolkadotConfig>>(
+    pub(crate) async fn sudo<S: Signer<PolkadotConfig>>(
         &self,
         what: &'static str,
         call: RuntimeCall,
@@ -423,7 +423,7 @@ impl TaoClient {
 
     /// Sign with the default parameters (mortal, tip 0), submit, wait until finalized and turn a
     /// failed call into [`TaoClientError::Dispatch`].
-    async fn submit<P: Payload, S: Signer<PolkadotConfig>>(
+    pub(crate) async fn submit<P: Payload, S: Signer<PolkadotConfig>>(
         &self,
         what: &'static str,
         call: &P,

@@ -153,6 +153,26 @@ pub fn call(
             }
             .encode())
         }
-        other => Err(ApiError::UnknownMethod(other.to_owned())),
+        other => {
+            let Some(m) = subtensor_method(other) else {
+                return Err(ApiError::UnknownMethod(other.to_owned()));
+            };
+            let mut ext = Ext::new(state);
+            let out = m
+                .call(&mut ext, u64::from(at.number), data)
+                .map_err(|e| ApiError::BadInput { method: m.name(), msg: e.0 })?;
+            if let Some(e) = ext.overlay.fatal() {
+                return Err(e.clone().into());
+            }
+            Ok(out)
+        }
     }
+}
+
+/// The SubtensorModule method `"{Api}_{method}"` names, if any.
+fn subtensor_method(name: &str) -> Option<super::subtensor::runtime_api::Method> {
+    super::subtensor::runtime_api::APIS.iter().find_map(|(api, _, methods)| {
+        let method = name.strip_prefix(api)?.strip_prefix('_')?;
+        methods.iter().copied().find(|m| m.name() == method)
+    })
 }

@@ -20,7 +20,7 @@ use crate::primitives::{AccountId32, Balance, MultiAddress, MultiSignature};
 use super::extrinsic::{self, TxExtension};
 use super::{
     RuntimeCall, RuntimeError, RuntimeEvent, SPEC_VERSION, SS58_PREFIX, balances, bridge,
-    commitments, index, payment, sudo, system, timestamp,
+    commitments, index, payment, subtensor, sudo, system, timestamp,
 };
 
 /// The metadata versions served (`Metadata_metadata_versions`).
@@ -64,7 +64,12 @@ pub fn runtime_version() -> RuntimeVersion {
         authoring_version: 1,
         spec_version: SPEC_VERSION,
         impl_version: 1,
-        apis: APIS.iter().map(|(n, v)| (sp_crypto_hashing::blake2_64(n.as_bytes()), *v)).collect(),
+        apis: APIS
+            .iter()
+            .copied()
+            .chain(subtensor::runtime_api::APIS.iter().map(|(n, v, _)| (*n, *v)))
+            .map(|(n, v)| (sp_crypto_hashing::blake2_64(n.as_bytes()), v))
+            .collect(),
         transaction_version: super::TX_VERSION,
         system_version: 1,
     }
@@ -196,6 +201,15 @@ fn pallets() -> Vec<Pallet> {
             error: None,
         },
         Pallet {
+            name: "SubtensorModule",
+            index: index::SUBTENSOR,
+            storage: Some(subtensor::storage::metadata::storage()),
+            calls: Some(meta_type::<subtensor::Call>()),
+            event: Some(meta_type::<subtensor::Event>()),
+            constants: vec![],
+            error: Some(meta_type::<subtensor::Error>()),
+        },
+        Pallet {
             name: "Sudo",
             index: index::SUDO,
             storage: storage(
@@ -215,6 +229,15 @@ fn pallets() -> Vec<Pallet> {
             event: Some(meta_type::<commitments::Event>()),
             constants: commitments::constants_metadata(),
             error: Some(meta_type::<commitments::Error>()),
+        },
+        Pallet {
+            name: "AdminUtils",
+            index: index::ADMIN_UTILS,
+            storage: None,
+            calls: Some(meta_type::<subtensor::admin_utils::Call>()),
+            event: Some(meta_type::<subtensor::admin_utils::Event>()),
+            constants: vec![],
+            error: Some(meta_type::<subtensor::admin_utils::Error>()),
         },
         Pallet {
             name: "Bridge",
@@ -285,7 +308,20 @@ fn apis() -> Vec<v15::RuntimeApiMetadata> {
         RuntimeApiMethodParamMetadata as In,
     };
     let p = |name, ty| In { name, ty };
-    vec![
+    let subtensor_apis = subtensor::runtime_api::APIS.iter().map(|(name, _, methods)| Api {
+        name: *name,
+        methods: methods
+            .iter()
+            .map(|m| M {
+                name: m.name(),
+                inputs: m.inputs().into_iter().map(|(name, ty)| p(name, ty)).collect(),
+                output: m.output(),
+                docs: vec![],
+            })
+            .collect(),
+        docs: vec![],
+    });
+    let mut apis = vec![
         Api {
             name: "Core",
             methods: vec![M {
@@ -361,7 +397,9 @@ fn apis() -> Vec<v15::RuntimeApiMetadata> {
                 "The `TaggedTransactionQueue` api trait for interfering with the transaction queue.",
             ],
         },
-    ]
+    ];
+    apis.extend(subtensor_apis);
+    apis
 }
 
 fn signed_extensions_v14() -> Vec<v14::SignedExtensionMetadata> {
@@ -386,6 +424,27 @@ fn signed_extensions_v15() -> Vec<v15::SignedExtensionMetadata> {
         .collect()
 }
 
+/// Type paths the metadata publishes in another shape than the Rust module path. cyscale (which
+/// bittensor-cli and async-substrate-interface decode with) finds the outer event and call enums
+/// only through its catch-all `*::RuntimeEvent` / `*::RuntimeCall`, which match two-segment paths:
+/// they are named as subtensor's runtime names them. Each pallet's own `Call` / `Event` keeps its
+/// longer path, or the catch-all `*::Event` would take it for the outer enum.
+pub const PUBLISHED_PATHS: &[(&str, &str)] = &[
+    ("tao_node::runtime::RuntimeEvent", "node_subtensor_runtime::RuntimeEvent"),
+    ("tao_node::runtime::RuntimeCall", "node_subtensor_runtime::RuntimeCall"),
+    ("tao_node::runtime::RuntimeError", "node_subtensor_runtime::RuntimeError"),
+];
+
+/// Rewrite every type path equal to a [`PUBLISHED_PATHS`] entry.
+fn publish_paths(types: &mut scale_info::PortableRegistry) {
+    for t in &mut types.types {
+        let path = t.ty.path.segments.join("::");
+        if let Some((_, to)) = PUBLISHED_PATHS.iter().find(|(from, _)| *from == path) {
+            t.ty.path.segments = to.split("::").map(str::to_owned).collect();
+        }
+    }
+}
+
 /// Build V14 metadata.
 pub fn build_v14() -> RuntimeMetadataPrefixed {
     let extrinsic = v14::ExtrinsicMetadata {
@@ -393,7 +452,9 @@ pub fn build_v14() -> RuntimeMetadataPrefixed {
         version: 4,
         signed_extensions: signed_extensions_v14(),
     };
-    v14::RuntimeMetadataV14::new(v14_pallets(), extrinsic, meta_type::<Runtime>()).into()
+    let mut md = v14::RuntimeMetadataV14::new(v14_pallets(), extrinsic, meta_type::<Runtime>());
+    publish_paths(&mut md.types);
+    md.into()
 }
 
 /// Build V15 metadata.
@@ -412,15 +473,16 @@ pub fn build_v15() -> RuntimeMetadataPrefixed {
         error_enum_ty: meta_type::<RuntimeError>(),
     };
     let custom = v15::CustomMetadata { map: Default::default() };
-    v15::RuntimeMetadataV15::new(
+    let mut md = v15::RuntimeMetadataV15::new(
         v15_pallets(),
         extrinsic,
         meta_type::<Runtime>(),
         apis(),
         outer,
         custom,
-    )
-    .into()
+    );
+    publish_paths(&mut md.types);
+    md.into()
 }
 
 /// The encoded `RuntimeMetadataPrefixed` for `version` (14 or 15), cached.

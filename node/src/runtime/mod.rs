@@ -31,6 +31,7 @@ pub mod extrinsic;
 pub mod genesis;
 pub mod metadata;
 pub mod payment;
+pub mod subtensor;
 pub mod sudo;
 pub mod system;
 pub mod timestamp;
@@ -67,12 +68,14 @@ pub mod index {
     pub const BALANCES: u8 = 5;
     /// TransactionPayment.
     pub const TRANSACTION_PAYMENT: u8 = 6;
-    /// SubtensorModule (reserved for the subtensor module).
+    /// SubtensorModule.
     pub const SUBTENSOR: u8 = 7;
     /// Sudo.
     pub const SUDO: u8 = 12;
     /// Commitments.
     pub const COMMITMENTS: u8 = 18;
+    /// AdminUtils (SubtensorModule's sudo and owner setters).
+    pub const ADMIN_UTILS: u8 = 19;
     /// Bridge: a free index in subtensor's numbering.
     pub const BRIDGE: u8 = 40;
 }
@@ -215,12 +218,18 @@ pub enum RuntimeCall {
     /// Balances.
     #[codec(index = 5)]
     Balances(balances::Call),
+    /// SubtensorModule.
+    #[codec(index = 7)]
+    SubtensorModule(subtensor::Call),
     /// Sudo.
     #[codec(index = 12)]
     Sudo(sudo::Call),
     /// Commitments.
     #[codec(index = 18)]
     Commitments(commitments::Call),
+    /// AdminUtils.
+    #[codec(index = 19)]
+    AdminUtils(subtensor::admin_utils::Call),
     /// Bridge.
     #[codec(index = 40)]
     Bridge(bridge::Call),
@@ -238,12 +247,18 @@ pub enum RuntimeEvent {
     /// TransactionPayment.
     #[codec(index = 6)]
     TransactionPayment(payment::Event),
+    /// SubtensorModule.
+    #[codec(index = 7)]
+    SubtensorModule(subtensor::Event),
     /// Sudo.
     #[codec(index = 12)]
     Sudo(sudo::Event),
     /// Commitments.
     #[codec(index = 18)]
     Commitments(commitments::Event),
+    /// AdminUtils.
+    #[codec(index = 19)]
+    AdminUtils(subtensor::admin_utils::Event),
     /// Bridge.
     #[codec(index = 40)]
     Bridge(bridge::Event),
@@ -258,12 +273,18 @@ pub enum RuntimeError {
     /// Balances.
     #[codec(index = 5)]
     Balances(balances::Error),
+    /// SubtensorModule.
+    #[codec(index = 7)]
+    SubtensorModule(subtensor::Error),
     /// Sudo.
     #[codec(index = 12)]
     Sudo(sudo::Error),
     /// Commitments.
     #[codec(index = 18)]
     Commitments(commitments::Error),
+    /// AdminUtils.
+    #[codec(index = 19)]
+    AdminUtils(subtensor::admin_utils::Error),
     /// Bridge.
     #[codec(index = 40)]
     Bridge(bridge::Error),
@@ -275,8 +296,10 @@ impl RuntimeCall {
         let (ref_time, class) = match self {
             Self::System(_) => (50_000_000, DispatchClass::Normal),
             Self::Balances(_) => (200_000_000, DispatchClass::Normal),
+            Self::SubtensorModule(_) => (300_000_000, DispatchClass::Normal),
             Self::Sudo(_) => (100_000_000, DispatchClass::Operational),
             Self::Commitments(_) => (50_000_000, DispatchClass::Normal),
+            Self::AdminUtils(_) => (100_000_000, DispatchClass::Operational),
             Self::Bridge(_) => (300_000_000, DispatchClass::Normal),
         };
         DispatchEventInfo {
@@ -291,8 +314,10 @@ impl RuntimeCall {
         match self {
             Self::System(c) => system::dispatch(ext, origin, c),
             Self::Balances(c) => balances::dispatch(ext, origin, c),
+            Self::SubtensorModule(c) => subtensor::dispatch(ext, origin, c),
             Self::Sudo(c) => sudo::dispatch(ext, origin, c),
             Self::Commitments(c) => commitments::dispatch::<commitments::Subtensor>(ext, origin, c),
+            Self::AdminUtils(c) => subtensor::admin_utils::dispatch(ext, origin, c),
             Self::Bridge(c) => bridge::dispatch(ext, origin, c),
         }
     }
@@ -500,6 +525,15 @@ impl Runtime {
         timestamp::NOW.put(ext, &ctx.timestamp_ms);
     }
 
+    /// FRAME's `initialize_block`: [`Self::initialize_block`], then every module's
+    /// `on_initialize` (SubtensorModule's coinbase: emission, epochs, payouts). Block production
+    /// uses this; transaction validation uses `initialize_block` alone, as FRAME's
+    /// `validate_transaction` runs no hooks.
+    pub fn begin_block(&self, ext: &mut Ext<'_>, ctx: &BlockContext) {
+        self.initialize_block(ext, ctx);
+        subtensor::on_initialize(ext);
+    }
+
     /// Run the extension checks on an opaque extrinsic against the current overlay (which must be
     /// initialized for the block it would go into). `allow_future` admits nonces above the
     /// account's (the pool queues them).
@@ -598,9 +632,10 @@ impl Runtime {
         Ok(ApplyOutcome { result, signer: valid.signer })
     }
 
-    /// Finish the block: write its events to `System.Events`.
+    /// Finish the block: module `on_finalize` hooks, then write its events to `System.Events`.
     pub fn finalize_block(&self, ext: &mut Ext<'_>) {
         ext.phase = Phase::Finalization;
+        subtensor::on_finalize(ext);
         let events = std::mem::take(&mut ext.events);
         system::store_events(ext, &events);
         ext.events = events;

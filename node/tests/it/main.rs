@@ -3,6 +3,7 @@
 
 mod polkadot;
 mod python;
+mod subtensor;
 
 use std::path::Path;
 use std::process::{Command, Stdio};

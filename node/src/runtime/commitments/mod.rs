@@ -26,14 +26,13 @@ use scale_info::{TypeInfo, meta_type};
 use crate::primitives::{AccountId32, Balance, BlockNumber};
 use crate::storage::{Hasher, StorageDoubleMap, StorageValue};
 
-use super::{DispatchResult, Ext, Origin, index};
+use super::{DispatchResult, Ext, Origin, index, subtensor};
 
 pub use types::{BoundedVec, CommitmentInfo, Data, Registration, UsageTracker};
 
 const P: &str = "Commitments";
 
-/// A subnet's id in storage keys and calls (`NetUid`, a `u16` in subtensor's metadata).
-pub type NetUid = u16;
+pub use super::subtensor::NetUid;
 
 /// Most fields one commitment may hold (subtensor's `MaxCommitFields`).
 pub const MAX_FIELDS: u32 = 3;
@@ -153,18 +152,12 @@ pub trait SubnetHooks {
 /// The hooks of this runtime: SubtensorModule's registrations and epochs.
 pub struct Subtensor;
 
-// SubtensorModule's `Uids` and `SubnetEpochIndex`, read by key until the module lands here.
-const SUBTENSOR_UIDS: StorageDoubleMap<NetUid, AccountId32, u16> =
-    StorageDoubleMap::new("SubtensorModule", "Uids", Hasher::Identity, Hasher::Blake2_128Concat);
-const SUBTENSOR_EPOCH_INDEX: crate::storage::StorageMap<NetUid, u64> =
-    crate::storage::StorageMap::new("SubtensorModule", "SubnetEpochIndex", Hasher::Identity);
-
 impl SubnetHooks for Subtensor {
     fn can_commit(ext: &mut Ext<'_>, netuid: NetUid, who: &AccountId32) -> bool {
-        SUBTENSOR_UIDS.try_get(ext, &netuid, who).is_some()
+        subtensor::storage::UIDS.try_get(ext, &netuid, who).is_some()
     }
     fn epoch_index(ext: &mut Ext<'_>, netuid: NetUid, _block: u64) -> u64 {
-        SUBTENSOR_EPOCH_INDEX.try_get(ext, &netuid).unwrap_or_default()
+        subtensor::storage::SUBNET_EPOCH_INDEX.get(ext, &netuid)
     }
     fn on_reset_bonds(_ext: &mut Ext<'_>, _netuid: NetUid, _who: &AccountId32) {}
 }

@@ -10,7 +10,7 @@ use crate::primitives::H256;
 use crate::runtime::{BlockContext, Runtime};
 use crate::{DispatchError, ModuleError};
 
-const NETUID: NetUid = 1;
+const NETUID: NetUid = NetUid(1);
 const HOT: AccountId32 = AccountId32([7; 32]);
 const STRANGER: AccountId32 = AccountId32([8; 32]);
 
