@@ -52,7 +52,9 @@ pub const IMPL_NAME: &str = "tao-node";
 /// Bump whenever the metadata changes (clients cache metadata by spec version).
 ///
 /// 2: `MultiAddress` and `EventRecord` carry their type parameters (polkadot.js needs them).
-pub const SPEC_VERSION: u32 = 2;
+/// 3: SubtensorModule, AdminUtils, Commitments, SubtensorModule's runtime APIs, and the outer
+///    enums published as `node_subtensor_runtime::*`.
+pub const SPEC_VERSION: u32 = 3;
 /// Transaction version (part of every signed payload).
 pub const TX_VERSION: u32 = 1;
 /// SS58 prefix.

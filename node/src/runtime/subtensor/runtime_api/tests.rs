@@ -5,6 +5,8 @@
 
 use scale_info::{TypeDef, TypeInfo};
 
+use parity_scale_codec::Encode;
+
 use super::*;
 
 /// `name` or `c:name` for each field of `T`, in order.
@@ -125,4 +127,159 @@ fn inputs_must_be_exact() {
     let out = Method::GetStakeInfoForColdkeys.call(&mut ext, 0, &two).unwrap();
     let decoded = Vec::<(AccountId32, Vec<StakeInfo>)>::decode(&mut &out[..]).unwrap();
     assert_eq!(decoded, [(AccountId32([1; 32]), vec![]), (AccountId32([2; 32]), vec![])]);
+}
+
+/// The `--dev` genesis (root, demo subnet 1 owned by //Alice) plus a synthetic full subnet 2
+/// (12 uids, 3 staked validators weighting the rest, one epoch run), committed to a state.
+fn dev_state_with_full_subnet() -> std::collections::BTreeMap<Vec<u8>, Vec<u8>> {
+    use super::super::fixtures::{FullSubnet, full_subnet};
+    let mut state = crate::runtime::genesis::ChainSpec::dev().build_state().unwrap();
+    let mut ext = Ext::new(&state);
+    let spec = FullSubnet { netuid: NetUid(2), n: 12, validators: 3, tempo: 10 };
+    full_subnet(&mut ext, spec, 5);
+    s::TOTAL_NETWORKS.put(&mut ext, &3);
+    s::NETWORKS_ADDED.insert(&mut ext, &NetUid(2), &true);
+    assert!(ext.overlay.fatal().is_none());
+    for (k, v) in ext.overlay.into_changes() {
+        match v {
+            Some(v) => state.insert(k, v),
+            None => state.remove(&k),
+        };
+    }
+    state
+}
+
+fn call<T: Decode>(ext: &mut Ext<'_>, m: Method, input: impl Encode) -> T {
+    let out = m.call(ext, 7, &input.encode()).unwrap();
+    let mut bytes = &out[..];
+    let v = T::decode(&mut bytes).unwrap();
+    assert!(bytes.is_empty(), "{m:?} left bytes");
+    v
+}
+
+#[test]
+fn dynamic_info_lists_every_subnet_with_root_first() {
+    let state = dev_state_with_full_subnet();
+    let mut ext = Ext::new(&state);
+    let all: Vec<Option<DynamicInfo>> = call(&mut ext, Method::GetAllDynamicInfo, ());
+    let netuids: Vec<u16> = all.iter().map(|d| d.as_ref().unwrap().netuid.0).collect();
+    assert_eq!(netuids, [0, 1, 2]);
+    let root = all[0].as_ref().unwrap();
+    let name: Vec<u8> = root.subnet_name.iter().map(|c| c.0).collect();
+    assert_eq!(name, b"root");
+    let demo = all[1].as_ref().unwrap();
+    let alice = crate::runtime::genesis::ChainSpec::dev().genesis.sudo.unwrap();
+    assert_eq!(format!("0x{}", hex::encode(demo.owner_coldkey.0)), alice);
+    assert_eq!(demo.tempo.0, s::TEMPO.get(&mut ext, &NetUid(1)));
+    let one: Option<DynamicInfo> = call(&mut ext, Method::GetDynamicInfo, NetUid(1));
+    assert_eq!(one.as_ref(), Some(demo));
+    let none: Option<DynamicInfo> = call(&mut ext, Method::GetDynamicInfo, NetUid(9));
+    assert!(none.is_none());
+}
+
+#[test]
+fn metagraph_and_neurons_agree_with_storage() {
+    let state = dev_state_with_full_subnet();
+    let mut ext = Ext::new(&state);
+    let net = NetUid(2);
+    let mg: Option<Metagraph> = call(&mut ext, Method::GetMetagraph, net);
+    let mg = mg.unwrap();
+    assert_eq!(mg.num_uids.0, 12);
+    assert_eq!(mg.hotkeys.len(), 12);
+    assert_eq!(mg.block.0, 7);
+    assert_eq!(mg.blocks_since_last_step.0, 2, "last step at block 5");
+    for uid in 0..12u16 {
+        let hotkey = s::KEYS.get(&mut ext, &net, &uid);
+        assert_eq!(mg.hotkeys[usize::from(uid)], hotkey);
+        assert_eq!(mg.coldkeys[usize::from(uid)], s::OWNER.get(&mut ext, &hotkey));
+        let stake = s::TOTAL_HOTKEY_ALPHA.get(&mut ext, &hotkey, &net);
+        assert_eq!(mg.alpha_stake[usize::from(uid)].0, stake);
+        assert_eq!(mg.total_stake[usize::from(uid)].0, stake);
+    }
+    assert!(mg.alpha_stake[3].0 > 0 && mg.alpha_stake[5].0 == 0, "validators 1..=3 staked");
+    assert_eq!(mg.validator_permit, s::VALIDATOR_PERMIT.get(&mut ext, &net));
+    let incentive: Vec<u16> = mg.incentives.iter().map(|c| c.0).collect();
+    assert_eq!(incentive, s::INCENTIVE.get(&mut ext, &net));
+    assert!(incentive.iter().any(|i| *i > 0), "the epoch paid incentive");
+
+    let full: Vec<NeuronInfo> = call(&mut ext, Method::GetNeurons, net);
+    let lite: Vec<NeuronInfoLite> = call(&mut ext, Method::GetNeuronsLite, net);
+    assert_eq!(full.len(), 12);
+    assert_eq!(lite.len(), 12);
+    for (uid, (f, l)) in full.iter().zip(&lite).enumerate() {
+        assert_eq!(f.uid.0 as usize, uid);
+        assert_eq!((f.hotkey, l.hotkey), (mg.hotkeys[uid], mg.hotkeys[uid]));
+        assert_eq!(f.stake, [(mg.coldkeys[uid], mg.alpha_stake[uid])]);
+        assert_eq!(l.incentive.0, incentive[uid]);
+        assert_eq!(f.pruning_score.0, u16::MAX);
+    }
+    // Validator 1's weights, without zeros, as stored.
+    let row: Vec<(u16, u16)> = s::WEIGHTS.get(&mut ext, &net, &1);
+    let want: Vec<(u16, u16)> = row.into_iter().filter(|(_, w)| *w > 0).collect();
+    let got: Vec<(u16, u16)> = full[1].weights.iter().map(|(i, w)| (i.0, w.0)).collect();
+    assert_eq!(got, want);
+    assert!(!got.is_empty());
+    let one: Option<NeuronInfo> = call(&mut ext, Method::GetNeuron, (net, 1u16));
+    assert_eq!(one.as_ref(), Some(&full[1]));
+    let past_end: Option<NeuronInfoLite> = call(&mut ext, Method::GetNeuronLite, (net, 12u16));
+    assert!(past_end.is_none());
+}
+
+#[test]
+fn stake_info_and_prices() {
+    use super::super::fixtures::account;
+    let state = dev_state_with_full_subnet();
+    let mut ext = Ext::new(&state);
+    let net = NetUid(2);
+    let (cold, hot) = (account(net, 2, 1), account(net, 2, 2));
+    let nobody = AccountId32([9; 32]);
+    let infos: Vec<(AccountId32, Vec<StakeInfo>)> =
+        call(&mut ext, Method::GetStakeInfoForColdkeys, vec![cold, nobody]);
+    assert_eq!(infos.len(), 2);
+    assert_eq!(infos[1], (nobody, vec![]));
+    let (who, positions) = &infos[0];
+    assert_eq!(*who, cold);
+    assert_eq!(positions.len(), 1);
+    let p = &positions[0];
+    assert_eq!((p.hotkey, p.coldkey, p.netuid.0), (hot, cold, 2));
+    assert_eq!(p.stake.0, 2_000_000_000_000);
+    assert!(p.is_registered);
+    let single: Vec<StakeInfo> = call(&mut ext, Method::GetStakeInfoForColdkey, cold);
+    assert_eq!(&single, positions);
+    let one: Option<StakeInfo> =
+        call(&mut ext, Method::GetStakeInfoForHotkeyColdkeyNetuid, (hot, cold, net));
+    assert_eq!(one.as_ref(), Some(p));
+
+    let prices: Vec<SubnetPrice> = call(&mut ext, Method::CurrentAlphaPriceAll, ());
+    let want: Vec<SubnetPrice> =
+        [0, 1, 2].map(|netuid| SubnetPrice { netuid, price: 1_000_000_000 }).to_vec();
+    assert_eq!(prices, want);
+    let price: u64 = call(&mut ext, Method::CurrentAlphaPrice, net);
+    assert_eq!(price, 1_000_000_000);
+    let cost: u64 = call(&mut ext, Method::GetNetworkRegistrationCost, ());
+    assert_eq!(cost, subnets::network_lock_cost(&mut ext));
+}
+
+#[test]
+fn outer_enums_are_published_with_two_segments() {
+    use crate::runtime::metadata::build_v15;
+    use frame_metadata::RuntimeMetadata;
+    let RuntimeMetadata::V15(md) = build_v15().1 else { panic!("v15") };
+    let path = |id: u32| md.types.resolve(id).unwrap().path.segments.join("::");
+    assert_eq!(path(md.outer_enums.event_enum_ty.id), "node_subtensor_runtime::RuntimeEvent");
+    assert_eq!(path(md.outer_enums.call_enum_ty.id), "node_subtensor_runtime::RuntimeCall");
+    // Pallet enums keep three or more segments (cyscale's `*::Event` would catch two).
+    for p in &md.pallets {
+        for ty in [p.event.as_ref().map(|e| e.ty.id), p.calls.as_ref().map(|c| c.ty.id)] {
+            let Some(id) = ty else { continue };
+            assert!(md.types.resolve(id).unwrap().path.segments.len() >= 3, "{}", path(id));
+        }
+    }
+    // Every SubtensorModule API is declared with its methods.
+    for (api, _, methods) in APIS {
+        let declared = md.apis.iter().find(|a| a.name == api).unwrap();
+        let names: Vec<&str> = declared.methods.iter().map(|m| m.name.as_str()).collect();
+        let want: Vec<&str> = methods.iter().map(|m| m.name()).collect();
+        assert_eq!(names, want, "{api}");
+    }
 }
