@@ -321,7 +321,7 @@ mod tests {
         assert_eq!(Error::HotKeyNotRegisteredInSubNet as u8, 4);
         assert_eq!(Error::SettingWeightsTooFast as u8, 29);
         assert_eq!(Error::UidsLengthExceedUidsInSubNet as u8, 32);
-        assert_eq!(Error::SubnetNotExists as u8, 75);
+        assert_eq!(Error::SubnetNotExists as u8, 76);
         assert_eq!(Error::AccountRejectsLockedAlpha as u8, 146);
     }
 }

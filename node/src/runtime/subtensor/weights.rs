@@ -141,7 +141,7 @@ mod tests {
         assert_eq!(max_upscale(&[1, 2]), vec![32_768, 65_535]);
         assert_eq!(max_upscale(&[65_535, 1]), vec![65_535, 1]);
         // Large max: the ratio is truncated first, then rounded.
-        assert_eq!(max_upscale(&[40_000, 20_000]), vec![65_535, 32_768]);
+        assert_eq!(max_upscale(&[40_000, 20_000]), vec![65_535, 32_767]);
         // The yuma crate's implementation of the same function agrees on a sweep.
         for a in (0..=65_535u16).step_by(997) {
             for b in [1u16, 3, 255, 32_768, 32_769, 65_535] {

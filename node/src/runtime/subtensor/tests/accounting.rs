@@ -102,8 +102,8 @@ fn op() -> impl Strategy<Value = Op> {
     let k = 0..KEYS;
     let netuid = 0u16..4;
     prop_oneof![
-        (k.clone(), k.clone(), amount()).prop_map(|(from, to, amount)| Op::Transfer { from, to, amount }),
-        (k.clone(), k.clone(), netuid.clone()).prop_map(|(cold, hot, netuid)| Op::Register { cold, hot, netuid }),
+        1 => (k.clone(), k.clone(), amount()).prop_map(|(from, to, amount)| Op::Transfer { from, to, amount }),
+        1 => (k.clone(), k.clone(), netuid.clone()).prop_map(|(cold, hot, netuid)| Op::Register { cold, hot, netuid }),
         3 => (k.clone(), k.clone(), netuid.clone(), amount())
             .prop_map(|(cold, hot, netuid, amount)| Op::Stake { cold, hot, netuid, amount }),
         2 => (k.clone(), k.clone(), netuid.clone(), amount())
@@ -114,8 +114,8 @@ fn op() -> impl Strategy<Value = Op> {
                 Op::Weights { hot, netuid, dests, weights }
             }
         ),
-        (k.clone(), k.clone()).prop_map(|(cold, hot)| Op::RegisterNetwork { cold, hot }),
-        (k, amount()).prop_map(|(from, amount)| Op::Lock { from, amount }),
+        1 => (k.clone(), k.clone()).prop_map(|(cold, hot)| Op::RegisterNetwork { cold, hot }),
+        1 => (k, amount()).prop_map(|(from, amount)| Op::Lock { from, amount }),
     ]
 }
 

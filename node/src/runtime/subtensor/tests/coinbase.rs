@@ -38,12 +38,18 @@ fn an_empty_block_mints_exactly_the_block_emission() {
 fn halving_follows_total_issuance() {
     let (mut net, _) = net(1);
     // Pretend 10.5 M TAO exist (Balances' issuance is one of the summed ledgers).
-    net.write(|ext| balances::TOTAL_ISSUANCE.put(ext, &tao(10_500_000)));
+    net.write(|ext| {
+        balances::TOTAL_ISSUANCE.put(ext, &tao(10_500_000));
+        crate::runtime::subtensor::coinbase::sync_total_issuance(ext);
+    });
     net.block(&[]);
     assert_eq!(net.read(|ext| s::BLOCK_EMISSION.get(ext)), tao(1) / 2);
     let (cut, server, validator) = pending(&net, NET);
     assert_eq!(cut + server + validator, tao(1) / 2);
-    net.write(|ext| balances::TOTAL_ISSUANCE.put(ext, &tao(21_000_000)));
+    net.write(|ext| {
+        balances::TOTAL_ISSUANCE.put(ext, &tao(21_000_000));
+        crate::runtime::subtensor::coinbase::sync_total_issuance(ext);
+    });
     let before = issuance(&net);
     net.block(&[]);
     assert_eq!(net.read(|ext| s::BLOCK_EMISSION.get(ext)), 0);
@@ -70,13 +76,17 @@ fn emission_is_split_by_share() {
     net.block(&[]);
     let emitted = |net: &Net, n| net.read(|ext| s::SUBNET_ALPHA_OUT_EMISSION.get(ext, &n));
     assert_eq!((emitted(&net, NET), emitted(&net, two)), (tao(1) / 2, tao(1) / 2));
+    // A change applies from the next block (this block's coinbase ran before the call).
     net.sudo(A::sudo_set_subnet_emission_share { netuid: NET, share: 3 }).unwrap();
+    net.block(&[]);
     assert_eq!((emitted(&net, NET), emitted(&net, two)), (tao(3) / 4, tao(1) / 4));
     // Three-way with a remainder: it goes to the first subnet, nothing is lost.
     net.sudo(A::sudo_set_subnet_emission_share { netuid: NET, share: 1 }).unwrap();
     net.sudo(A::sudo_set_subnet_emission_share { netuid: two, share: 2 }).unwrap();
+    net.block(&[]);
     assert_eq!((emitted(&net, NET), emitted(&net, two)), (333_333_334, 666_666_666));
     net.sudo(A::sudo_set_subnet_emission_enabled { netuid: two, enabled: false }).unwrap();
+    net.block(&[]);
     assert_eq!(emitted(&net, NET), tao(1));
 }
 

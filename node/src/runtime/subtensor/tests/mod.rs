@@ -4,7 +4,7 @@
 //! in-memory state, and read storage through the module's own items.
 
 mod accounting;
-mod admin_utils;
+mod admin;
 mod coinbase;
 mod registration;
 mod scenario;
@@ -265,7 +265,7 @@ pub(super) fn admin_err(e: admin_utils::Error) -> Result<(), DispatchError> {
 #[test]
 fn error_encoding_is_subtensors() {
     let e: DispatchError = super::Error::SubnetNotExists.into();
-    assert_eq!(e, DispatchError::Module(ModuleError { index: 7, error: [75, 0, 0, 0] }));
+    assert_eq!(e, DispatchError::Module(ModuleError { index: 7, error: [76, 0, 0, 0] }));
     let e: DispatchError = admin_utils::Error::SubnetDoesNotExist.into();
     assert_eq!(e, DispatchError::Module(ModuleError { index: 19, error: [0, 0, 0, 0] }));
 }

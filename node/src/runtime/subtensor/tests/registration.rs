@@ -68,7 +68,10 @@ fn errors() {
     // `hot` belongs to `cold`: another coldkey cannot register it on another subnet.
     net.write(|ext| crate::runtime::subtensor::subnets::init_new_network(ext, NetUid(2), 10));
     assert_eq!(net.call(other, reg(NetUid(2), hot)), err(Error::NonAssociatedColdKey));
-    net.write(|ext| s::BURN.insert(ext, &NET, &tao(20_000)));
+    net.write(|ext| {
+        s::MAX_BURN.insert(ext, &NET, &tao(30_000));
+        s::BURN.insert(ext, &NET, &tao(20_000));
+    });
     assert_eq!(net.call(other, reg(NET, other)), err(Error::NotEnoughBalanceToStake));
     net.write(|ext| {
         s::BURN.insert(ext, &NET, &NEW_SUBNET_BURN);
