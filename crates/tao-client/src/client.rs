@@ -8,7 +8,7 @@ use subxt::tx::{Payload, Signer};
 use subxt::{OnlineClient, PolkadotConfig};
 
 use crate::api;
-use crate::api::runtime_types::tao_node::runtime::RuntimeCall;
+use crate::api::runtime_types::node_subtensor_runtime::RuntimeCall;
 use crate::api::runtime_types::tao_node::runtime::bridge::{
     Call as BridgeCall, EvmDomain, Relayer,
 };

@@ -19,8 +19,8 @@ use crate::primitives::{AccountId32, Balance, MultiAddress, MultiSignature};
 
 use super::extrinsic::{self, OpaqueExtrinsic, TxExtension};
 use super::{
-    RuntimeCall, RuntimeError, RuntimeEvent, SS58_PREFIX, api, balances, bridge, index, payment,
-    subtensor, sudo, system, timestamp,
+    RuntimeCall, RuntimeError, RuntimeEvent, SS58_PREFIX, api, balances, bridge, commitments,
+    index, payment, subtensor, sudo, system, timestamp,
 };
 
 /// The metadata versions served (`Metadata_metadata_versions`).
@@ -153,6 +153,15 @@ fn pallets() -> Vec<Pallet> {
             error: Some(meta_type::<sudo::Error>()),
         },
         Pallet {
+            name: "Commitments",
+            index: index::COMMITMENTS,
+            storage: storage("Commitments", commitments::storage_metadata()),
+            calls: Some(meta_type::<commitments::Call>()),
+            event: Some(meta_type::<commitments::Event>()),
+            constants: commitments::constants_metadata(),
+            error: Some(meta_type::<commitments::Error>()),
+        },
+        Pallet {
             name: "AdminUtils",
             index: index::ADMIN_UTILS,
             storage: None,
@@ -280,9 +289,17 @@ fn signed_extensions_v15() -> Vec<v15::SignedExtensionMetadata> {
 /// chain's interface (clients and generated code such as `tao-client` name types by it), while the
 /// file a type lives in is not. When the runtime's `mod.rs` was split by job, its types moved
 /// into `outer`, `frame` and `validity` and `RuntimeVersion` into `api`; they are published where
-/// they were before, so the metadata did not change. A path clients need in another shape (e.g.
-/// the two-segment outer enums cyscale looks for) is one more row here.
+/// they were before, so the metadata did not change. A path clients need in another shape is one
+/// more row here, before any shorter prefix of it (the first match wins): cyscale (which
+/// bittensor-cli and async-substrate-interface decode with) finds the outer call, event and
+/// error enums only through its catch-all `*::RuntimeCall` / `*::RuntimeEvent`, which match
+/// two-segment paths, so they are published as subtensor's runtime names them. Each pallet's own
+/// `Call` / `Event` keeps its longer path, or the catch-all `*::Event` would take it for the
+/// outer enum.
 pub const PUBLISHED_PATHS: &[(&str, &str)] = &[
+    ("tao_node::runtime::outer::RuntimeEvent", "node_subtensor_runtime::RuntimeEvent"),
+    ("tao_node::runtime::outer::RuntimeCall", "node_subtensor_runtime::RuntimeCall"),
+    ("tao_node::runtime::outer::RuntimeError", "node_subtensor_runtime::RuntimeError"),
     ("tao_node::runtime::outer", "tao_node::runtime"),
     ("tao_node::runtime::frame", "tao_node::runtime"),
     ("tao_node::runtime::validity", "tao_node::runtime"),
@@ -390,7 +407,7 @@ mod tests {
                     "nothing published under {to}"
                 );
             }
-            for p in ["tao_node::runtime::RuntimeCall", "tao_node::runtime::Weight"] {
+            for p in ["node_subtensor_runtime::RuntimeCall", "tao_node::runtime::Weight"] {
                 assert!(paths.iter().any(|q| q == p), "{p} missing");
             }
         }

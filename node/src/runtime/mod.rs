@@ -1,5 +1,5 @@
 //! The runtime: System, Timestamp, Balances, TransactionPayment, SubtensorModule, Sudo,
-//! AdminUtils and Bridge as plain Rust modules, dispatched by pallet index exactly as subtensor's
+//! Commitments, AdminUtils and Bridge as plain Rust modules, dispatched by pallet index exactly as subtensor's
 //! `construct_runtime!` numbers them.
 //!
 //! A block goes through [`Runtime::begin_block`] (context, then module hooks) →
@@ -25,7 +25,7 @@
 //! | [`state_call`] | serving the runtime APIs of [`api`] |
 //! | [`metadata`] | V14/V15 metadata from the pallets' types and the [`api`] table |
 //! | [`genesis`] | chain specs and the genesis state |
-//! | `system`, `timestamp`, `balances`, `payment`, `sudo`, `bridge` | the pallets |
+//! | `system`, `timestamp`, `balances`, `payment`, `sudo`, `commitments`, `bridge` | the pallets |
 //! | [`subtensor`] | SubtensorModule (7) and AdminUtils (19): subnets, stake, weights, emission, Yuma epochs |
 //!
 //! Dependencies go one way: pallets use [`Ext`] and the FRAME types; [`outer`] lists the
@@ -49,6 +49,7 @@
 pub mod api;
 pub mod balances;
 pub mod bridge;
+pub mod commitments;
 pub mod executive;
 pub mod ext;
 pub mod extrinsic;
@@ -77,7 +78,8 @@ pub const IMPL_NAME: &str = "tao-node";
 /// Bump whenever the metadata changes (clients cache metadata by spec version).
 ///
 /// 2: `MultiAddress` and `EventRecord` carry their type parameters (polkadot.js needs them).
-/// 3: SubtensorModule (7) and AdminUtils (19).
+/// 3: SubtensorModule (7), AdminUtils (19), Commitments (18), SubtensorModule's runtime APIs,
+///    and the outer enums published as `node_subtensor_runtime::*`.
 pub const SPEC_VERSION: u32 = 3;
 /// Transaction version (part of every signed payload).
 pub const TX_VERSION: u32 = 1;
@@ -98,7 +100,7 @@ pub mod index {
     pub const SUBTENSOR: u8 = 7;
     /// Sudo.
     pub const SUDO: u8 = 12;
-    /// Commitments (reserved for the commitments pallet).
+    /// Commitments.
     pub const COMMITMENTS: u8 = 18;
     /// AdminUtils (SubtensorModule's sudo and owner setters).
     pub const ADMIN_UTILS: u8 = 19;

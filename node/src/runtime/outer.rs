@@ -12,8 +12,8 @@ use crate::DispatchError;
 use crate::primitives::AccountId32;
 
 use super::{
-    DispatchClass, DispatchEventInfo, Ext, Pays, Weight, balances, bridge, payment, subtensor,
-    sudo, system,
+    DispatchClass, DispatchEventInfo, Ext, Pays, Weight, balances, bridge, commitments, payment,
+    subtensor, sudo, system,
 };
 
 /// Who dispatches a call.
@@ -60,6 +60,9 @@ pub enum RuntimeCall {
     /// Sudo.
     #[codec(index = 12)]
     Sudo(sudo::Call),
+    /// Commitments.
+    #[codec(index = 18)]
+    Commitments(commitments::Call),
     /// AdminUtils.
     #[codec(index = 19)]
     AdminUtils(subtensor::admin_utils::Call),
@@ -86,6 +89,9 @@ pub enum RuntimeEvent {
     /// Sudo.
     #[codec(index = 12)]
     Sudo(sudo::Event),
+    /// Commitments.
+    #[codec(index = 18)]
+    Commitments(commitments::Event),
     /// AdminUtils.
     #[codec(index = 19)]
     AdminUtils(subtensor::admin_utils::Event),
@@ -109,6 +115,9 @@ pub enum RuntimeError {
     /// Sudo.
     #[codec(index = 12)]
     Sudo(sudo::Error),
+    /// Commitments.
+    #[codec(index = 18)]
+    Commitments(commitments::Error),
     /// AdminUtils.
     #[codec(index = 19)]
     AdminUtils(subtensor::admin_utils::Error),
@@ -125,6 +134,7 @@ impl RuntimeCall {
             Self::Balances(_) => (200_000_000, DispatchClass::Normal),
             Self::SubtensorModule(_) => (300_000_000, DispatchClass::Normal),
             Self::Sudo(_) => (100_000_000, DispatchClass::Operational),
+            Self::Commitments(_) => (50_000_000, DispatchClass::Normal),
             Self::AdminUtils(_) => (100_000_000, DispatchClass::Operational),
             Self::Bridge(_) => (300_000_000, DispatchClass::Normal),
         };
@@ -142,6 +152,7 @@ impl RuntimeCall {
             Self::Balances(c) => balances::dispatch(ext, origin, c),
             Self::SubtensorModule(c) => subtensor::dispatch(ext, origin, c),
             Self::Sudo(c) => sudo::dispatch(ext, origin, c),
+            Self::Commitments(c) => commitments::dispatch::<commitments::Subtensor>(ext, origin, c),
             Self::AdminUtils(c) => subtensor::admin_utils::dispatch(ext, origin, c),
             Self::Bridge(c) => bridge::dispatch(ext, origin, c),
         }

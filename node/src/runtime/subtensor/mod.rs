@@ -61,6 +61,7 @@ pub mod fixtures;
 pub mod genesis;
 pub mod hyperparameters;
 pub mod registration;
+pub mod runtime_api;
 pub mod serving;
 pub mod staking;
 pub mod storage;
