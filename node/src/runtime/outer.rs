@@ -127,7 +127,8 @@ pub enum RuntimeError {
 }
 
 impl RuntimeCall {
-    /// Weight and class of this call (flat per call: fees need only be charged and queryable).
+    /// Weight, class and whether it pays a fee (weights are flat per call: fees need only be
+    /// charged and queryable).
     pub fn info(&self) -> DispatchEventInfo {
         let (ref_time, class) = match self {
             Self::System(_) => (50_000_000, DispatchClass::Normal),
@@ -138,11 +139,12 @@ impl RuntimeCall {
             Self::AdminUtils(_) => (100_000_000, DispatchClass::Operational),
             Self::Bridge(_) => (300_000_000, DispatchClass::Normal),
         };
-        DispatchEventInfo {
-            weight: Weight { ref_time, proof_size: 4_000 },
-            class,
-            pays_fee: Pays::Yes,
-        }
+        // As subtensor: a neuron's commitment is free (its size is limited per epoch instead).
+        let pays_fee = match self {
+            Self::Commitments(commitments::Call::set_commitment { .. }) => Pays::No,
+            _ => Pays::Yes,
+        };
+        DispatchEventInfo { weight: Weight { ref_time, proof_size: 4_000 }, class, pays_fee }
     }
 
     /// Dispatch with `origin`.

@@ -156,3 +156,15 @@ fn timelocked_commitments_are_indexed_and_reset_flags_reach_subtensor() {
     commit(&mut ext, HOT, vec![Data::Raw(vec![1])]).unwrap();
     assert!(TIMELOCKED_INDEX.try_get(&mut ext).unwrap().is_empty());
 }
+
+#[test]
+fn set_commitment_pays_no_fee_as_subtensor() {
+    use crate::runtime::{Pays, RuntimeCall, payment};
+    let commit =
+        RuntimeCall::Commitments(Call::set_commitment { netuid: NETUID, info: info(vec![]) });
+    assert_eq!(commit.info().pays_fee, Pays::No);
+    assert_eq!(payment::compute_fee(200, &commit.info(), 3), Some(3), "only the tip");
+    let root = RuntimeCall::Commitments(Call::set_max_space { new_limit: 1 });
+    assert_eq!(root.info().pays_fee, Pays::Yes);
+    assert!(payment::compute_fee(200, &root.info(), 0).is_some_and(|f| f > 0));
+}

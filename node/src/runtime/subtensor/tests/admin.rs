@@ -94,6 +94,13 @@ fn bounds_and_errors() {
         admin_err(AE::MaxAllowedUIdsLessThanCurrentUIds)
     );
     net.write(|ext| s::SUBNETWORK_N.insert(ext, &NET, &1));
+    let min_cutoff = net.read(|ext| s::MIN_ACTIVITY_CUTOFF.get(ext));
+    assert_eq!(
+        net.sudo(A::sudo_set_activity_cutoff { netuid: NET, activity_cutoff: min_cutoff - 1 }),
+        err(Error::ActivityCutoffTooLow)
+    );
+    net.sudo(A::sudo_set_activity_cutoff { netuid: NET, activity_cutoff: min_cutoff }).unwrap();
+    assert_eq!(net.read(|ext| s::ACTIVITY_CUTOFF.get(ext, &NET)), min_cutoff);
     assert_eq!(
         net.sudo(A::sudo_set_commit_reveal_weights_enabled { netuid: NET, enabled: true }),
         err(Error::CallDisabled)

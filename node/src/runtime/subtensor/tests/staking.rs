@@ -113,6 +113,13 @@ fn errors() {
         staking::increase_stake(ext, &hk, &ck, NET, 7).unwrap();
     });
     net.call(stranger, remove(NET, 7)).unwrap();
+    // The ledger itself refuses to go below zero (remove_stake clips before it gets there).
+    let before = ledger(&net, hot, cold);
+    net.write(|ext| {
+        let r = staking::decrease_stake(ext, &hot.id(), &cold.id(), NET, before.0 + 1);
+        assert_eq!(r, err(Error::NotEnoughStakeToWithdraw));
+    });
+    assert_eq!(ledger(&net, hot, cold), before, "nothing moved");
 }
 
 #[test]

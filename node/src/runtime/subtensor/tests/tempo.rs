@@ -70,3 +70,16 @@ fn trigger_epoch_fires_after_the_window() {
     net.sudo(admin_utils::Call::sudo_set_owner_hparam_rate_limit { epochs: 0 }).unwrap();
     assert_eq!(net.call(&owner, trigger), err(Error::AutoEpochAlreadyImminent));
 }
+
+#[test]
+fn trigger_epoch_is_refused_under_commit_reveal() {
+    // Commit-reveal cannot be enabled by a call on this chain; the guard is subtensor's and
+    // stays in case a genesis or migration sets the flag.
+    let (mut net, _) = net(1);
+    let owner = net.owner.clone();
+    net.write(|ext| s::COMMIT_REVEAL_WEIGHTS_ENABLED.insert(ext, &NET, &true));
+    assert_eq!(
+        net.call(&owner, Call::trigger_epoch { netuid: NET }),
+        err(Error::DynamicTempoBlockedByCommitReveal)
+    );
+}
