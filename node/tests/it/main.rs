@@ -4,7 +4,9 @@
 mod fuzz_decode;
 mod fuzz_rpc;
 mod polkadot;
+mod python;
 mod soak;
+mod subtensor;
 
 use std::path::Path;
 use std::process::{Command, Stdio};
