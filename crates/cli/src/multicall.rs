@@ -3,11 +3,21 @@
 
 use std::{ffi::OsString, os::unix::process::CommandExt, path::Path, process::ExitCode};
 
-/// The relayer's `main.rs`, compiled into this binary as a module so `wtao` runs exactly the
-/// code the `wtao-relayer` binary runs (its library has no `main` to call).
-#[allow(clippy::all, missing_docs, unreachable_pub)]
-#[path = "../../../relayer/src/main.rs"]
-mod relayer_main;
+/// The relayer's `main.rs`, compiled into this binary (copied by `build.rs`) so `wtao` runs
+/// exactly the code the `wtao-relayer` binary runs: its library has no `main` to call.
+#[allow(clippy::all, missing_docs, unreachable_pub, dead_code)]
+mod relayer_main {
+    include!(concat!(env!("OUT_DIR"), "/relayer_main.rs"));
+
+    /// A child module sees the included file's private `main`; its own name cannot clash
+    /// with anything in that file.
+    pub(super) mod wtao_multicall_entry {
+        /// The relayer's `main`.
+        pub(in crate::multicall) fn run() -> eyre::Result<()> {
+            super::main()
+        }
+    }
+}
 
 /// `argv[0]` of tao-node.
 pub(crate) const NODE: &str = "tao-node";
@@ -20,7 +30,7 @@ pub(crate) fn dispatch() -> Option<ExitCode> {
     let name = Path::new(&argv0).file_name()?.to_str()?;
     let result = match name {
         NODE => tao_node::cli::main(),
-        RELAYER => relayer_main::main(),
+        RELAYER => relayer_main::wtao_multicall_entry::run(),
         _ => return None,
     };
     Some(match result {

@@ -74,8 +74,6 @@ pub(crate) enum Paint {
     Green,
     /// Less important.
     Dim,
-    /// Headings.
-    Bold,
 }
 
 /// The output channel of one command run.
@@ -114,11 +112,6 @@ impl Output {
         self.json
     }
 
-    /// The `-v` count.
-    pub(crate) fn verbose(&self) -> u8 {
-        self.verbose
-    }
-
     /// `text` in `paint` if stderr is coloured.
     pub(crate) fn paint(&self, paint: Paint, text: &str) -> String {
         if !self.colour {
@@ -129,7 +122,6 @@ impl Output {
             Paint::Yellow => "1;33",
             Paint::Green => "32",
             Paint::Dim => "2",
-            Paint::Bold => "1",
         };
         format!("\x1b[{code}m{text}\x1b[0m")
     }

@@ -66,7 +66,8 @@ pub const EXTRA_RELAYER_ENDOWMENT_RAO: u64 = 1_000_000 * 1_000_000_000;
 pub struct EthAccount {
     /// anvil's index of the account.
     pub index: usize,
-    /// The address (EIP-55 when shown).
+    /// The address (EIP-55 in JSON).
+    #[serde(with = "eip55")]
     pub address: Address,
     /// The private key, 0x-hex (public dev key).
     pub private_key: String,
@@ -190,6 +191,24 @@ pub(crate) fn eth_accounts_from_anvil_config(
         .collect()
 }
 
+/// Addresses in JSON as EIP-55 checksummed strings (alloy's serde writes lowercase), so what
+/// the devnet writes reads the same as what it prints; any case is accepted back.
+pub mod eip55 {
+    use alloy_primitives::Address;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Writes `address` checksummed.
+    pub fn serialize<S: Serializer>(address: &Address, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&address.to_checksum(None))
+    }
+
+    /// Reads an address in any case.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Address, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,5 +269,8 @@ mod tests {
         assert_eq!(accounts[1].address.to_checksum(None), DEV_ACCOUNTS[1].0);
         assert_eq!(accounts[1].role, "relayer-1");
         assert!(eth_accounts_from_anvil_config(&serde_json::json!({}), 1).is_none());
+        let json = serde_json::to_value(&accounts[1]).unwrap();
+        assert_eq!(json["address"], DEV_ACCOUNTS[1].0, "checksummed in JSON");
+        assert_eq!(serde_json::from_value::<EthAccount>(json).unwrap(), accounts[1]);
     }
 }

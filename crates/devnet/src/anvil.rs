@@ -60,6 +60,11 @@ impl Anvil {
         if config.port != 0 && TcpListener::bind(("127.0.0.1", config.port)).is_err() {
             return Err(port_in_use(config));
         }
+        for file in std::iter::once(&config.config_out).chain(config.state_file.as_ref()) {
+            if let Some(dir) = file.parent() {
+                std::fs::create_dir_all(dir).map_err(io_error("creating", dir))?;
+            }
+        }
         let mut spec = ChildSpec::new("anvil", Program::new(&config.program), &config.log)
             .args(["--host", "127.0.0.1", "--port", &config.port.to_string()])
             .args(["--chain-id", &config.chain_id.to_string()])

@@ -45,14 +45,19 @@ pub struct Deployment {
     /// EVM chain id.
     pub chain_id: u64,
     /// The WTAO token.
+    #[serde(with = "crate::accounts::eip55")]
     pub wtao: Address,
     /// The TaoBridge proxy (the address users and relayers talk to).
+    #[serde(with = "crate::accounts::eip55")]
     pub bridge: Address,
     /// The TaoBridge implementation behind the proxy.
+    #[serde(with = "crate::accounts::eip55")]
     pub bridge_implementation: Address,
     /// The TimelockController that owns the bridge.
+    #[serde(with = "crate::accounts::eip55")]
     pub timelock: Address,
     /// The WTAOGovernor.
+    #[serde(with = "crate::accounts::eip55")]
     pub governor: Address,
 }
 

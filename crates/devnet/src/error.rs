@@ -114,6 +114,12 @@ pub enum DevnetError {
         /// What was asked for.
         wanted: String,
     },
+    /// The data dir is a folder of other files: never written to, never wiped.
+    #[error("{data_dir} is not empty and holds no devnet; pick a new or empty folder with --data-dir (nothing in it was touched)")]
+    ForeignDir {
+        /// The folder.
+        data_dir: PathBuf,
+    },
     /// The data dir lacks something a resume needs.
     #[error("{data_dir} is incomplete: {problem}; rerun with --fresh to start over")]
     Incomplete {
@@ -189,6 +195,7 @@ impl DevnetError {
             Self::Busy { .. } => "devnet.busy",
             Self::DataDirMismatch { .. } => "devnet.data_dir_mismatch",
             Self::Incomplete { .. } => "devnet.incomplete",
+            Self::ForeignDir { .. } => "devnet.foreign_dir",
             Self::BadConfig(_) => "devnet.bad_config",
             Self::ChainSpec(_) => "devnet.chain_spec",
             Self::Rpc { .. } => "devnet.rpc",

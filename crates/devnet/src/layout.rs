@@ -108,17 +108,26 @@ impl Layout {
         !self.network().exists() && OLD_LAYOUT.iter().all(|f| self.dir.join(f).is_file())
     }
 
-    /// Removes everything in the data dir except the lock file (held by the caller).
+    /// Removes everything in the data dir except the lock file (held by the caller) and the
+    /// supervisor's log (a detached devnet's supervisor is writing it while it wipes).
     pub fn wipe(&self) -> Result<()> {
-        let entries = match std::fs::read_dir(&self.dir) {
+        self.wipe_dir(&self.dir, &[self.lock(), self.logs(), self.log("supervisor")])
+    }
+
+    fn wipe_dir(&self, dir: &Path, keep: &[PathBuf]) -> Result<()> {
+        let entries = match std::fs::read_dir(dir) {
             Ok(entries) => entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-            Err(e) => return Err(io_error("reading", &self.dir)(e)),
+            Err(e) => return Err(io_error("reading", dir)(e)),
         };
         for entry in entries {
-            let entry = entry.map_err(io_error("reading", &self.dir))?;
+            let entry = entry.map_err(io_error("reading", dir))?;
             let path = entry.path();
-            if path == self.lock() {
+            if path == self.logs() {
+                self.wipe_dir(&path, keep)?;
+                continue;
+            }
+            if keep.contains(&path) {
                 continue;
             }
             let removed = if entry.file_type().is_ok_and(|t| t.is_dir()) {
@@ -137,11 +146,7 @@ impl Layout {
         if self.is_empty() || self.is_devnet_dir() {
             return Ok(());
         }
-        Err(DevnetError::DataDirMismatch {
-            data_dir: self.dir.clone(),
-            found: "files that are not a devnet's".into(),
-            wanted: "an empty folder or a devnet data dir".into(),
-        })
+        Err(DevnetError::ForeignDir { data_dir: self.dir.clone() })
     }
 }
 
@@ -150,15 +155,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn wipe_keeps_only_the_lock() {
+    fn wipe_keeps_only_the_lock_and_the_supervisors_log() {
         let dir = tempfile::tempdir().unwrap();
         let layout = Layout::new(dir.path());
         std::fs::write(layout.lock(), "").unwrap();
         std::fs::create_dir_all(layout.node_dir().join("chains/x")).unwrap();
         std::fs::write(layout.deployment(), "{}").unwrap();
+        std::fs::create_dir_all(layout.logs()).unwrap();
+        std::fs::write(layout.log("anvil"), "old").unwrap();
+        std::fs::write(layout.log("supervisor"), "writing").unwrap();
         layout.wipe().unwrap();
-        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().path()).collect();
-        assert_eq!(left, vec![layout.lock()]);
+        let mut left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().path()).collect();
+        left.sort();
+        assert_eq!(left, vec![layout.lock(), layout.logs()]);
+        let logs: Vec<_> = std::fs::read_dir(layout.logs()).unwrap().map(|e| e.unwrap().path()).collect();
+        assert_eq!(logs, vec![layout.log("supervisor")]);
     }
 
     #[test]
@@ -168,7 +179,7 @@ mod tests {
         layout.check_owned().unwrap();
         std::fs::write(dir.path().join("thesis.tex"), "precious").unwrap();
         let err = layout.check_owned().unwrap_err().to_string();
-        assert!(err.contains("not a devnet"), "{err}");
+        assert!(err.contains("holds no devnet"), "{err}");
         std::fs::write(layout.lock(), "").unwrap();
         layout.check_owned().unwrap();
     }

@@ -150,7 +150,7 @@ fn a_folder_that_is_not_a_devnet_is_never_wiped() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("notes.txt"), "precious").unwrap();
     let err = Devnet::up(config(dir.path(), true), &()).unwrap_err();
-    assert!(matches!(err, DevnetError::DataDirMismatch { .. }), "{err}");
+    assert!(matches!(err, DevnetError::ForeignDir { .. }), "{err}");
     assert_eq!(std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(), "precious");
 }
 

@@ -24,14 +24,19 @@ impl StatusArgs {
         let (info, running) = match (status.info, status.running) {
             (Some(info), true) => (info, true),
             (info, running) => {
-                let state = if running { "starting" } else { "not running" };
-                let human = match &status.shape {
-                    Some(shape) => format!(
-                        "no devnet is running in {} ({state}); it holds a devnet of {shape}: `wtao devnet up` resumes it",
+                let state = if running { "starting" } else { "stopped" };
+                let human = match (&status.shape, running) {
+                    (_, true) => format!(
+                        "a devnet is starting in {} (pid {}); `wtao devnet logs -f` shows how far it got",
+                        data_dir.display(),
+                        pid.unwrap_or_default()
+                    ),
+                    (Some(shape), false) => format!(
+                        "the devnet in {} is stopped; it holds {shape}: `wtao devnet up` resumes it",
                         data_dir.display()
                     ),
-                    None => format!(
-                        "no devnet in {} ({state}); `wtao devnet up` creates one",
+                    (None, false) => format!(
+                        "no devnet in {}; `wtao devnet up` creates one",
                         data_dir.display()
                     ),
                 };

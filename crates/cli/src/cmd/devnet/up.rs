@@ -18,7 +18,9 @@ use std::{
 
 use clap::Args;
 use eyre::{WrapErr, bail};
-use wtao_devnet::{Binaries, Devnet, DevnetConfig, DevnetError, Layout, NetworkShape, Progress};
+use wtao_devnet::{
+    Binaries, Devnet, DevnetConfig, DevnetError, Layout, NetworkShape, Progress, lock::FileLock,
+};
 
 use super::{
     DataDirArgs,
@@ -185,16 +187,18 @@ impl Progress for StageLines<'_> {
 /// `--detach`: start the supervisor, follow its log until the devnet is ready, print the
 /// summary.
 fn detach(out: &Output, data_dir: &Path) -> eyre::Result<()> {
-    let status = wtao_devnet::status(data_dir)?;
-    if status.running {
+    let layout = Layout::new(data_dir);
+    layout.check_owned()?;
+    // Refuse a busy data dir here, not after the supervisor started; taking the lock once also
+    // creates the lock file that marks the folder as a devnet's.
+    if FileLock::try_acquire(&layout.lock())?.is_none() {
+        let owner = wtao_devnet::status(data_dir)?.owner;
         return Err(DevnetError::Busy {
             data_dir: data_dir.to_path_buf(),
-            pid: status.owner.map(|o| o.pid),
+            pid: owner.map(|o| o.pid),
         }
         .into());
     }
-    let layout = Layout::new(data_dir);
-    layout.check_owned()?;
     let log_path = layout.log("supervisor");
     std::fs::create_dir_all(layout.logs())
         .wrap_err_with(|| format!("creating {}", layout.logs().display()))?;
