@@ -176,8 +176,7 @@ impl Net {
             rust_log: config.relayer_log.into(),
             metrics_port: 0,
         };
-        let devnet =
-            tokio::task::spawn_blocking(move || Devnet::up(devnet_config, &())).await??;
+        let devnet = tokio::task::spawn_blocking(move || Devnet::up(devnet_config, &())).await??;
         let deployment = devnet.info.contracts.clone();
         let eth = ProviderBuilder::new().connect_http(devnet.anvil.endpoint().parse()?).erased();
         let tao = TaoClient::connect(&devnet.node.url()).await?;

@@ -243,8 +243,9 @@ mod tests {
 
     #[test]
     fn the_envelope_has_the_documented_shape() {
-        let ok = serde_json::to_value(Envelope::success(serde_json::json!({"a": 1}), vec!["w".into()]))
-            .unwrap();
+        let ok =
+            serde_json::to_value(Envelope::success(serde_json::json!({"a": 1}), vec!["w".into()]))
+                .unwrap();
         assert_eq!(
             ok,
             serde_json::json!({"schema_version": 1, "success": true, "data": {"a": 1}, "errors": [], "warnings": ["w"]})

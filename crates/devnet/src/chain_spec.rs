@@ -63,20 +63,25 @@ pub fn dev_spec(node: &Program) -> Result<Value> {
 pub fn patch(spec: &mut Value, genesis: &BridgeGenesis) -> Result<()> {
     let missing = |what: &str| DevnetError::ChainSpec(format!("the dev chain spec has no {what}"));
     let g = spec.get_mut("genesis").ok_or_else(|| missing("genesis"))?;
-    let balances =
-        g.get_mut("balances").and_then(Value::as_array_mut).ok_or_else(|| missing("genesis.balances"))?;
+    let balances = g
+        .get_mut("balances")
+        .and_then(Value::as_array_mut)
+        .ok_or_else(|| missing("genesis.balances"))?;
     for r in &genesis.relayers {
         let endowed = balances.iter().any(|entry| {
-            entry.get(0).and_then(Value::as_str).is_some_and(|who| {
-                who.eq_ignore_ascii_case(&r.tao.public_key) || who == r.tao.ss58
-            })
+            entry
+                .get(0)
+                .and_then(Value::as_str)
+                .is_some_and(|who| who.eq_ignore_ascii_case(&r.tao.public_key) || who == r.tao.ss58)
         });
         if !endowed {
             balances.push(json!([r.tao.public_key, EXTRA_RELAYER_ENDOWMENT_RAO]));
         }
     }
-    let bridge =
-        g.get_mut("bridge").and_then(Value::as_object_mut).ok_or_else(|| missing("genesis.bridge"))?;
+    let bridge = g
+        .get_mut("bridge")
+        .and_then(Value::as_object_mut)
+        .ok_or_else(|| missing("genesis.bridge"))?;
     let relayers: Vec<Value> = genesis
         .relayers
         .iter()
@@ -96,8 +101,8 @@ pub fn write(node: &Program, genesis: &BridgeGenesis, path: &Path) -> Result<()>
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(io_error("creating", dir))?;
     }
-    let text = serde_json::to_string_pretty(&spec)
-        .map_err(|e| DevnetError::ChainSpec(e.to_string()))?;
+    let text =
+        serde_json::to_string_pretty(&spec).map_err(|e| DevnetError::ChainSpec(e.to_string()))?;
     std::fs::write(path, text).map_err(io_error("writing", path))
 }
 
@@ -168,8 +173,12 @@ mod tests {
     #[test]
     fn a_spec_without_a_bridge_section_is_an_error() {
         let mut spec = json!({"genesis": {"balances": []}});
-        let genesis =
-            BridgeGenesis { relayers: vec![], threshold: 1, evm_chain_id: 1, bridge: Address::ZERO };
+        let genesis = BridgeGenesis {
+            relayers: vec![],
+            threshold: 1,
+            evm_chain_id: 1,
+            bridge: Address::ZERO,
+        };
         let err = patch(&mut spec, &genesis).unwrap_err().to_string();
         assert!(err.contains("genesis.bridge"), "{err}");
     }

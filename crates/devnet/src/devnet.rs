@@ -29,9 +29,7 @@ use crate::{
     chain_spec::{self, BridgeGenesis, RelayerIdentity},
     deploy::{self, DeployConfig, Deployment},
     error::{DevnetError, Result},
-    info::{
-        self, DevnetInfo, EvmInfo, NetworkShape, Owner, ProcessInfo, RelayerInfo, TaoInfo,
-    },
+    info::{self, DevnetInfo, EvmInfo, NetworkShape, Owner, ProcessInfo, RelayerInfo, TaoInfo},
     layout::Layout,
     lock::FileLock,
     node::{TaoNode, TaoNodeConfig},
@@ -175,7 +173,8 @@ impl Devnet {
         })?;
         let reaped = reap_orphans(&layout);
         let resume = prepare(&layout, &shape, config.fresh)?;
-        let mut owner = Owner { pid: std::process::id(), state: "starting".into(), children: vec![] };
+        let mut owner =
+            Owner { pid: std::process::id(), state: "starting".into(), children: vec![] };
         info::save(&layout.owner(), &owner)?;
         let detail = match (resume, reaped) {
             (true, 0) => format!("{} (resuming)", layout.dir().display()),
@@ -214,7 +213,10 @@ impl Devnet {
         let accounts = anvil.accounts().to_vec();
         let eth_account = |i: usize| {
             accounts.get(i).cloned().ok_or_else(|| {
-                DevnetError::BadConfig(format!("anvil derived no account {i} (has {})", accounts.len()))
+                DevnetError::BadConfig(format!(
+                    "anvil derived no account {i} (has {})",
+                    accounts.len()
+                ))
             })
         };
         let deployment = if resume {
@@ -318,7 +320,12 @@ impl Devnet {
         progress.stage(
             "relayers",
             t.elapsed(),
-            &format!("{} of {} healthy, threshold {}", relayers.len(), shape.relayers, shape.threshold),
+            &format!(
+                "{} of {} healthy, threshold {}",
+                relayers.len(),
+                shape.relayers,
+                shape.threshold
+            ),
         );
 
         if !resume {

@@ -105,7 +105,9 @@ pub enum DevnetError {
         pid: Option<u32>,
     },
     /// The data dir holds a devnet of another shape (or of an older layout).
-    #[error("{data_dir} holds {found}, not {wanted}; pass the same options again, or --fresh to wipe it and start over")]
+    #[error(
+        "{data_dir} holds {found}, not {wanted}; pass the same options again, or --fresh to wipe it and start over"
+    )]
     DataDirMismatch {
         /// The data dir.
         data_dir: PathBuf,
@@ -115,7 +117,9 @@ pub enum DevnetError {
         wanted: String,
     },
     /// The data dir is a folder of other files: never written to, never wiped.
-    #[error("{data_dir} is not empty and holds no devnet; pick a new or empty folder with --data-dir (nothing in it was touched)")]
+    #[error(
+        "{data_dir} is not empty and holds no devnet; pick a new or empty folder with --data-dir (nothing in it was touched)"
+    )]
     ForeignDir {
         /// The folder.
         data_dir: PathBuf,
@@ -153,7 +157,9 @@ pub enum DevnetError {
         reason: String,
     },
     /// A devnet did not stop when asked.
-    #[error("the devnet in {data_dir} (pid {pid}) did not stop within {waited:?}; see its logs in {data_dir}/logs")]
+    #[error(
+        "the devnet in {data_dir} (pid {pid}) did not stop within {waited:?}; see its logs in {data_dir}/logs"
+    )]
     StopTimeout {
         /// The data dir.
         data_dir: PathBuf,
@@ -219,7 +225,10 @@ fn show(lines: &[String]) -> String {
 pub type Result<T, E = DevnetError> = std::result::Result<T, E>;
 
 /// Shorthand for [`DevnetError::Io`].
-pub(crate) fn io_error(what: &'static str, path: impl Into<PathBuf>) -> impl FnOnce(io::Error) -> DevnetError {
+pub(crate) fn io_error(
+    what: &'static str,
+    path: impl Into<PathBuf>,
+) -> impl FnOnce(io::Error) -> DevnetError {
     let path = path.into();
     move |source| DevnetError::Io { what, path, source }
 }

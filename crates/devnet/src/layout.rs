@@ -165,10 +165,12 @@ mod tests {
         std::fs::write(layout.log("anvil"), "old").unwrap();
         std::fs::write(layout.log("supervisor"), "writing").unwrap();
         layout.wipe().unwrap();
-        let mut left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().path()).collect();
+        let mut left: Vec<_> =
+            std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().path()).collect();
         left.sort();
         assert_eq!(left, vec![layout.lock(), layout.logs()]);
-        let logs: Vec<_> = std::fs::read_dir(layout.logs()).unwrap().map(|e| e.unwrap().path()).collect();
+        let logs: Vec<_> =
+            std::fs::read_dir(layout.logs()).unwrap().map(|e| e.unwrap().path()).collect();
         assert_eq!(logs, vec![layout.log("supervisor")]);
     }
 

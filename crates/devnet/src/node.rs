@@ -144,5 +144,9 @@ impl TaoNode {
 }
 
 fn port_in_use(config: &TaoNodeConfig) -> DevnetError {
-    DevnetError::PortInUse { port: config.rpc_port, what: "tao-node".into(), flag: config.port_flag }
+    DevnetError::PortInUse {
+        port: config.rpc_port,
+        what: "tao-node".into(),
+        flag: config.port_flag,
+    }
 }

@@ -239,7 +239,13 @@ impl ManagedChild {
             .spawn()
             .map_err(|source| DevnetError::Spawn { name: spec.name.clone(), source })?;
         // The header makes each run of a restarted child easy to find in its log.
-        let _ = writeln!(log, "=== {} started (pid {}): {}", spec.name, child.id(), spec.command_line());
+        let _ = writeln!(
+            log,
+            "=== {} started (pid {}): {}",
+            spec.name,
+            child.id(),
+            spec.command_line()
+        );
         let log = Arc::new(Mutex::new(log));
         let shared = Arc::new(Shared::default());
         shared.lock().open_pumps = 2;
@@ -559,7 +565,11 @@ mod tests {
     #[test]
     fn waits_for_a_ready_line_logs_it_and_stops() {
         let dir = tempfile::tempdir().unwrap();
-        let spec = sh(dir.path(), "ready", "echo starting; echo 'Listening on 127.0.0.1:1' >&2; exec sleep 60");
+        let spec = sh(
+            dir.path(),
+            "ready",
+            "echo starting; echo 'Listening on 127.0.0.1:1' >&2; exec sleep 60",
+        );
         let mut child = ManagedChild::spawn(&spec).unwrap();
         let line =
             child.wait_for_line(Duration::from_secs(10), |l| l.starts_with("Listening")).unwrap();
@@ -576,7 +586,8 @@ mod tests {
     #[test]
     fn reports_an_early_exit_with_its_output() {
         let dir = tempfile::tempdir().unwrap();
-        let mut child = ManagedChild::spawn(&sh(dir.path(), "boom", "echo boom >&2; exit 3")).unwrap();
+        let mut child =
+            ManagedChild::spawn(&sh(dir.path(), "boom", "echo boom >&2; exit 3")).unwrap();
         let err = child.wait_for_line(Duration::from_secs(10), |_| false).unwrap_err();
         match &err {
             DevnetError::Exited { last_output, status, .. } => {
@@ -591,7 +602,8 @@ mod tests {
     #[test]
     fn times_out_with_a_deadline() {
         let dir = tempfile::tempdir().unwrap();
-        let mut child = ManagedChild::spawn(&sh(dir.path(), "slow", "echo waiting; exec sleep 60")).unwrap();
+        let mut child =
+            ManagedChild::spawn(&sh(dir.path(), "slow", "echo waiting; exec sleep 60")).unwrap();
         let started = Instant::now();
         let err = child.wait_for_line(Duration::from_millis(300), |_| false).unwrap_err();
         assert!(matches!(err, DevnetError::NotReady { .. }), "{err}");
@@ -612,8 +624,9 @@ mod tests {
     #[test]
     fn sigkill_after_the_grace_when_sigterm_is_ignored() {
         let dir = tempfile::tempdir().unwrap();
-        let spec = sh(dir.path(), "stubborn", "trap '' TERM; echo ready; while :; do sleep 0.05; done")
-            .grace(Duration::from_millis(300));
+        let spec =
+            sh(dir.path(), "stubborn", "trap '' TERM; echo ready; while :; do sleep 0.05; done")
+                .grace(Duration::from_millis(300));
         let mut child = ManagedChild::spawn(&spec).unwrap();
         child.wait_for_line(Duration::from_secs(10), |l| l == "ready").unwrap();
         let started = Instant::now();
@@ -640,8 +653,12 @@ mod tests {
     #[test]
     fn a_multi_call_program_gets_its_argv0() {
         let dir = tempfile::tempdir().unwrap();
-        let spec = ChildSpec::new("argv0", Program::multi_call("/bin/sh", "tao-node"), dir.path().join("a.log"))
-            .args(["-c", "echo $0"]);
+        let spec = ChildSpec::new(
+            "argv0",
+            Program::multi_call("/bin/sh", "tao-node"),
+            dir.path().join("a.log"),
+        )
+        .args(["-c", "echo $0"]);
         let mut child = ManagedChild::spawn(&spec).unwrap();
         let line = child.wait_for_line(Duration::from_secs(10), |_| true).unwrap();
         assert_eq!(line, "tao-node");

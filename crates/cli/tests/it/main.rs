@@ -42,7 +42,11 @@ fn envelope(out: &Output) -> Value {
 
 fn ok(out: Output) -> Value {
     let env = envelope(&out);
-    assert!(out.status.success() && env["success"] == true, "{env:#}\nstderr:\n{}", text(&out.stderr));
+    assert!(
+        out.status.success() && env["success"] == true,
+        "{env:#}\nstderr:\n{}",
+        text(&out.stderr)
+    );
     assert_eq!(env["schema_version"], 1);
     env["data"].clone()
 }
@@ -146,7 +150,10 @@ fn devnet_up_status_refuse_down_resume_down() {
     let last = stderr.lines().last().unwrap_or_default();
     assert!(last.starts_with("error: a devnet is already running in"), "{stderr}");
     assert_eq!(stderr.matches("error:").count(), 1, "printed once: {stderr}");
-    assert_eq!(ok(wtao(&["devnet", "status", "--json", "--data-dir", d]))["contracts"], first["contracts"]);
+    assert_eq!(
+        ok(wtao(&["devnet", "status", "--json", "--data-dir", d]))["contracts"],
+        first["contracts"]
+    );
 
     let logs = wtao(&["devnet", "logs", "relayer-1", "-n", "200", "--data-dir", d]);
     assert!(text(&logs.stdout).contains("relayer connected"), "{}", text(&logs.stdout));
@@ -165,7 +172,10 @@ fn devnet_up_status_refuse_down_resume_down() {
     for (i, before) in stores.iter().enumerate() {
         // sled may add snapshot files; every file of the store it had is still the same file.
         let after = store_inodes(&again, i);
-        assert!(before.iter().all(|f| after.contains(f)), "relayer {i}'s store: {before:?} → {after:?}");
+        assert!(
+            before.iter().all(|f| after.contains(f)),
+            "relayer {i}'s store: {before:?} → {after:?}"
+        );
         assert!(before.iter().any(|(name, _)| name == "db"), "{before:?}");
     }
     let resumed_cursor = relayer_status(&again, 0)["tao_next_block"].as_u64().unwrap();
@@ -180,7 +190,8 @@ fn help_of_devnet_up_is_as_documented() {
     let out = wtao(&["devnet", "up", "--help"]);
     assert!(out.status.success());
     let help = text(&out.stdout);
-    let snapshot = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/snapshots/devnet_up_help.txt");
+    let snapshot =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/snapshots/devnet_up_help.txt");
     if std::env::var_os("WTAO_UPDATE_SNAPSHOTS").is_some() {
         std::fs::write(&snapshot, &help).unwrap();
     }
@@ -255,5 +266,8 @@ fn wtao_is_also_tao_node_and_wtao_relayer() {
     let out = Command::new(&relayer).arg("--help").output().unwrap();
     assert!(out.status.success());
     let help = text(&out.stdout);
-    assert!(help.contains("Usage: wtao-relayer") && help.contains("One wTAO bridge relayer"), "{help}");
+    assert!(
+        help.contains("Usage: wtao-relayer") && help.contains("One wTAO bridge relayer"),
+        "{help}"
+    );
 }

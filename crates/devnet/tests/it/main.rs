@@ -41,7 +41,13 @@ fn anvil(toolchain: &Toolchain, dir: &Path, relayers: usize) -> Anvil {
 }
 
 /// Deploys with `n` relayers (anvil 1..=n) and threshold `m`; the guardian is anvil n + 1.
-fn deploy_n(toolchain: &Toolchain, anvil: &Anvil, dir: &Path, n: usize, m: usize) -> wtao_devnet::Deployment {
+fn deploy_n(
+    toolchain: &Toolchain,
+    anvil: &Anvil,
+    dir: &Path,
+    n: usize,
+    m: usize,
+) -> wtao_devnet::Deployment {
     let accounts = anvil.accounts();
     let mut relayers: Vec<Address> =
         (0..n).map(|i| accounts[accounts::relayer_eth_index(i)].address).collect();
@@ -69,7 +75,9 @@ fn anvil_deploys_wires_and_resumes_from_its_state() {
     assert_eq!(chain.accounts()[1].address.to_checksum(None), wtao_devnet::DEV_ACCOUNTS[1].0);
     let d = deploy_n(&toolchain, &chain, dir.path(), 3, 2);
     let rpc = chain.endpoint().to_owned();
-    let call = |to: Address, sig: &str| cast(&toolchain, &["call", &to.to_string(), sig, "--rpc-url", &rpc]);
+    let call = |to: Address, sig: &str| {
+        cast(&toolchain, &["call", &to.to_string(), sig, "--rpc-url", &rpc])
+    };
 
     assert_eq!(call(d.bridge, "threshold()(uint256)"), "2");
     assert_eq!(call(d.bridge, "wtao()(address)").parse::<Address>().unwrap(), d.wtao);
@@ -84,7 +92,15 @@ fn anvil_deploys_wires_and_resumes_from_its_state() {
     let deployer = chain.accounts()[0].address.to_string();
     let has_role = cast(
         &toolchain,
-        &["call", &d.timelock.to_string(), "hasRole(bytes32,address)(bool)", &admin_role, &deployer, "--rpc-url", &rpc],
+        &[
+            "call",
+            &d.timelock.to_string(),
+            "hasRole(bytes32,address)(bool)",
+            &admin_role,
+            &deployer,
+            "--rpc-url",
+            &rpc,
+        ],
     );
     assert_eq!(has_role, "false");
 
@@ -98,7 +114,13 @@ fn anvil_deploys_wires_and_resumes_from_its_state() {
     assert!(again.has_code(&d.bridge.to_string()).unwrap(), "the resumed chain lost the bridge");
     assert!(again.block_number().unwrap() >= height);
     let rpc = again.endpoint();
-    assert_eq!(cast(&toolchain, &["call", &d.bridge.to_string(), "threshold()(uint256)", "--rpc-url", rpc]), "2");
+    assert_eq!(
+        cast(
+            &toolchain,
+            &["call", &d.bridge.to_string(), "threshold()(uint256)", "--rpc-url", rpc]
+        ),
+        "2"
+    );
 }
 
 #[test]
@@ -109,7 +131,8 @@ fn five_relayers_get_their_own_accounts_and_the_guardian_does_not_collide() {
     let d = deploy_n(&toolchain, &chain, dir.path(), 5, 3);
     let rpc = chain.endpoint();
     let bridge = d.bridge.to_string();
-    let set = cast(&toolchain, &["call", &bridge, "relayers()(address[])", "--rpc-url", rpc]).to_lowercase();
+    let set = cast(&toolchain, &["call", &bridge, "relayers()(address[])", "--rpc-url", rpc])
+        .to_lowercase();
     for i in 1..=5 {
         let a = chain.accounts()[i].address.to_string().to_lowercase();
         assert!(set.contains(&a), "relayer {i} ({a}) missing from {set}");
@@ -122,7 +145,11 @@ fn five_relayers_get_their_own_accounts_and_the_guardian_does_not_collide() {
 
 fn config(data_dir: &Path, fresh: bool) -> DevnetConfig {
     // Binaries that do not exist: these tests must fail before anything is started.
-    let mut c = DevnetConfig::ephemeral(root(), data_dir, Binaries::separate("/nonexistent/tao-node", "/nonexistent/wtao-relayer"));
+    let mut c = DevnetConfig::ephemeral(
+        root(),
+        data_dir,
+        Binaries::separate("/nonexistent/tao-node", "/nonexistent/wtao-relayer"),
+    );
     c.fresh = fresh;
     c
 }

@@ -53,13 +53,20 @@ impl LogsArgs {
                     bail!(
                         "no log named `{name}` in {}; there are: {}",
                         layout.logs().display(),
-                        if names.is_empty() { "none (has the devnet run?)".to_owned() } else { names.join(", ") }
+                        if names.is_empty() {
+                            "none (has the devnet run?)".to_owned()
+                        } else {
+                            names.join(", ")
+                        }
                     );
                 }
             },
         };
         if chosen.is_empty() {
-            bail!("no logs in {} yet; start the devnet with `wtao devnet up`", layout.logs().display());
+            bail!(
+                "no logs in {} yet; start the devnet with `wtao devnet up`",
+                layout.logs().display()
+            );
         }
         let prefix = chosen.len() > 1;
         if out.json() {
@@ -128,7 +135,9 @@ fn logs(layout: &Layout) -> Vec<(String, PathBuf)> {
         "anvil" => (0, 0),
         "tao-node" => (1, 0),
         "supervisor" => (3, 0),
-        other => (2, other.strip_prefix("relayer-").and_then(|i| i.parse().ok()).unwrap_or(usize::MAX)),
+        other => {
+            (2, other.strip_prefix("relayer-").and_then(|i| i.parse().ok()).unwrap_or(usize::MAX))
+        }
     };
     found.sort_by_key(|(n, _)| rank(n));
     found

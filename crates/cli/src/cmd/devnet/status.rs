@@ -35,10 +35,9 @@ impl StatusArgs {
                         "the devnet in {} is stopped; it holds {shape}: `wtao devnet up` resumes it",
                         data_dir.display()
                     ),
-                    (None, false) => format!(
-                        "no devnet in {}; `wtao devnet up` creates one",
-                        data_dir.display()
-                    ),
+                    (None, false) => {
+                        format!("no devnet in {}; `wtao devnet up` creates one", data_dir.display())
+                    }
                 };
                 out.success(
                     json!({"running": false, "state": state, "pid": pid, "data_dir": data_dir,

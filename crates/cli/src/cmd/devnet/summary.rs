@@ -17,7 +17,12 @@ pub(crate) enum Mode {
 }
 
 /// The summary as JSON: `info`, plus each account's balances (integer strings in rao / wei).
-pub(crate) fn data(info: &DevnetInfo, balances: Option<&Balances>, running: bool, pid: Option<u32>) -> Value {
+pub(crate) fn data(
+    info: &DevnetInfo,
+    balances: Option<&Balances>,
+    running: bool,
+    pid: Option<u32>,
+) -> Value {
     let at = |v: Option<&Vec<String>>, i: usize| v.and_then(|v| v.get(i)).cloned();
     let tao_accounts: Vec<Value> = info
         .tao_accounts
@@ -59,7 +64,9 @@ pub(crate) fn human(info: &DevnetInfo, balances: Option<&Balances>, mode: &Mode)
     let mut s = String::new();
     let how = if info.resumed { "resumed" } else { "created" };
     let _ = match mode {
-        Mode::Foreground => writeln!(s, "wtao devnet is up ({how}); Ctrl-C stops it and keeps its state."),
+        Mode::Foreground => {
+            writeln!(s, "wtao devnet is up ({how}); Ctrl-C stops it and keeps its state.")
+        }
         Mode::Background(pid) => writeln!(
             s,
             "wtao devnet is up ({how}), in the background (pid {pid}); `wtao devnet down` stops it."
@@ -70,13 +77,18 @@ pub(crate) fn human(info: &DevnetInfo, balances: Option<&Balances>, mode: &Mode)
     let _ = writeln!(
         s,
         "  TAO chain  {}  (HTTP: {})  chain {} \"{}\", {} blocks",
-        info.tao.ws_url, info.tao.http_url, info.tao.chain_id, info.tao.chain_name, info.tao.block_time
+        info.tao.ws_url,
+        info.tao.http_url,
+        info.tao.chain_id,
+        info.tao.chain_name,
+        info.tao.block_time
     );
     let block = match info.evm.block_time_s {
         0 => "a block per transaction".to_owned(),
         n => format!("{n} s blocks"),
     };
-    let _ = writeln!(s, "  EVM chain  {}  chain id {}, {block}", info.evm.rpc_url, info.evm.chain_id);
+    let _ =
+        writeln!(s, "  EVM chain  {}  chain id {}, {block}", info.evm.rpc_url, info.evm.chain_id);
     let _ = writeln!(s);
     let _ = writeln!(s, "  contracts");
     for (name, addr) in [
@@ -113,7 +125,8 @@ pub(crate) fn human(info: &DevnetInfo, balances: Option<&Balances>, mode: &Mode)
     let _ = writeln!(s);
     let _ = writeln!(s, "  EVM dev accounts (anvil's mnemonic \"{}\")", wtao_devnet::DEV_MNEMONIC);
     for (i, a) in info.eth_accounts.iter().enumerate() {
-        let get = |v: Option<&Vec<String>>| v.and_then(|v| v.get(i)).and_then(|v| v.parse::<u128>().ok());
+        let get =
+            |v: Option<&Vec<String>>| v.and_then(|v| v.get(i)).and_then(|v| v.parse::<u128>().ok());
         let eth = get(balances.map(|b| &b.eth_wei)).map_or_else(|| "?".to_owned(), units::eth);
         let wtao = get(balances.map(|b| &b.wtao)).map_or_else(|| "?".to_owned(), units::wtao);
         let _ = writeln!(
@@ -123,7 +136,11 @@ pub(crate) fn human(info: &DevnetInfo, balances: Option<&Balances>, mode: &Mode)
         );
     }
     let _ = writeln!(s);
-    let _ = writeln!(s, "  logs       {}  (`wtao devnet logs <name> -f`)", info.data_dir.join("logs").display());
+    let _ = writeln!(
+        s,
+        "  logs       {}  (`wtao devnet logs <name> -f`)",
+        info.data_dir.join("logs").display()
+    );
     for p in &info.processes {
         let _ = writeln!(s, "    {:<10} {}", p.name, p.log.display());
     }

@@ -10,7 +10,7 @@ use std::{
     ffi::OsString,
     fs::OpenOptions,
     os::unix::process::CommandExt,
-    path::{Path, PathBuf},
+    path::Path,
     process::{Command, Stdio},
     sync::mpsc,
     time::{Duration, Instant},
@@ -256,9 +256,9 @@ fn detach(out: &Output, data_dir: &Path) -> eyre::Result<()> {
         std::thread::sleep(Duration::from_millis(100));
     }
     echo(out, &log_path, offset);
-    let info = wtao_devnet::status(data_dir)?
-        .info
-        .ok_or_else(|| eyre::eyre!("the devnet is up but wrote no devnet.json in {}", data_dir.display()))?;
+    let info = wtao_devnet::status(data_dir)?.info.ok_or_else(|| {
+        eyre::eyre!("the devnet is up but wrote no devnet.json in {}", data_dir.display())
+    })?;
     let balances = chain::balances(&info)
         .map_err(|e| out.warn(format!("could not read the balances: {e:#}")))
         .ok();
@@ -272,7 +272,7 @@ fn detach(out: &Output, data_dir: &Path) -> eyre::Result<()> {
 }
 
 /// Prints the complete lines of `path` after `offset` as progress; returns the new offset.
-fn echo(out: &Output, path: &PathBuf, offset: u64) -> u64 {
+fn echo(out: &Output, path: &Path, offset: u64) -> u64 {
     let text = wtao_devnet::process::read_from(path, offset);
     let Some(end) = text.rfind('\n') else { return offset };
     for line in text[..end].lines() {
