@@ -496,25 +496,30 @@ fn prepare(layout: &Layout, shape: &NetworkShape, fresh: bool) -> Result<bool> {
 fn reap_orphans(layout: &Layout) -> usize {
     let Ok(owner) = info::load::<Owner>(&layout.owner()) else { return 0 };
     let needle = layout.dir().to_string_lossy().into_owned();
-    let mut stopped = 0;
-    for (name, pid) in &owner.children {
-        let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
-        let ours = String::from_utf8_lossy(&cmdline).contains(&needle);
-        if !ours || !is_alive(*pid) {
-            continue;
-        }
+    // Relayers first, anvil last (it saves its chain on SIGTERM), all at once.
+    let orphans: Vec<&(String, u32)> = owner
+        .children
+        .iter()
+        .rev()
+        .filter(|(_, pid)| {
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            is_alive(*pid) && String::from_utf8_lossy(&cmdline).contains(&needle)
+        })
+        .collect();
+    for (name, pid) in &orphans {
         tracing::warn!(target: "devnet", %name, pid, "stopping a process a crashed devnet left behind");
         signal(*pid, libc::SIGTERM);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while is_alive(*pid) && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(50));
-        }
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while orphans.iter().any(|(_, pid)| is_alive(*pid)) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    for (_, pid) in &orphans {
         if is_alive(*pid) {
             signal(*pid, libc::SIGKILL);
         }
-        stopped += 1;
     }
-    stopped
+    orphans.len()
 }
 
 /// The state of a data dir, for `wtao devnet status`.

@@ -1,8 +1,8 @@
 //! Child processes the devnet owns — one type for anvil, tao-node, relayers and the test nodes.
 //!
 //! A [`ManagedChild`] is started from a [`ChildSpec`] (program, arguments, environment, log
-//! file). Its stdout and stderr are read line by line by two pump threads that append every line
-//! to the log file and to an in-memory ring of recent lines, so callers can
+//! file). Its stdout and stderr go straight into the log file (appended), and a follower thread
+//! reads that file into an in-memory ring of recent lines, so callers can
 //!
 //! - wait for a ready line ([`ManagedChild::wait_for_line`]) or for a probe to succeed
 //!   ([`ManagedChild::wait_until`]), always against a deadline, and learn at once if the process
@@ -14,17 +14,22 @@
 //!
 //! Children run in their own process group, so a Ctrl-C in the terminal reaches only the owner,
 //! which then stops them in order (relayers before the chains they talk to). Dropping a
-//! `ManagedChild` stops it.
+//! `ManagedChild` stops it. Writing to a file rather than a pipe means a child never depends on
+//! its owner to drain its output: if the owner dies, the child keeps running normally (and still
+//! shuts down cleanly, anvil saving its chain) until the next owner stops it.
 
 use std::{
     collections::VecDeque,
     ffi::{OsStr, OsString},
     fs::{File, OpenOptions},
-    io::{BufRead, BufReader, Read, Seek, SeekFrom, Write},
+    io::{Read, Seek, SeekFrom, Write},
     os::unix::process::CommandExt,
     path::{Path, PathBuf},
     process::{Child, Command, ExitStatus, Stdio},
-    sync::{Arc, Condvar, Mutex, MutexGuard},
+    sync::{
+        Arc, Condvar, Mutex, MutexGuard,
+        atomic::{AtomicBool, Ordering},
+    },
     thread,
     time::{Duration, Instant},
 };
@@ -39,6 +44,8 @@ pub const TAIL_LINES: usize = 30;
 pub const DEFAULT_GRACE: Duration = Duration::from_secs(10);
 /// How often an exit or a probe is re-checked while nothing is printed.
 const POLL: Duration = Duration::from_millis(50);
+/// How often the follower looks for new output in the log.
+const FOLLOW_POLL: Duration = Duration::from_millis(20);
 
 /// A program to run: a path, and for a multi-call binary the name it is called by (`argv[0]`).
 ///
@@ -163,7 +170,7 @@ impl ChildSpec {
         }
         // Own process group: the terminal's Ctrl-C goes to the owner only, which stops the
         // children in order.
-        cmd.process_group(0).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        cmd.process_group(0).stdin(Stdio::null());
         cmd
     }
 
@@ -179,26 +186,29 @@ impl ChildSpec {
     }
 }
 
-/// Output shared between the pump threads and the owner.
+/// Output shared between the follower thread and the owner.
 #[derive(Debug, Default)]
 struct Output {
     /// Recent lines with their sequence numbers.
     ring: VecDeque<(u64, String)>,
     /// Sequence number of the next line.
     next_seq: u64,
-    /// Pumps still reading (2 at start; 0 = both pipes closed).
-    open_pumps: usize,
+    /// Whether the follower still reads the log (false once it read the last of an exited child).
+    following: bool,
 }
 
 #[derive(Debug, Default)]
 struct Shared {
     output: Mutex<Output>,
     changed: Condvar,
+    /// Set once the child has exited (or its owner gave up on it): the follower reads to the
+    /// end of the log once more and stops.
+    finish: AtomicBool,
 }
 
 impl Shared {
     fn lock(&self) -> MutexGuard<'_, Output> {
-        // A pump never panics while holding the lock; recover the data if one did anyway.
+        // The follower never panics while holding the lock; recover the data if it did anyway.
         self.output.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
@@ -234,28 +244,20 @@ impl ManagedChild {
             .open(&spec.log)
             .map_err(|e| io_err("opening", e))?;
         let log_start = log.seek(SeekFrom::End(0)).map_err(|e| io_err("reading", e))?;
-        let mut child = spec
-            .command()
+        // The header makes each run of a restarted child easy to find in its log.
+        writeln!(log, "=== {} started: {}", spec.name, spec.command_line())
+            .map_err(|e| io_err("writing", e))?;
+        // The ring holds what the child printed, not the header.
+        let output_start = log.stream_position().map_err(|e| io_err("reading", e))?;
+        let stdout = log.try_clone().map_err(|e| io_err("opening", e))?;
+        let mut command = spec.command();
+        command.stdout(stdout).stderr(log);
+        let child = command
             .spawn()
             .map_err(|source| DevnetError::Spawn { name: spec.name.clone(), source })?;
-        // The header makes each run of a restarted child easy to find in its log.
-        let _ = writeln!(
-            log,
-            "=== {} started (pid {}): {}",
-            spec.name,
-            child.id(),
-            spec.command_line()
-        );
-        let log = Arc::new(Mutex::new(log));
         let shared = Arc::new(Shared::default());
-        shared.lock().open_pumps = 2;
-        match (child.stdout.take(), child.stderr.take()) {
-            (Some(out), Some(err)) => {
-                pump(out, Arc::clone(&shared), Arc::clone(&log));
-                pump(err, Arc::clone(&shared), log);
-            }
-            _ => shared.lock().open_pumps = 0,
-        }
+        shared.lock().following = true;
+        follow(spec.log.clone(), output_start, Arc::clone(&shared));
         tracing::debug!(target: "devnet::process", name = %spec.name, pid = child.id(), log = %spec.log.display(), "started");
         Ok(Self {
             name: spec.name.clone(),
@@ -328,7 +330,7 @@ impl ManagedChild {
     /// Blocks until the child prints something new or `at_most` passes.
     fn wait_output(&self, at_most: Duration) {
         let out = self.shared.lock();
-        if out.open_pumps == 0 {
+        if !out.following {
             drop(out);
             thread::sleep(at_most);
         } else if out.next_seq == self.read_seq {
@@ -385,8 +387,8 @@ impl ManagedChild {
         }
     }
 
-    /// The exit status if the process has exited (without blocking). Once it has, the pumps are
-    /// given a moment to write the last lines, so the log is complete when this returns.
+    /// The exit status if the process has exited (without blocking). Once it has, the follower
+    /// is given a moment to read the last lines, so the ring is complete when this returns.
     pub fn try_status(&mut self) -> Result<Option<ExitStatus>> {
         if self.status.is_some() {
             return Ok(self.status);
@@ -403,11 +405,12 @@ impl ManagedChild {
 
     fn exited(&mut self, status: ExitStatus) {
         self.status = Some(status);
-        // The pipes close with the process (unless it left a grandchild holding them): wait
-        // for the pumps briefly, so everything it printed is in the log and the ring.
+        // Everything it wrote is in the file now: let the follower read it to the end, so the
+        // ring (and the tail in an error) is complete when this returns.
+        self.shared.finish.store(true, Ordering::SeqCst);
         let deadline = Instant::now() + Duration::from_secs(2);
         let mut out = self.shared.lock();
-        while out.open_pumps > 0 {
+        while out.following {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 break;
@@ -484,6 +487,8 @@ impl ManagedChild {
 impl Drop for ManagedChild {
     fn drop(&mut self) {
         self.stop();
+        // Stop the follower even if the process could not be reaped.
+        self.shared.finish.store(true, Ordering::SeqCst);
     }
 }
 
@@ -506,34 +511,52 @@ pub fn tail_file(path: &Path, n: usize) -> Vec<String> {
     lines.into_iter().skip(skip).map(str::to_owned).collect()
 }
 
-fn pump(stream: impl Read + Send + 'static, shared: Arc<Shared>, log: Arc<Mutex<File>>) {
+/// Reads the log from `offset` as it grows, line by line, into the ring, until told the child
+/// finished and the end of the file is reached.
+fn follow(path: PathBuf, offset: u64, shared: Arc<Shared>) {
     thread::spawn(move || {
-        let mut reader = BufReader::new(stream);
-        let mut buf = Vec::new();
-        loop {
-            buf.clear();
-            match reader.read_until(b'\n', &mut buf) {
-                Ok(0) | Err(_) => break,
-                Ok(_) => {}
+        let mut file = File::open(&path).ok();
+        if let Some(f) = file.as_mut()
+            && f.seek(SeekFrom::Start(offset)).is_err()
+        {
+            file = None;
+        }
+        let mut partial: Vec<u8> = Vec::new();
+        let mut chunk = vec![0u8; 64 * 1024];
+        while let Some(f) = file.as_mut() {
+            // Read the flag before reading: set before the read means the read saw everything.
+            let finishing = shared.finish.load(Ordering::SeqCst);
+            let n = f.read(&mut chunk).unwrap_or(0);
+            if n == 0 {
+                if finishing {
+                    break;
+                }
+                thread::sleep(FOLLOW_POLL);
+                continue;
             }
-            let line = String::from_utf8_lossy(&buf).trim_end_matches(['\n', '\r']).to_owned();
-            if let Ok(mut f) = log.lock() {
-                // A full disk must not stop the pump (the child would block on a full pipe).
-                let _ = writeln!(f, "{line}");
-            }
+            partial.extend_from_slice(chunk.get(..n).unwrap_or_default());
+            let Some(end) = partial.iter().rposition(|b| *b == b'\n') else { continue };
+            let complete: Vec<u8> = partial.drain(..=end).collect();
             let mut out = shared.lock();
-            let seq = out.next_seq;
-            out.next_seq = seq.saturating_add(1);
-            if out.ring.len() == RING_LINES {
-                out.ring.pop_front();
+            for line in complete.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+                let line = String::from_utf8_lossy(line).trim_end_matches('\r').to_owned();
+                let seq = out.next_seq;
+                out.next_seq = seq.saturating_add(1);
+                if out.ring.len() == RING_LINES {
+                    out.ring.pop_front();
+                }
+                out.ring.push_back((seq, line));
             }
-            out.ring.push_back((seq, line));
             drop(out);
             shared.changed.notify_all();
         }
-        let mut out = shared.lock();
-        out.open_pumps = out.open_pumps.saturating_sub(1);
-        drop(out);
+        if !partial.is_empty() {
+            let mut out = shared.lock();
+            let seq = out.next_seq;
+            out.next_seq = seq.saturating_add(1);
+            out.ring.push_back((seq, String::from_utf8_lossy(&partial).into_owned()));
+        }
+        shared.lock().following = false;
         shared.changed.notify_all();
     });
 }
@@ -580,7 +603,7 @@ mod tests {
         assert!(!child.is_running());
         let log = child.log_since_start();
         assert!(log.contains("starting\n") && log.contains("Listening on"), "{log}");
-        assert!(log.starts_with("=== ready started (pid "), "{log}");
+        assert!(log.starts_with("=== ready started: sh -c"), "{log}");
     }
 
     #[test]
