@@ -24,21 +24,6 @@ fn main() {
             let _ = writeln!(out, "{line}");
         }
     }
-    // The relayer's `--help` shows its package description (`#[command(about)]`): give the
-    // included code the relayer's, not wtao's (nothing of wtao's own reads this variable).
-    let manifest_toml = Path::new(&manifest).join("../../relayer/Cargo.toml");
-    println!("cargo::rerun-if-changed={}", manifest_toml.display());
-    let description = std::fs::read_to_string(&manifest_toml)
-        .ok()
-        .and_then(|toml| {
-            toml.lines().find_map(|l| {
-                let value = l.strip_prefix("description")?.trim_start().strip_prefix('=')?;
-                Some(value.trim().trim_matches('"').to_owned())
-            })
-        })
-        .unwrap_or_default();
-    println!("cargo::rustc-env=CARGO_PKG_DESCRIPTION={description}");
-
     let out_dir = std::env::var("OUT_DIR").unwrap_or_default();
     let dest = Path::new(&out_dir).join("relayer_main.rs");
     if let Err(e) = std::fs::write(&dest, out) {

@@ -2,8 +2,8 @@
 //! end-to-end tests alike.
 //!
 //! ```text
-//!  toolchain   npm ci if node_modules is stale (forge, anvil, cast, solc-js, OpenZeppelin)
 //!  data dir    flock; stop children a crashed owner left; --fresh wipes (never a foreign folder)
+//!  toolchain   npm ci if node_modules is stale (forge, anvil, cast, solc-js, OpenZeppelin)
 //!  anvil       automine, --state (loads the saved chain), --accounts for N relayers + guardian
 //!  contracts   forge script Deploy (relayers = anvil 1..=N, guardian = N+1), or resumed
 //!  tao-node    --chain <the dev spec with the bridge section set to the deployment>

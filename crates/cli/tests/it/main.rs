@@ -267,7 +267,7 @@ fn wtao_is_also_tao_node_and_wtao_relayer() {
     assert!(out.status.success());
     let help = text(&out.stdout);
     assert!(
-        help.contains("Usage: wtao-relayer") && help.contains("One wTAO bridge relayer"),
+        help.contains("Usage: wtao-relayer") && help.contains("keys"),
         "{help}"
     );
 }

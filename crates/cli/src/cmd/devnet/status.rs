@@ -21,9 +21,12 @@ impl StatusArgs {
         let data_dir = self.dir.data_dir()?;
         let status = wtao_devnet::status(&data_dir)?;
         let pid = status.owner.as_ref().map(|o| o.pid);
-        let (info, running) = match (status.info, status.running) {
+        // devnet.json is the last run's until the owner says the current one is ready.
+        let ready = status.owner.as_ref().is_some_and(|o| o.state == "running");
+        let (info, running) = match (status.info, status.running && ready) {
             (Some(info), true) => (info, true),
-            (info, running) => {
+            (info, _) => {
+                let running = status.running;
                 let state = if running { "starting" } else { "stopped" };
                 let human = match (&status.shape, running) {
                     (_, true) => format!(
@@ -40,7 +43,7 @@ impl StatusArgs {
                     }
                 };
                 out.success(
-                    json!({"running": false, "state": state, "pid": pid, "data_dir": data_dir,
+                    json!({"running": running, "state": state, "pid": pid, "data_dir": data_dir,
                            "shape": status.shape, "last_run": info}),
                     &human,
                 );

@@ -45,6 +45,7 @@ pub(crate) fn data(
         .collect();
     json!({
         "running": running,
+        "state": if running { "running" } else { "stopped" },
         "pid": pid,
         "data_dir": info.data_dir,
         "resumed": info.resumed,
