@@ -266,10 +266,7 @@ fn wtao_is_also_tao_node_and_wtao_relayer() {
     let out = Command::new(&relayer).arg("--help").output().unwrap();
     assert!(out.status.success());
     let help = text(&out.stdout);
-    assert!(
-        help.contains("Usage: wtao-relayer") && help.contains("keys"),
-        "{help}"
-    );
+    assert!(help.contains("Usage: wtao-relayer") && help.contains("keys"), "{help}");
 }
 
 #[test]
@@ -279,10 +276,27 @@ fn four_relayers_with_threshold_3_agree_on_both_chains() {
     let d = data_dir.to_str().unwrap();
     let _down = Down(data_dir.clone());
     let data = ok(wtao(&[
-        "devnet", "up", "--detach", "--json", "--data-dir", d, "--anvil-port", "0",
-        "--tao-port", "0", "--metrics-port", "0", "--relayers", "4", "--threshold", "3",
+        "devnet",
+        "up",
+        "--detach",
+        "--json",
+        "--data-dir",
+        d,
+        "--anvil-port",
+        "0",
+        "--tao-port",
+        "0",
+        "--metrics-port",
+        "0",
+        "--relayers",
+        "4",
+        "--threshold",
+        "3",
     ]));
-    assert_eq!((data["bridge"]["relayers"].as_u64(), data["bridge"]["threshold"].as_u64()), (Some(4), Some(3)));
+    assert_eq!(
+        (data["bridge"]["relayers"].as_u64(), data["bridge"]["threshold"].as_u64()),
+        (Some(4), Some(3))
+    );
     let relayers = data["relayers"].as_array().unwrap();
     assert_eq!(relayers.len(), 4, "all four healthy: up returns only then");
     assert_eq!(relayers[3]["tao_uri"], "//Relayer4");

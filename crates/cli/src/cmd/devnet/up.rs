@@ -19,8 +19,8 @@ use std::{
 use clap::Args;
 use eyre::{WrapErr, bail};
 use wtao_devnet::{
-    Binaries, DEVNET_EVM_CHAIN_ID, Devnet, DevnetConfig, DevnetError, Layout, NetworkShape, Progress,
-    lock::FileLock,
+    Binaries, DEVNET_EVM_CHAIN_ID, Devnet, DevnetConfig, DevnetError, Layout, NetworkShape,
+    Progress, lock::FileLock,
 };
 
 use super::{
