@@ -1,29 +1,32 @@
 //! Helpers for tests that run the real `tao-node` binary (feature `test-utils`).
 //!
 //! Shared by tao-node's own integration tests and by other crates' (`tao-client`, the relayer,
-//! end-to-end tests), so every test starts, waits for and stops a node the same way: it spawns the
-//! binary with `--rpc-port 0`, reads the bound address from the one line the node prints on stdout
-//! (no sleeping, no port races), captures stderr, and kills the process on drop.
+//! end-to-end tests), so every test starts, waits for and stops a node the same way — through
+//! the devnet's one managed-child type ([`wtao_devnet::TaoNode`] over
+//! [`wtao_devnet::ManagedChild`]): it spawns the binary with `--rpc-port 0`, reads the bound
+//! address from the one line the node prints on stdout (no sleeping, no port races), keeps its
+//! output in `<base path>/tao-node.log`, and stops the process on drop.
 //!
 //! Only a package's own integration tests get `CARGO_BIN_EXE_tao-node`; other crates call
 //! [`node_binary`], which builds the binary with the same cargo, profile and target directory and
 //! returns its path (see its docs for why that beats guessing a path in `target/`).
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::{Arc, Mutex, OnceLock, mpsc};
+use std::process::{Command, ExitStatus, Stdio};
+use std::sync::OnceLock;
 use std::time::Duration;
 
-/// How long a node may take to print its RPC address.
-pub const START_DEADLINE: Duration = Duration::from_secs(60);
+use wtao_devnet::{Program, TaoNode, TaoNodeConfig};
 
-/// A running `tao-node`, killed (SIGKILL) on drop.
+/// How long a node may take to print its RPC address.
+pub const START_DEADLINE: Duration = wtao_devnet::node::START_DEADLINE;
+
+/// A running `tao-node`, stopped on drop.
 #[derive(Debug)]
 pub struct TestNode {
-    child: Option<Child>,
+    node: TaoNode,
     url: String,
-    logs: Arc<Mutex<Vec<String>>>,
 }
 
 /// Options for [`TestNode::start`].
@@ -31,11 +34,11 @@ pub struct TestNode {
 pub struct TestNodeConfig {
     /// The `tao-node` executable.
     pub bin: PathBuf,
-    /// `--base-path` (database directory).
+    /// `--base-path` (database directory; the log goes there too).
     pub base_path: PathBuf,
     /// Extra arguments, e.g. `--dev --instant-seal`.
     pub args: Vec<String>,
-    /// `RUST_LOG` for the node (default `warn`); its stderr is kept in [`TestNode::logs`].
+    /// `RUST_LOG` for the node (default `warn`); its output is kept in [`TestNode::logs`].
     pub rust_log: String,
 }
 
@@ -63,55 +66,13 @@ impl TestNode {
     }
 
     /// Spawn a node as `config` says and wait (at most [`START_DEADLINE`]) until it prints its
-    /// RPC address. An early exit is reported with the node's stderr.
+    /// RPC address. An early exit is reported with the node's log tail.
     pub fn start(config: TestNodeConfig) -> std::io::Result<Self> {
-        let mut child = Command::new(&config.bin)
-            .args(["--rpc-port", "0", "--base-path"])
-            .arg(&config.base_path)
-            .args(&config.args)
-            .env("RUST_LOG", &config.rust_log)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(|e| {
-                std::io::Error::new(e.kind(), format!("spawn {}: {e}", config.bin.display()))
-            })?;
-        let logs = Arc::new(Mutex::new(Vec::new()));
-        if let Some(stderr) = child.stderr.take() {
-            // Always drain stderr, so a chatty node never blocks on a full pipe.
-            let logs = Arc::clone(&logs);
-            std::thread::spawn(move || {
-                for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                    if let Ok(mut l) = logs.lock() {
-                        l.push(line);
-                    }
-                }
-            });
-        }
-        let (tx, rx) = mpsc::channel();
-        if let Some(stdout) = child.stdout.take() {
-            std::thread::spawn(move || {
-                for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                    if let Some(addr) = line.strip_prefix("tao-node rpc listening on ") {
-                        let _ = tx.send(addr.to_owned());
-                    }
-                }
-            });
-        }
-        let mut node = Self { child: Some(child), url: String::new(), logs };
-        match rx.recv_timeout(START_DEADLINE) {
-            Ok(addr) => {
-                node.url = format!("ws://{addr}");
-                Ok(node)
-            }
-            Err(_) => {
-                node.kill();
-                Err(std::io::Error::other(format!(
-                    "tao-node did not print its RPC address within {START_DEADLINE:?}; stderr:\n{}",
-                    node.logs().join("\n")
-                )))
-            }
-        }
+        let mut node_config = TaoNodeConfig::new(Program::new(&config.bin), &config.base_path, &[]);
+        node_config.args = config.args.iter().map(Into::into).collect();
+        node_config.rust_log = config.rust_log;
+        let node = TaoNode::start(&node_config).map_err(std::io::Error::other)?;
+        Ok(Self { url: node.url(), node })
     }
 
     /// `ws://127.0.0.1:<port>`.
@@ -121,54 +82,33 @@ impl TestNode {
 
     /// `127.0.0.1:<port>`.
     pub fn addr(&self) -> &str {
-        self.url.trim_start_matches("ws://")
+        self.node.addr()
     }
 
-    /// The node's stderr so far, one entry per line.
+    /// The node's output (stderr and stdout) so far, one entry per line.
     pub fn logs(&self) -> Vec<String> {
-        self.logs.lock().map(|l| l.clone()).unwrap_or_default()
+        let log = std::fs::read_to_string(self.node.log_path()).unwrap_or_default();
+        log.lines().map(str::to_owned).collect()
     }
 
     /// The process id (to send signals).
     pub fn pid(&self) -> Option<u32> {
-        self.child.as_ref().map(Child::id)
+        Some(self.node.pid())
     }
 
     /// Wait up to `timeout` for the process to exit by itself (e.g. after SIGTERM); `None` (and
     /// the process killed) if it did not.
     pub fn wait_exit(mut self, timeout: Duration) -> Option<ExitStatus> {
-        let child = self.child.as_mut()?;
-        let start = std::time::Instant::now();
-        loop {
-            match child.try_wait() {
-                Ok(Some(status)) => {
-                    self.child = None;
-                    return Some(status);
-                }
-                Ok(None) if start.elapsed() < timeout => {
-                    std::thread::sleep(Duration::from_millis(20));
-                }
-                _ => return None,
-            }
+        let status = self.node.child().wait_exit(timeout);
+        if status.is_none() {
+            self.node.child().kill();
         }
+        status
     }
 
     /// SIGKILL now (a crash at an arbitrary point) and reap the process.
     pub fn kill9(mut self) {
-        self.kill();
-    }
-
-    fn kill(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-    }
-}
-
-impl Drop for TestNode {
-    fn drop(&mut self) {
-        self.kill();
+        self.node.child().kill();
     }
 }
 

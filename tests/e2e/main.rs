@@ -363,7 +363,7 @@ async fn forged_mint_and_wrong_release_change_nothing() {
     let sigs = sorted.into_iter().map(|(_, s)| s.to_vec().into()).collect();
     let Err(err) = bridge.mint(batch, sigs).call().await else { panic!("forged mint accepted") };
     assert!(err.to_string().contains("revert"), "{err}");
-    let tao_err = net.tao.attest(&net.relayers[0].tao, 1, &sig).await.unwrap_err();
+    let tao_err = net.tao.attest(&net.relayer_key(0), 1, &sig).await.unwrap_err();
     assert_eq!(tao_err.module_error(), Some(("Bridge", "NoLocksInBlock")));
 
     // A relayer approves a release with a wrong amount for a real burn: the honest approvals
@@ -375,7 +375,7 @@ async fn forged_mint_and_wrong_release_change_nothing() {
     let nonce = net.burn(&user, TAO, &home).await.unwrap();
     // Front-run the honest relayers with relayer 2's TAO key and a wrong amount.
     let bad =
-        net.tao.approve_release(&net.relayers[2].tao, 31_337, nonce, home, Rao(100 * TAO)).await;
+        net.tao.approve_release(&net.relayer_key(2), 31_337, nonce, home, Rao(100 * TAO)).await;
     assert!(bad.is_ok(), "{bad:?}");
     // The honest approvals conflict with it: the release is blocked, never paid.
     let conflicts = wait_for("a conflict reported", MINT_DEADLINE, || async {

@@ -1,11 +1,11 @@
-//! The end-to-end network: anvil, tao-node and N `wtao-relayer` processes on free local ports,
-//! each relayer with its own data dir, all under one temporary directory that is deleted with
-//! the [`Net`].
+//! The end-to-end network: [`wtao_devnet::Devnet`] — anvil, tao-node and N `wtao-relayer`
+//! processes on free local ports, each relayer with its own store, all under one temporary
+//! directory that is deleted with the [`Net`] — plus the clients and checks the scenarios use.
 //!
 //! ```text
-//!  Net::start(NetConfig)
-//!    anvil (automine for the deploy, then interval mining)  ← forge script Deploy (the devnet's)
-//!    tao-node --dev --block-time …                            ← sudo: relayer set, EVM domain
+//!  Net::start(NetConfig) → Devnet::up (the same code as `wtao devnet up`)
+//!    anvil (automine for the deploy, then interval mining)  ← forge script Deploy
+//!    tao-node --chain <dev spec with the deployed bridge>    ← relayer set, threshold, domain
 //!    wtao-relayer run --dev × N                               ← keys: anvil dev accounts 1..N,
 //!                                                               //Bob, //Charlie, //Dave …
 //! ```
@@ -14,9 +14,7 @@
 //! fails with what it last saw.
 
 use std::future::Future;
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -25,9 +23,12 @@ use alloy::primitives::{Address, B256, U256};
 use alloy::providers::{DynProvider, Provider, ProviderBuilder};
 use alloy::signers::local::PrivateKeySigner;
 use eyre::{WrapErr, eyre};
-use tao_client::{AccountId32, Keypair, RelayerInfo, TaoClient};
-use tao_node::test_utils::{TestNode, TestNodeConfig, node_binary};
-use wtao_devnet::{Anvil, AnvilConfig, DEV_ACCOUNTS, DeployConfig, Deployment, Toolchain};
+use tao_client::{AccountId32, Keypair, TaoClient};
+use tao_node::test_utils::node_binary;
+use wtao_devnet::{
+    Binaries, Deployment, Devnet, DevnetConfig, NetworkShape, RelayerProcess, RelayerSettings,
+    Toolchain,
+};
 pub use wtao_relayer::eth::ITaoBridge;
 
 alloy::sol! {
@@ -38,13 +39,13 @@ alloy::sol! {
     }
 }
 
-/// TAO secret URIs of the relayers, in order (funded dev accounts).
-pub const RELAYER_SURIS: [&str; 3] = ["//Bob", "//Charlie", "//Dave"];
+/// How long a relayer gets to report healthy.
+const HEALTHY_DEADLINE: Duration = Duration::from_secs(60);
 
 /// How to build the network.
 #[derive(Clone, Debug)]
 pub struct NetConfig {
-    /// Number of relayers (≤ 3).
+    /// Number of relayers.
     pub relayers: usize,
     /// Signatures/approvals needed.
     pub threshold: usize,
@@ -77,37 +78,14 @@ impl Default for NetConfig {
     }
 }
 
-/// One relayer process slot.
-#[derive(Debug)]
-pub struct RelayerProc {
-    /// Config file.
-    pub config: PathBuf,
-    /// Log file (stderr).
-    pub log: PathBuf,
-    /// Metrics address.
-    pub metrics: std::net::SocketAddr,
-    /// The process while running.
-    pub child: Option<Child>,
-    /// Its Ethereum address.
-    pub eth: Address,
-    /// Its TAO key.
-    pub tao: Keypair,
-    eth_key: &'static str,
-    suri: &'static str,
-    /// Length of the log when the process was last started: what it wrote since lies after.
-    log_start: u64,
-}
-
 /// The whole network.
 pub struct Net {
     /// Settings it was built with.
     pub config: NetConfig,
-    /// Temporary root of every data dir and log.
+    /// anvil, tao-node and the relayers (stopped before `dir` is deleted: declared first).
+    pub devnet: Devnet,
+    /// Temporary root of the data dir and logs.
     pub dir: tempfile::TempDir,
-    /// The EVM chain.
-    pub anvil: Anvil,
-    /// The TAO chain.
-    pub node: TestNode,
     /// Contract addresses.
     pub deployment: Deployment,
     /// TaoBridge proxy.
@@ -122,11 +100,8 @@ pub struct Net {
     pub tao: TaoClient,
     /// Plain EVM provider (reads, anvil_* calls).
     pub eth: DynProvider,
-    /// The relayers.
-    pub relayers: Vec<RelayerProc>,
     /// Custody balance before any lock (its existential deposit), rao.
     custody_floor: u64,
-    relayer_bin: PathBuf,
 }
 
 impl std::fmt::Debug for Net {
@@ -137,7 +112,7 @@ impl std::fmt::Debug for Net {
 
 /// A free TCP port on 127.0.0.1.
 pub fn free_port() -> u16 {
-    TcpListener::bind(("127.0.0.1", 0)).and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(0)
+    wtao_devnet::free_port()
 }
 
 /// Poll `cond` every 100 ms until it returns `Some`, or fail after `timeout` with `what`.
@@ -178,140 +153,69 @@ pub fn relayer_binary() -> eyre::Result<PathBuf> {
     .map_err(|e| eyre!(e))
 }
 
-/// forge script runs share `contracts/out` and its cache: one deploy at a time.
-static DEPLOY_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-fn addr(s: &str) -> eyre::Result<Address> {
-    s.parse().wrap_err_with(|| format!("bad address {s}"))
-}
-
 impl Net {
     /// Start everything and wait until every relayer is healthy.
     pub async fn start(config: NetConfig) -> eyre::Result<Self> {
         let dir = tempfile::tempdir()?;
         let root = Toolchain::find_root(Path::new(env!("CARGO_MANIFEST_DIR")))?;
-        let toolchain = Toolchain::ensure(&root)?;
-        let relayer_bin = relayer_binary()?;
-        let node_bin = node_binary().map_err(|e| eyre!(e))?;
-
-        // anvil: automine while deploying (forge waits for each receipt), blocks on a timer after.
-        // A probed free port can be taken before anvil binds it (tests run in parallel): retry.
-        let mut attempt = 0;
-        let anvil = loop {
-            let config = AnvilConfig {
-                port: free_port(),
-                chain_id: 31_337,
-                block_time: None,
-                state_file: None,
-            };
-            match Anvil::spawn(&toolchain, config) {
-                Ok(a) => break a,
-                Err(e) if attempt < 4 && e.to_string().contains("already in use") => attempt += 1,
-                Err(e) => return Err(e.into()),
-            }
+        let binaries = Binaries::separate(node_binary().map_err(|e| eyre!(e))?, relayer_binary()?);
+        let mut devnet_config = DevnetConfig::ephemeral(root, dir.path().join("devnet"), binaries);
+        devnet_config.shape = NetworkShape {
+            relayers: config.relayers,
+            threshold: config.threshold,
+            evm_chain_id: 31_337,
         };
-        let eth = ProviderBuilder::new().connect_http(anvil.endpoint().parse()?).erased();
-        let relayer_keys: Vec<_> = DEV_ACCOUNTS[1..=config.relayers].to_vec();
-        let (guardian_addr, guardian_key) = DEV_ACCOUNTS[4];
-        let deployment = {
-            let _lock = DEPLOY_LOCK.lock().await;
-            let anvil_url = anvil.endpoint();
-            let deploy = DeployConfig {
-                rpc_url: anvil_url,
-                deployer_key: DEV_ACCOUNTS[0].1.to_owned(),
-                relayers: relayer_keys.iter().map(|(a, _)| (*a).to_owned()).collect(),
-                threshold: config.threshold,
-                guardian: guardian_addr.to_owned(),
-                broadcast_dir: dir.path().join("broadcast"),
-            };
-            tokio::task::spawn_blocking(move || wtao_devnet::deploy::deploy(&toolchain, &deploy))
-                .await??
+        devnet_config.anvil_block_time_s = config.anvil_block_time;
+        devnet_config.tao_block_time = config.tao_block_time.into();
+        devnet_config.node_log = "warn".into();
+        devnet_config.relayer = RelayerSettings {
+            confirmations: config.confirmations,
+            poll_interval_ms: 250,
+            submit_delay_ms: config.submit_delay_ms,
+            bump_after_ms: config.bump_after_ms,
+            rust_log: config.relayer_log.into(),
+            metrics_port: 0,
         };
-        let _: serde_json::Value =
-            eth.raw_request("evm_setIntervalMining".into(), (config.anvil_block_time,)).await?;
-
-        let node = TestNode::start(TestNodeConfig {
-            bin: node_bin,
-            base_path: dir.path().join("tao-node"),
-            args: vec!["--dev".into(), "--block-time".into(), config.tao_block_time.into()],
-            rust_log: "warn".into(),
-        })?;
-        let tao = TaoClient::connect(node.url()).await?;
-        let bridge = addr(&deployment.bridge)?;
-        let sudo = tao_client::dev::alice();
-        let mut relayers = Vec::new();
-        let mut infos = Vec::new();
-        for (i, (eth_addr, eth_key)) in relayer_keys.iter().enumerate() {
-            let tao_key = wtao_relayer::keys::parse_suri(RELAYER_SURIS[i])?;
-            infos.push(RelayerInfo {
-                account: tao_key.public_key().to_account_id(),
-                eth_address: addr(eth_addr)?,
-            });
-            let rdir = dir.path().join(format!("relayer-{i}"));
-            std::fs::create_dir_all(&rdir)?;
-            let metrics = std::net::SocketAddr::from(([127, 0, 0, 1], free_port()));
-            let toml = format!(
-                r#"data_dir = "{db}"
-[tao]
-url = "{tao}"
-[eth]
-rpc_url = "{rpc}"
-chain_id = 31337
-bridge = "{bridge}"
-confirmations = {conf}
-poll_interval_ms = 250
-submit_delay_ms = {delay}
-bump_after_ms = {bump}
-[metrics]
-addr = "{metrics}"
-"#,
-                db = rdir.join("db").display(),
-                tao = node.url(),
-                rpc = anvil.endpoint(),
-                conf = config.confirmations,
-                delay = config.submit_delay_ms,
-                bump = config.bump_after_ms,
-            );
-            let path = rdir.join("relayer.toml");
-            std::fs::write(&path, toml)?;
-            relayers.push(RelayerProc {
-                config: path,
-                log: rdir.join("relayer.log"),
-                metrics,
-                child: None,
-                eth: addr(eth_addr)?,
-                tao: tao_key,
-                eth_key,
-                suri: RELAYER_SURIS[i],
-                log_start: 0,
-            });
-        }
-        tao.sudo_set_relayers(&sudo, &infos, u32::try_from(config.threshold)?).await?;
-        tao.sudo_set_domain(&sudo, 31_337, bridge).await?;
+        let devnet = tokio::task::spawn_blocking(move || Devnet::up(devnet_config, &())).await??;
+        let deployment = devnet.info.contracts.clone();
+        let eth = ProviderBuilder::new().connect_http(devnet.anvil.endpoint().parse()?).erased();
+        let tao = TaoClient::connect(&devnet.node.url()).await?;
         let custody_floor = tao.bridge_custody_balance().await?.0;
-        let mut net = Self {
+        let guardian_index = wtao_devnet::accounts::guardian_eth_index(config.relayers);
+        let guardian = devnet.anvil.accounts()[guardian_index].private_key.parse()?;
+        Ok(Self {
             custody_floor,
-            wtao: addr(&deployment.wtao)?,
-            timelock: addr(&deployment.timelock)?,
-            bridge,
-            guardian: guardian_key.parse()?,
+            bridge: deployment.bridge,
+            wtao: deployment.wtao,
+            timelock: deployment.timelock,
+            guardian,
             config,
+            devnet,
             dir,
-            anvil,
-            node,
             deployment,
             tao,
             eth,
-            relayers,
-            relayer_bin,
-        };
-        for i in 0..net.relayers.len() {
-            net.start_relayer(i)?;
-        }
-        for i in 0..net.relayers.len() {
-            net.wait_healthy(i).await?;
-        }
-        Ok(net)
+        })
+    }
+
+    /// The relayer slots.
+    pub fn relayers(&self) -> &[RelayerProcess] {
+        &self.devnet.relayers
+    }
+
+    fn relayer(&mut self, i: usize) -> &mut RelayerProcess {
+        &mut self.devnet.relayers[i]
+    }
+
+    /// Relayer `i`'s TAO key (it attests and approves releases with it).
+    pub fn relayer_key(&self, i: usize) -> Keypair {
+        wtao_relayer::keys::parse_suri(&self.devnet.relayers[i].tao.uri)
+            .unwrap_or_else(|e| panic!("relayer {i}'s dev key: {e}"))
+    }
+
+    /// Relayer `i`'s Ethereum address.
+    pub fn relayer_eth(&self, i: usize) -> Address {
+        self.devnet.relayers[i].eth.address
     }
 
     /// Start relayer `i` (again).
@@ -322,123 +226,38 @@ addr = "{metrics}"
     /// Start relayer `i` (again), armed to abort at crash point `crash` (see
     /// `wtao_relayer::crash`).
     pub fn start_relayer_with(&mut self, i: usize, crash: Option<&str>) -> eyre::Result<()> {
-        let r = &mut self.relayers[i];
-        if r.child.is_some() {
-            return Ok(());
-        }
-        let log = std::fs::OpenOptions::new().create(true).append(true).open(&r.log)?;
-        r.log_start = log.metadata()?.len();
-        let child = Command::new(&self.relayer_bin)
-            .args(["run", "--dev", "--config"])
-            .arg(&r.config)
-            .env("WTAO_RELAYER_DEV_ETH_KEY", r.eth_key)
-            .env("WTAO_RELAYER_DEV_TAO_SURI", r.suri)
-            .env("RUST_LOG", self.config.relayer_log)
-            // Errors without a backtrace: the log tail a failing test prints shows the cause.
-            .env("RUST_LIB_BACKTRACE", "0")
-            .env(wtao_relayer::crash::ENV, crash.unwrap_or_default())
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .wrap_err("spawning wtao-relayer")?;
-        r.child = Some(child);
-        Ok(())
-    }
-
-    /// Gives relayer `i` a new metrics port (in its config file and here).
-    fn move_metrics(&mut self, i: usize) -> eyre::Result<()> {
-        let r = &mut self.relayers[i];
-        let old = r.metrics;
-        r.metrics = std::net::SocketAddr::from(([127, 0, 0, 1], free_port()));
-        let toml = std::fs::read_to_string(&r.config)?
-            .replace(&format!("addr = \"{old}\""), &format!("addr = \"{}\"", r.metrics));
-        std::fs::write(&r.config, toml)?;
-        Ok(())
+        Ok(self.relayer(i).start_with(crash)?)
     }
 
     /// `kill -9` relayer `i`.
     pub fn kill_relayer(&mut self, i: usize) {
-        if let Some(mut c) = self.relayers[i].child.take() {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
+        self.relayer(i).kill();
     }
 
     /// The relayers whose process has exited since they were started (crashed); their slots
     /// are cleared so that [`Self::start_relayer`] starts them again.
     pub fn exited(&mut self) -> eyre::Result<Vec<usize>> {
-        let mut out = Vec::new();
-        for (i, r) in self.relayers.iter_mut().enumerate() {
-            if let Some(c) = r.child.as_mut()
-                && c.try_wait()?.is_some()
-            {
-                r.child = None;
-                out.push(i);
-            }
-        }
-        Ok(out)
+        Ok((0..self.devnet.relayers.len())
+            .filter(|&i| self.relayer(i).exited().is_some())
+            .collect())
     }
 
     /// SIGTERM relayer `i` and wait for it to exit; returns whether it exited cleanly.
     pub fn stop_relayer(&mut self, i: usize) -> eyre::Result<bool> {
-        let Some(mut c) = self.relayers[i].child.take() else { return Ok(true) };
-        let pid = i32::try_from(c.id())?;
-        // SAFETY: kill(2) on a child process we own; no memory is involved.
-        unsafe {
-            libc::kill(pid, libc::SIGTERM);
-        }
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if let Some(status) = c.try_wait()? {
-                return Ok(status.success());
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = c.kill();
-        let _ = c.wait();
-        Ok(false)
+        Ok(tokio::task::block_in_place(|| self.relayer(i).stop()))
     }
 
     /// Wait until relayer `i` answers `/health` with 200; fails at once if it exits, unless it
     /// exited because its metrics port was taken (a port probed free can be bound by a test
     /// running in parallel before the relayer binds it): then it restarts on another port.
     pub async fn wait_healthy(&mut self, i: usize) -> eyre::Result<()> {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let mut rebinds = 0;
-        loop {
-            let addr = self.relayers[i].metrics;
-            if let Some(c) = self.relayers[i].child.as_mut()
-                && let Some(status) = c.try_wait()?
-            {
-                self.relayers[i].child = None;
-                let port_taken = self.run_log(i).contains("while binding the metrics endpoint");
-                if rebinds < 4 && port_taken {
-                    rebinds += 1;
-                    self.move_metrics(i)?;
-                    self.start_relayer(i)?;
-                    continue;
-                }
-                return Err(eyre!("relayer {i} exited ({status}); log:\n{}", self.relayer_log(i)));
-            }
-            if wtao_relayer::metrics::get(addr, "/health")
-                .await
-                .is_ok_and(|b| b.starts_with("HTTP/1.1 200"))
-            {
-                return Ok(());
-            }
-            if Instant::now() >= deadline {
-                return Err(eyre!(
-                    "relayer {i} not healthy after 60 s; log:\n{}",
-                    self.relayer_log(i)
-                ));
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        tokio::task::block_in_place(|| self.relayer(i).wait_healthy(HEALTHY_DEADLINE))
+            .wrap_err_with(|| format!("relayer {i} did not become healthy"))
     }
 
     /// The relayer's Prometheus text.
     pub async fn metrics(&self, i: usize) -> eyre::Result<String> {
-        Ok(wtao_relayer::metrics::get(self.relayers[i].metrics, "/metrics").await?)
+        Ok(wtao_relayer::metrics::get(self.devnet.relayers[i].metrics_addr(), "/metrics").await?)
     }
 
     /// A metric's value on relayer `i`.
@@ -459,7 +278,7 @@ addr = "{metrics}"
         pred: impl Fn(u64) -> bool,
     ) -> eyre::Result<()> {
         let running: Vec<usize> =
-            (0..self.relayers.len()).filter(|i| self.relayers[*i].child.is_some()).collect();
+            (0..self.relayers().len()).filter(|i| self.relayers()[*i].pid().is_some()).collect();
         let pred = &pred;
         let running = &running;
         wait_for(&format!("metric {name} on relayers {running:?}"), timeout, || async move {
@@ -491,20 +310,17 @@ addr = "{metrics}"
 
     /// Log of relayer `i` (last lines).
     pub fn relayer_log(&self, i: usize) -> String {
-        tail(&self.relayers[i].log)
+        self.relayers()[i].log_tail(60).join("\n")
     }
 
     /// What relayer `i` wrote to its log since it was last started.
     pub fn run_log(&self, i: usize) -> String {
-        let r = &self.relayers[i];
-        let text = std::fs::read(&r.log).unwrap_or_default();
-        let start = usize::try_from(r.log_start).unwrap_or(0);
-        String::from_utf8_lossy(text.get(start..).unwrap_or_default()).into_owned()
+        self.relayers()[i].run_log()
     }
 
     /// Every relayer's log tail, for failure messages.
     pub fn logs(&self) -> String {
-        (0..self.relayers.len())
+        (0..self.relayers().len())
             .map(|i| format!("--- relayer {i} ---\n{}", self.relayer_log(i)))
             .collect::<Vec<_>>()
             .join("\n")
@@ -536,7 +352,7 @@ addr = "{metrics}"
     pub fn wallet(&self, key: &PrivateKeySigner) -> eyre::Result<DynProvider> {
         Ok(ProviderBuilder::new()
             .wallet(EthereumWallet::from(key.clone()))
-            .connect_http(self.anvil.endpoint().parse()?)
+            .connect_http(self.devnet.anvil.endpoint().parse()?)
             .erased())
     }
 
@@ -588,21 +404,14 @@ addr = "{metrics}"
 
 impl Drop for Net {
     fn drop(&mut self) {
-        for i in 0..self.relayers.len() {
-            self.kill_relayer(i);
-        }
         if std::thread::panicking() || std::env::var_os("WTAO_E2E_KEEP").is_some() {
             eprintln!("{}", self.logs());
             if let Ok(placeholder) = tempfile::TempDir::new() {
                 let kept = std::mem::replace(&mut self.dir, placeholder).keep();
-                eprintln!("e2e: data dirs and logs kept in {}", kept.display());
+                eprintln!("e2e: data dir and logs kept in {}", kept.display());
             }
         }
+        // Then the fields drop in order: the devnet stops its processes (relayers first),
+        // then the temporary directory goes.
     }
-}
-
-fn tail(path: &Path) -> String {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    let lines: Vec<&str> = text.lines().collect();
-    lines[lines.len().saturating_sub(60)..].join("\n")
 }

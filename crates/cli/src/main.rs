@@ -1,52 +1,34 @@
 //! `wtao`: the user's command line. Thin: parsing and printing here, the work in library crates.
+//!
+//! One executable, several programs (a multi-call binary): called as `tao-node` or
+//! `wtao-relayer` (its `argv[0]`), it runs that program's own `main` — the devnet starts
+//! [`std::env::current_exe`] under those names, so `cargo run --release -p wtao -- devnet up`
+//! builds everything the devnet runs in one cargo invocation. The standalone `tao-node` and
+//! `wtao-relayer` binaries stay for operators and tests.
+//!
+//! ```text
+//!  main.rs      argv[0] dispatch, then Cli::parse → cmd::Command::run, errors and exit codes
+//!  cli.rs       Cli { global: GlobalArgs, cmd } and the global flags
+//!  output.rs    results on stdout (human or the --json envelope), progress on stderr, errors
+//!  cmd/         one module per command: devnet/{up,status,logs,down}.rs; bridge, gov, subnet,
+//!               keys are added next to it (see cmd/mod.rs)
+//!  chain.rs     balances on both chains (alloy, tao-client)
+//!  units.rs     amounts with their units (TAO, ETH, wTAO)
+//!  multicall.rs the tao-node / wtao-relayer programs
+//! ```
 
+mod chain;
+mod cli;
 mod cmd;
+mod multicall;
+mod output;
+mod units;
 
-use clap::Parser;
+use std::process::ExitCode;
 
-/// wtao — move TAO to Ethereum as wrapped TAO (wTAO) and back, and govern the bridge by vote.
-#[derive(Debug, Parser)]
-#[command(name = "wtao", version, propagate_version = true)]
-struct Cli {
-    #[command(subcommand)]
-    cmd: cmd::Command,
-}
-
-fn main() -> eyre::Result<()> {
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .init();
-    Cli::parse().cmd.run()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use clap::CommandFactory;
-
-    #[test]
-    fn cli_definition_is_consistent() {
-        Cli::command().debug_assert();
+fn main() -> ExitCode {
+    if let Some(code) = multicall::dispatch() {
+        return code;
     }
-
-    #[test]
-    fn devnet_up_defaults() {
-        let cli = Cli::try_parse_from(["wtao", "devnet", "up"]).unwrap();
-        let cmd::Command::Devnet(devnet) = cli.cmd;
-        let cmd::devnet::DevnetCommand::Up(up) = devnet.cmd;
-        assert_eq!((up.relayers, up.threshold, up.anvil_port, up.fresh), (3, 2, 8545, false));
-    }
-
-    #[test]
-    fn a_minority_threshold_is_refused() {
-        let cli = Cli::try_parse_from(["wtao", "devnet", "up", "--threshold", "1"]).unwrap();
-        let cmd::Command::Devnet(devnet) = cli.cmd;
-        let cmd::devnet::DevnetCommand::Up(up) = devnet.cmd;
-        let err = up.validate().unwrap_err().to_string();
-        assert!(err.contains("strict majority"), "{err}");
-    }
+    cli::run()
 }

@@ -1,105 +1,158 @@
-//! anvil, the local EVM chain of the devnet, started from the pinned binary.
+//! anvil, the devnet's EVM chain, started from the pinned binary.
+//!
+//! It always starts in automine (a block per transaction: the deploy does not wait for block
+//! times) and is switched to interval mining afterwards ([`Anvil::interval_mining`]). With a
+//! state file it loads the chain on start and dumps it on SIGTERM, so a devnet resumes.
 
-use std::{net::TcpListener, path::PathBuf, process::Command, time::Duration};
-
-use crate::{
-    error::{DevnetError, Result},
-    process::ManagedChild,
-    toolchain::Toolchain,
+use std::{
+    net::TcpListener,
+    path::{Path, PathBuf},
+    time::Duration,
 };
 
-/// The well-known anvil development mnemonic; its accounts are funded with 10,000 ETH each.
-pub const DEV_MNEMONIC: &str = "test test test test test test test test test test test junk";
+use serde_json::json;
 
-/// The first anvil dev accounts as (address, private key). Public knowledge: never use on a real
-/// chain.
-pub const DEV_ACCOUNTS: [(&str, &str); 5] = [
-    (
-        "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
-        "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
-    ),
-    (
-        "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
-        "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
-    ),
-    (
-        "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC",
-        "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
-    ),
-    (
-        "0x90F79bf6EB2c4f870365E785982E1f101E93b906",
-        "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
-    ),
-    (
-        "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65",
-        "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a",
-    ),
-];
+use crate::{
+    accounts::{DEV_MNEMONIC, EthAccount, eth_accounts_from_anvil_config},
+    error::{DevnetError, Result, io_error},
+    http,
+    process::{ChildSpec, ManagedChild, Program},
+};
+
+/// How long anvil may take to listen (loading a big state file takes a moment).
+const START_DEADLINE: Duration = Duration::from_secs(60);
+/// How long anvil gets to dump its state on SIGTERM.
+const STOP_GRACE: Duration = Duration::from_secs(30);
 
 /// How to run anvil.
 #[derive(Clone, Debug)]
 pub struct AnvilConfig {
-    /// RPC port on 127.0.0.1.
+    /// The anvil executable.
+    pub program: PathBuf,
+    /// RPC port on 127.0.0.1; 0 lets anvil pick a free one (no race with other processes).
     pub port: u16,
     /// EVM chain id.
     pub chain_id: u64,
-    /// Seconds per block; `None` mines a block per transaction.
-    pub block_time: Option<u64>,
-    /// Where anvil loads its state from and dumps it to on exit, so the chain survives restarts.
+    /// Dev accounts to derive from the mnemonic (anvil's `--accounts`).
+    pub accounts: usize,
+    /// Where anvil loads its state from and dumps it to on exit.
     pub state_file: Option<PathBuf>,
-}
-
-impl Default for AnvilConfig {
-    fn default() -> Self {
-        Self { port: 8545, chain_id: 31_337, block_time: Some(1), state_file: None }
-    }
+    /// Log file.
+    pub log: PathBuf,
+    /// Where anvil writes its accounts and keys (`--config-out`).
+    pub config_out: PathBuf,
+    /// The option that sets the port, for the "port in use" message.
+    pub port_flag: &'static str,
 }
 
 /// A running anvil; stopped (and its state dumped) when dropped.
 #[derive(Debug)]
 pub struct Anvil {
     child: ManagedChild,
-    config: AnvilConfig,
+    endpoint: String,
+    chain_id: u64,
+    accounts: Vec<EthAccount>,
 }
 
 impl Anvil {
-    /// Starts anvil and waits until it listens.
-    pub fn spawn(toolchain: &Toolchain, config: AnvilConfig) -> Result<Self> {
-        if TcpListener::bind(("127.0.0.1", config.port)).is_err() {
-            return Err(DevnetError::PortInUse { port: config.port });
+    /// Starts anvil and waits until it listens. `relayers` sets the accounts' roles.
+    pub fn spawn(config: &AnvilConfig, relayers: usize) -> Result<Self> {
+        if config.port != 0 && TcpListener::bind(("127.0.0.1", config.port)).is_err() {
+            return Err(port_in_use(config));
         }
-        let mut cmd = Command::new(toolchain.anvil());
-        cmd.args(["--host", "127.0.0.1", "--port", &config.port.to_string()])
+        for file in std::iter::once(&config.config_out).chain(config.state_file.as_ref()) {
+            if let Some(dir) = file.parent() {
+                std::fs::create_dir_all(dir).map_err(io_error("creating", dir))?;
+            }
+        }
+        let mut spec = ChildSpec::new("anvil", Program::new(&config.program), &config.log)
+            .args(["--host", "127.0.0.1", "--port", &config.port.to_string()])
             .args(["--chain-id", &config.chain_id.to_string()])
-            .args(["--mnemonic", DEV_MNEMONIC]);
-        if let Some(secs) = config.block_time {
-            cmd.args(["--block-time", &secs.to_string()]);
-        }
+            .args(["--mnemonic", DEV_MNEMONIC])
+            .args(["--accounts", &config.accounts.to_string()])
+            .arg("--config-out")
+            .arg(&config.config_out)
+            .grace(STOP_GRACE);
         if let Some(state) = &config.state_file {
-            cmd.arg("--state").arg(state);
+            spec = spec.arg("--state").arg(state);
         }
-        let mut child = ManagedChild::spawn("anvil", cmd)?;
-        child.wait_for_line(Duration::from_secs(30), |line| line.contains("Listening on"))?;
-        Ok(Self { child, config })
+        let mut child = ManagedChild::spawn(&spec)?;
+        let line = match child.wait_for_line(START_DEADLINE, |l| l.contains("Listening on ")) {
+            Ok(line) => line,
+            Err(DevnetError::Exited { last_output, .. })
+                if last_output.iter().any(|l| l.contains("in use")) =>
+            {
+                return Err(port_in_use(config));
+            }
+            Err(e) => return Err(e),
+        };
+        let addr = line.rsplit("Listening on ").next().unwrap_or_default().trim().to_owned();
+        let text = std::fs::read_to_string(&config.config_out)
+            .map_err(io_error("reading", &config.config_out))?;
+        let accounts = serde_json::from_str(&text)
+            .ok()
+            .and_then(|v| eth_accounts_from_anvil_config(&v, relayers))
+            .ok_or_else(|| DevnetError::Rpc {
+                url: config.config_out.display().to_string(),
+                method: "anvil --config-out".into(),
+                reason: "no available_accounts / private_keys in it".into(),
+            })?;
+        Ok(Self { child, endpoint: format!("http://{addr}"), chain_id: config.chain_id, accounts })
     }
 
-    /// The HTTP/WS RPC endpoint.
-    pub fn endpoint(&self) -> String {
-        format!("http://127.0.0.1:{}", self.config.port)
+    /// The HTTP (and WS) RPC endpoint, `http://127.0.0.1:<port>`.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
     }
 
     /// The chain id.
     pub fn chain_id(&self) -> u64 {
-        self.config.chain_id
+        self.chain_id
     }
 
-    /// Whether anvil is still running.
-    pub fn is_running(&mut self) -> bool {
-        self.child.is_running()
+    /// The dev accounts anvil funded, with their roles.
+    pub fn accounts(&self) -> &[EthAccount] {
+        &self.accounts
+    }
+
+    /// Mines a block every `secs` seconds; 0 stops mining (blocks then come only from
+    /// `anvil_mine`). anvil is in automine until this is called.
+    pub fn interval_mining(&self, secs: u64) -> Result<()> {
+        http::json_rpc(&self.endpoint, "evm_setIntervalMining", json!([secs])).map(drop)
+    }
+
+    /// Whether there is contract code at `address` (0x-hex).
+    pub fn has_code(&self, address: &str) -> Result<bool> {
+        let code = http::json_rpc(&self.endpoint, "eth_getCode", json!([address, "latest"]))?;
+        Ok(code.as_str().is_some_and(|c| c.len() > 2))
+    }
+
+    /// The latest block number.
+    pub fn block_number(&self) -> Result<u64> {
+        let n = http::json_rpc(&self.endpoint, "eth_blockNumber", json!([]))?;
+        http::quantity(&n).ok_or_else(|| DevnetError::Rpc {
+            url: self.endpoint.clone(),
+            method: "eth_blockNumber".into(),
+            reason: format!("not a quantity: {n}"),
+        })
+    }
+
+    /// The process.
+    pub fn child(&mut self) -> &mut ManagedChild {
+        &mut self.child
+    }
+
+    /// The log file.
+    pub fn log_path(&self) -> &Path {
+        self.child.log_path()
     }
 
     /// Stops anvil gracefully (it dumps `--state` on SIGTERM).
     pub fn stop(&mut self) {
         self.child.stop();
     }
+}
+
+fn port_in_use(config: &AnvilConfig) -> DevnetError {
+    DevnetError::PortInUse { port: config.port, what: "anvil".into(), flag: config.port_flag }
 }

@@ -6,14 +6,21 @@ use std::{
     collections::BTreeMap,
     path::{Path, PathBuf},
     process::Command,
+    time::Duration,
 };
 
+use alloy_primitives::Address;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    error::{DevnetError, Result},
+    error::{DevnetError, Result, io_error},
+    lock::FileLock,
     toolchain::Toolchain,
 };
+
+/// How long a deploy waits for another one in the same checkout (they share forge's build
+/// cache in `contracts/`).
+const DEPLOY_LOCK_WAIT: Duration = Duration::from_secs(600);
 
 /// Inputs of the deploy script (passed as `WTAO_*` environment variables).
 #[derive(Clone, Debug)]
@@ -23,11 +30,11 @@ pub struct DeployConfig {
     /// Private key of the deployer (hex, 0x-prefixed). It keeps no role after the deploy.
     pub deployer_key: String,
     /// Relayer addresses.
-    pub relayers: Vec<String>,
+    pub relayers: Vec<Address>,
     /// Signatures needed to mint.
     pub threshold: usize,
     /// Address that may pause the bridge.
-    pub guardian: String,
+    pub guardian: Address,
     /// Where forge writes its broadcast records.
     pub broadcast_dir: PathBuf,
 }
@@ -38,25 +45,26 @@ pub struct Deployment {
     /// EVM chain id.
     pub chain_id: u64,
     /// The WTAO token.
-    pub wtao: String,
+    #[serde(with = "crate::accounts::eip55")]
+    pub wtao: Address,
     /// The TaoBridge proxy (the address users and relayers talk to).
-    pub bridge: String,
+    #[serde(with = "crate::accounts::eip55")]
+    pub bridge: Address,
     /// The TaoBridge implementation behind the proxy.
-    pub bridge_implementation: String,
+    #[serde(with = "crate::accounts::eip55")]
+    pub bridge_implementation: Address,
     /// The TimelockController that owns the bridge.
-    pub timelock: String,
+    #[serde(with = "crate::accounts::eip55")]
+    pub timelock: Address,
     /// The WTAOGovernor.
-    pub governor: String,
+    #[serde(with = "crate::accounts::eip55")]
+    pub governor: Address,
 }
 
 impl Deployment {
     /// Reads a deployment record.
     pub fn load(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|source| DevnetError::Io {
-            what: "reading",
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = std::fs::read_to_string(path).map_err(io_error("reading", path))?;
         serde_json::from_str(&text).map_err(|e| DevnetError::BadDeployment {
             path: path.to_path_buf(),
             reason: e.to_string(),
@@ -66,11 +74,7 @@ impl Deployment {
     /// Writes the record.
     pub fn save(&self, path: &Path) -> Result<()> {
         let text = serde_json::to_string_pretty(self).unwrap_or_default();
-        std::fs::write(path, text).map_err(|source| DevnetError::Io {
-            what: "writing",
-            path: path.to_path_buf(),
-            source,
-        })
+        std::fs::write(path, text).map_err(io_error("writing", path))
     }
 
     /// Extracts the addresses from a forge broadcast record (`run-latest.json`).
@@ -88,20 +92,16 @@ impl Deployment {
             contract_address: Option<String>,
         }
         let bad = |reason: String| DevnetError::BadDeployment { path: path.to_path_buf(), reason };
-        let text = std::fs::read_to_string(path).map_err(|source| DevnetError::Io {
-            what: "reading",
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = std::fs::read_to_string(path).map_err(io_error("reading", path))?;
         let broadcast: Broadcast = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
-        let created: BTreeMap<String, String> = broadcast
+        let created: BTreeMap<String, Address> = broadcast
             .transactions
             .into_iter()
             .filter(|tx| tx.transaction_type == "CREATE")
-            .filter_map(|tx| Some((tx.contract_name?, tx.contract_address?)))
+            .filter_map(|tx| Some((tx.contract_name?, tx.contract_address?.parse().ok()?)))
             .collect();
         let get = |name: &str| {
-            created.get(name).cloned().ok_or_else(|| bad(format!("no {name} was created")))
+            created.get(name).copied().ok_or_else(|| bad(format!("no {name} was created")))
         };
         Ok(Self {
             chain_id: broadcast.chain,
@@ -114,17 +114,26 @@ impl Deployment {
     }
 }
 
-/// Runs `forge script script/Deploy.s.sol --broadcast` and returns the addresses.
+/// Runs `forge script script/Deploy.s.sol --broadcast` and returns the addresses. Deploys in one
+/// checkout run one at a time (a file lock), since they share forge's build cache.
 pub fn deploy(toolchain: &Toolchain, config: &DeployConfig) -> Result<Deployment> {
+    let lock_path = toolchain.contracts_dir().join("cache/wtao-deploy.lock");
+    let _lock = FileLock::acquire(&lock_path, DEPLOY_LOCK_WAIT)?.ok_or_else(|| {
+        DevnetError::BadConfig(format!(
+            "another deploy held {} for {DEPLOY_LOCK_WAIT:?}; is a forge process stuck?",
+            lock_path.display()
+        ))
+    })?;
+    let join = |a: &[Address]| a.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(",");
     let mut cmd = Command::new(toolchain.forge());
     cmd.current_dir(toolchain.contracts_dir())
         .args(["script", "script/Deploy.s.sol:Deploy", "--broadcast", "--non-interactive"])
         .args(["--rpc-url", &config.rpc_url])
         .args(["--private-key", &config.deployer_key])
         .env("FOUNDRY_BROADCAST", &config.broadcast_dir)
-        .env("WTAO_RELAYERS", config.relayers.join(","))
+        .env("WTAO_RELAYERS", join(&config.relayers))
         .env("WTAO_THRESHOLD", config.threshold.to_string())
-        .env("WTAO_GUARDIAN", &config.guardian);
+        .env("WTAO_GUARDIAN", config.guardian.to_string());
     tracing::info!(target: "devnet::deploy", rpc = %config.rpc_url, "deploying contracts with forge script");
     let output =
         cmd.output().map_err(|source| DevnetError::Spawn { name: "forge".into(), source })?;
@@ -169,23 +178,21 @@ mod tests {
     fn reads_addresses_from_a_broadcast_record() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("run-latest.json");
-        let tx = |name: &str, addr: &str| serde_json::json!({"transactionType": "CREATE", "contractName": name, "contractAddress": addr});
+        let tx = |name: &str, byte: u8| serde_json::json!({"transactionType": "CREATE", "contractName": name, "contractAddress": Address::repeat_byte(byte).to_string()});
         let record = serde_json::json!({
             "chain": 31337,
             "transactions": [
-                tx("TimelockController", "0x01"), tx("WTAO", "0x02"), tx("TaoBridge", "0x03"),
-                tx("ERC1967Proxy", "0x04"), tx("WTAOGovernor", "0x05"),
-                {"transactionType": "CALL", "contractName": null, "contractAddress": "0x01"},
+                tx("TimelockController", 1), tx("WTAO", 2), tx("TaoBridge", 3),
+                tx("ERC1967Proxy", 4), tx("WTAOGovernor", 5),
+                {"transactionType": "CALL", "contractName": null, "contractAddress": Address::repeat_byte(1).to_string()},
             ]
         });
         std::fs::write(&path, record.to_string()).unwrap();
         let d = Deployment::from_broadcast(&path).unwrap();
         assert_eq!(d.chain_id, 31337);
-        assert_eq!(
-            (d.timelock.as_str(), d.wtao.as_str(), d.bridge.as_str()),
-            ("0x01", "0x02", "0x04")
-        );
-        assert_eq!((d.bridge_implementation.as_str(), d.governor.as_str()), ("0x03", "0x05"));
+        let a = Address::repeat_byte;
+        assert_eq!((d.timelock, d.wtao, d.bridge), (a(1), a(2), a(4)));
+        assert_eq!((d.bridge_implementation, d.governor), (a(3), a(5)));
 
         let saved = dir.path().join("deployment.json");
         d.save(&saved).unwrap();

@@ -1,132 +1,65 @@
 //! # wtao-devnet
 //!
-//! Brings the local devnet up: installs the pinned toolchain if needed ([`toolchain`]), starts
-//! anvil ([`anvil`]), deploys WTAO, TaoBridge (behind an ERC1967 proxy), the TimelockController and
-//! the WTAOGovernor with the project's own deploy script ([`deploy`]), and keeps every child
-//! process under a handle that stops it when dropped ([`process`]).
+//! The devnet owns the network: [`Devnet::up`] brings up anvil with the contracts, tao-node with
+//! a genesis that trusts exactly the deployed relayer set, and N relayers — wired so that both
+//! chains and the relayers agree on the relayer set, the threshold and the bridge domain by
+//! construction. `wtao devnet up` and the end-to-end tests both go through it.
 //!
-//! State lives in a data dir: anvil's chain state (`anvil-state.json`, dumped on shutdown and
-//! loaded on start) and the deployment record (`deployment.json`). A second `up` on the same data
-//! dir resumes the same chain and contracts; `fresh` wipes it first.
+//! ```text
+//!                       ┌──────────────────────── data dir (.wtao-devnet/) ───────────────────┐
+//!  Devnet::up ──────────┤ lock · network.json · devnet.json · logs/ · deployment.json         │
+//!    │                  └─────────────────────────────────────────────────────────────────────┘
+//!    ├─ toolchain    npm ci → forge, anvil, cast
+//!    ├─ anvil        ManagedChild  (anvil/state.json: loaded on start, dumped on stop)
+//!    ├─ contracts    forge script Deploy → WTAO, TaoBridge proxy, Timelock, Governor
+//!    ├─ tao-node     ManagedChild  --chain tao-node/chain-spec.json (bridge = the deployment)
+//!    └─ relayers     ManagedChild × N  wtao-relayer run --dev (keys from the environment)
+//! ```
 //!
-//! tao-node and the relayers join this orchestration in their own issues; the CLI (`wtao devnet
-//! up`) and the end-to-end tests both go through [`Devnet::up`].
+//! Modules, each one concern:
+//! - [`process`]: the one managed-child type ([`ManagedChild`]): log file + line stream,
+//!   readiness with a deadline, exit reported with the log tail, SIGTERM then SIGKILL, restart.
+//! - [`toolchain`], [`anvil`], [`deploy`], [`chain_spec`], [`node`], [`relayer`]: one component
+//!   each.
+//! - [`accounts`]: who is who on both chains; [`layout`]: the data dir's files; [`info`]: what a
+//!   devnet writes about itself; [`lock`]: flock; [`http`]: the few HTTP/JSON-RPC calls the
+//!   devnet makes itself.
+//! - [`devnet`]: the orchestration, and [`status`] / [`down`] for a devnet run by another
+//!   process.
+//!
+//! This crate runs tao-node and wtao-relayer as programs ([`Binaries`]): it does not link them,
+//! so their own tests can use it.
 
+pub mod accounts;
 pub mod anvil;
+pub mod chain_spec;
 pub mod deploy;
+pub mod devnet;
 mod error;
+pub mod http;
+pub mod info;
+pub mod layout;
+pub mod lock;
+pub mod node;
 pub mod process;
+pub mod relayer;
 pub mod toolchain;
 
-use std::path::{Path, PathBuf};
-
-pub use anvil::{Anvil, AnvilConfig, DEV_ACCOUNTS};
+pub use accounts::{DEV_ACCOUNTS, DEV_MNEMONIC, EthAccount, TaoAccount};
+pub use anvil::{Anvil, AnvilConfig};
 pub use deploy::{DeployConfig, Deployment};
+pub use devnet::{
+    Binaries, Devnet, DevnetConfig, DevnetStatus, Progress, down, status, stored_shape,
+};
 pub use error::{DevnetError, Result};
+pub use info::{DEVNET_EVM_CHAIN_ID, DevnetInfo, NetworkShape, Owner, RelayerInfo};
+pub use layout::Layout;
+pub use node::{TaoNode, TaoNodeConfig};
+pub use process::{ChildSpec, ManagedChild, Program};
+pub use relayer::{RelayerProcess, RelayerSettings, free_port};
 pub use toolchain::Toolchain;
 
-/// What `wtao devnet up` starts.
-#[derive(Clone, Debug)]
-pub struct DevnetConfig {
-    /// The repository checkout (holds package.json and contracts/).
-    pub root: PathBuf,
-    /// Where the devnet keeps its state.
-    pub data_dir: PathBuf,
-    /// Wipe `data_dir` first.
-    pub fresh: bool,
-    /// anvil's port and chain settings.
-    pub anvil: AnvilConfig,
-    /// How many relayers the bridge trusts (the first anvil dev accounts after the deployer).
-    pub relayers: usize,
-    /// Signatures needed to mint; must be a strict majority of `relayers`.
-    pub threshold: usize,
-}
-
-/// A running devnet. Dropping it stops every process it started.
-#[derive(Debug)]
-pub struct Devnet {
-    /// The EVM chain.
-    pub anvil: Anvil,
-    /// The contracts.
-    pub deployment: Deployment,
-    /// Relayer addresses, ascending.
-    pub relayers: Vec<String>,
-    /// Whether the contracts were deployed by this `up` (false: resumed from the data dir).
-    pub deployed_now: bool,
-}
-
-impl Devnet {
-    /// Starts the devnet as configured.
-    pub fn up(mut config: DevnetConfig) -> Result<Self> {
-        let toolchain = Toolchain::ensure(&config.root)?;
-        if config.fresh && config.data_dir.exists() {
-            std::fs::remove_dir_all(&config.data_dir).map_err(|source| DevnetError::Io {
-                what: "wiping",
-                path: config.data_dir.clone(),
-                source,
-            })?;
-        }
-        std::fs::create_dir_all(&config.data_dir).map_err(|source| DevnetError::Io {
-            what: "creating",
-            path: config.data_dir.clone(),
-            source,
-        })?;
-        let record = config.data_dir.join("deployment.json");
-        let state = config.data_dir.join("anvil-state.json");
-        // A deployment record without the chain state it points into is useless: start over.
-        let resume = record.is_file() && state.is_file();
-        config.anvil.state_file = Some(state);
-
-        let relayers = dev_relayers(config.relayers);
-        let anvil = Anvil::spawn(&toolchain, config.anvil.clone())?;
-        let (deployment, deployed_now) = if resume {
-            (Deployment::load(&record)?, false)
-        } else {
-            let (_, deployer_key) = DEV_ACCOUNTS[0];
-            let deployment = deploy::deploy(
-                &toolchain,
-                &DeployConfig {
-                    rpc_url: anvil.endpoint(),
-                    deployer_key: deployer_key.to_owned(),
-                    relayers: relayers.clone(),
-                    threshold: config.threshold,
-                    guardian: DEV_ACCOUNTS[4].0.to_owned(),
-                    broadcast_dir: config.data_dir.join("broadcast"),
-                },
-            )?;
-            deployment.save(&record)?;
-            (deployment, true)
-        };
-        Ok(Self { anvil, deployment, relayers, deployed_now })
-    }
-
-    /// The data dir's default location inside a checkout.
-    pub fn default_data_dir(root: &Path) -> PathBuf {
-        root.join(".wtao-devnet")
-    }
-}
-
-/// The devnet's relayer addresses: anvil dev accounts 1.. (funded with ETH for gas), sorted
-/// ascending as the bridge stores them.
-fn dev_relayers(count: usize) -> Vec<String> {
-    let mut relayers: Vec<String> =
-        DEV_ACCOUNTS.iter().skip(1).take(count).map(|(addr, _)| (*addr).to_owned()).collect();
-    relayers.sort_by_key(|a| a.to_lowercase());
-    relayers
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dev_relayers_are_sorted_and_exclude_the_deployer() {
-        let r = dev_relayers(3);
-        assert_eq!(r.len(), 3);
-        assert!(!r.contains(&DEV_ACCOUNTS[0].0.to_owned()));
-        let lower: Vec<String> = r.iter().map(|a| a.to_lowercase()).collect();
-        let mut sorted = lower.clone();
-        sorted.sort();
-        assert_eq!(lower, sorted);
-    }
+/// The data dir's default location inside a checkout: `<root>/.wtao-devnet`.
+pub fn default_data_dir(root: &std::path::Path) -> std::path::PathBuf {
+    root.join(".wtao-devnet")
 }

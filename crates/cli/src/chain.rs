@@ -1,0 +1,70 @@
+//! Reads from both chains for the CLI's output: TAO balances through tao-client, ETH and wTAO
+//! balances through alloy. The bridge commands will grow their clients here.
+
+use std::time::Duration;
+
+use alloy::{
+    primitives::{Address, U256},
+    providers::{Provider, ProviderBuilder},
+};
+use eyre::WrapErr;
+use serde::Serialize;
+use tao_client::{AccountId32, TaoClient};
+use wtao_devnet::DevnetInfo;
+
+alloy::sol! {
+    #[sol(rpc)]
+    interface IERC20Balance {
+        function balanceOf(address) external view returns (uint256);
+    }
+}
+
+/// How long the balance reads may take altogether.
+const DEADLINE: Duration = Duration::from_secs(20);
+
+/// Balances of the devnet's dev accounts, in base units (rao, wei), as decimal strings in JSON.
+#[derive(Clone, Debug, Default, Serialize)]
+pub(crate) struct Balances {
+    /// Free TAO (rao) of each TAO dev account, in `info.tao_accounts` order.
+    pub(crate) tao_rao: Vec<String>,
+    /// ETH (wei) of each EVM dev account, in `info.eth_accounts` order.
+    pub(crate) eth_wei: Vec<String>,
+    /// wTAO (base units = rao) of each EVM dev account.
+    pub(crate) wtao: Vec<String>,
+}
+
+/// Reads every dev account's balances on both chains.
+pub(crate) fn balances(info: &DevnetInfo) -> eyre::Result<Balances> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .wrap_err("starting the async runtime")?;
+    runtime.block_on(async {
+        tokio::time::timeout(DEADLINE, read(info))
+            .await
+            .wrap_err_with(|| format!("reading balances took longer than {DEADLINE:?}"))?
+    })
+}
+
+async fn read(info: &DevnetInfo) -> eyre::Result<Balances> {
+    let tao = TaoClient::connect(&info.tao.ws_url)
+        .await
+        .wrap_err_with(|| format!("connecting to tao-node at {}", info.tao.ws_url))?;
+    let mut out = Balances::default();
+    for account in &info.tao_accounts {
+        let id: AccountId32 = account
+            .ss58
+            .parse()
+            .map_err(|e| eyre::eyre!("bad SS58 address {}: {e:?}", account.ss58))?;
+        out.tao_rao.push(tao.free_balance(&id).await?.0.to_string());
+    }
+    let eth = ProviderBuilder::new().connect_http(info.evm.rpc_url.parse()?);
+    let token = IERC20Balance::new(info.contracts.wtao, &eth);
+    for account in &info.eth_accounts {
+        let address: Address = account.address;
+        out.eth_wei.push(eth.get_balance(address).await?.to_string());
+        let wtao: U256 = token.balanceOf(address).call().await?;
+        out.wtao.push(wtao.to_string());
+    }
+    Ok(out)
+}
