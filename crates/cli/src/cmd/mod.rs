@@ -8,6 +8,7 @@
 //! (endpoints, keys) belong in their own flattened structs so every command spells them alike.
 
 pub(crate) mod devnet;
+pub(crate) mod gov;
 
 use std::ffi::OsString;
 
@@ -20,6 +21,9 @@ use crate::{multicall, output::Output};
 pub(crate) enum Command {
     /// Run the local devnet: anvil with the bridge contracts, tao-node, and the relayers.
     Devnet(devnet::DevnetArgs),
+
+    /// Govern the bridge by wTAO vote: delegate, propose, vote, queue, execute, list, status.
+    Gov(gov::GovArgs),
 
     // Extension point: Bridge(bridge::BridgeArgs), Gov(gov::GovArgs),
     // Subnet(subnet::SubnetArgs), Keys(keys::KeysArgs).
@@ -45,6 +49,7 @@ impl Command {
     pub(crate) fn run(self, out: &Output) -> eyre::Result<()> {
         match self {
             Self::Devnet(args) => args.run(out),
+            Self::Gov(args) => args.run(out),
             Self::Node { args } => Err(multicall::exec(multicall::NODE, &args)),
             Self::Relayer { args } => Err(multicall::exec(multicall::RELAYER, &args)),
         }
