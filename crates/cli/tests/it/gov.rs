@@ -12,6 +12,7 @@
 //! devnet's relayers mint it).
 
 use std::{
+    future::IntoFuture,
     process::{Command, Output},
     str::FromStr,
     time::{Duration, Instant},
@@ -30,7 +31,7 @@ use tao_client::{Keypair, Rao, SecretUri, TaoClient};
 use super::{Down, envelope, ok, repo_root, text, wtao};
 
 alloy::sol! {
-    #[sol(rpc)]
+    #[sol(rpc, all_derives)]
     interface Bridge {
         struct Mint { uint64 nonce; bytes32 taoSender; address recipient; uint256 amount; }
         function relayers() external view returns (address[] memory);
@@ -46,7 +47,7 @@ alloy::sol! {
         error TaoBridgeInvalidSigner(address signer);
     }
 
-    #[sol(rpc)]
+    #[sol(rpc, all_derives)]
     interface Token {
         function balanceOf(address account) external view returns (uint256);
         function totalSupply() external view returns (uint256);
@@ -151,7 +152,8 @@ impl Net {
 
     fn wtao_balance(&self, who: Address) -> U256 {
         let p = self.provider();
-        rt().block_on(Token::new(self.contract("wtao"), &p).balanceOf(who).call()).unwrap()
+        rt().block_on(Token::new(self.contract("wtao"), &p).balanceOf(who).call().into_future())
+            .unwrap()
     }
 
     /// Locks `tao` TAO of `uri` on tao-node for `to`; returns the lock nonce.
@@ -206,8 +208,9 @@ impl Net {
             .unwrap();
         let stdout = text(&out.stdout);
         assert!(out.status.success(), "forge create: {stdout}{}", text(&out.stderr));
-        let line = stdout.lines().rev().find(|l| l.contains("deployedTo")).unwrap();
-        let v: Value = serde_json::from_str(line).unwrap();
+        // forge prints the result as (pretty) JSON after its compiler output.
+        let json = stdout.get(stdout.find('{').unwrap()..=stdout.rfind('}').unwrap()).unwrap();
+        let v: Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {stdout}"));
         v["deployedTo"].as_str().unwrap().parse().unwrap()
     }
 
@@ -285,20 +288,27 @@ fn upgrade_by_vote_keeps_the_bridge_state_and_mints_through_v2() {
     });
 
     let init = Bytes::from(Bridge::initializeV2Call {}.abi_encode()).to_string();
-    let proposed = net.gov_ok(&[
-        "propose",
-        "upgrade",
-        "--implementation",
-        &v2.to_string(),
-        "--call",
-        &init,
-        "--description",
-        "Upgrade TaoBridge to V2\n\nAdds version().",
-        "--from",
-        "alice",
-    ]);
+    let description = "Upgrade TaoBridge to V2\n\nAdds version().";
+    let v2_text = v2.to_string();
+    let propose = |from: &str| {
+        net.gov(&[
+            "propose",
+            "upgrade",
+            "--implementation",
+            &v2_text,
+            "--call",
+            &init,
+            "--description",
+            description,
+            "--from",
+            from,
+            "--warp",
+            "--json",
+        ])
+    };
+    let proposed = ok(propose("alice"));
     let id = proposed["id"].as_str().unwrap().to_owned();
-    assert_eq!(proposed["state"], "Pending");
+    assert_eq!(proposed["state"], "Active", "{proposed:#}");
     assert_eq!(
         proposed["actions"][0]["target"].as_str().unwrap().parse::<Address>().unwrap(),
         bridge
@@ -308,27 +318,13 @@ fn upgrade_by_vote_keeps_the_bridge_state_and_mints_through_v2() {
         summary.starts_with(&format!("TaoBridge: upgrade to implementation {v2}")),
         "{summary}"
     );
-    // Voting before it opens: the error says when, and how to get there on the devnet.
-    let err = net.gov_err(&["vote", &id, "for", "--from", "alice"]);
-    assert!(err.contains("is Pending: votes open at") && err.contains("--warp"), "{err}");
     // The same proposal twice is refused.
-    let err = net.gov_err(&[
-        "propose",
-        "upgrade",
-        "--implementation",
-        &v2.to_string(),
-        "--call",
-        &init,
-        "--description",
-        "Upgrade TaoBridge to V2\n\nAdds version().",
-        "--from",
-        "ferdie",
-    ]);
-    assert!(err.contains("exists already"), "{err}");
+    let again = envelope(&propose("ferdie"));
+    let msg = again["errors"][0]["message"].as_str().unwrap();
+    assert!(again["success"] == false && msg.contains("exists already"), "{msg}");
 
-    // Both holders vote: alice opens the vote with --warp, ferdie closes it.
-    let voted =
-        net.gov_ok(&["vote", &id[..12], "for", "--from", "alice", "--warp", "--reason", "ship it"]);
+    // Both holders vote; ferdie's --warp closes the vote. A prefix of the id is enough.
+    let voted = net.gov_ok(&["vote", &id[..12], "for", "--from", "alice", "--reason", "ship it"]);
     assert_eq!(voted["state"], "Active", "{voted:#}");
     assert_eq!(voted["votes"]["for_rao"], "600000000000");
     let err = net.gov_err(&["vote", &id, "against", "--from", "alice"]);
@@ -369,7 +365,7 @@ fn upgrade_by_vote_keeps_the_bridge_state_and_mints_through_v2() {
     // A new transfer mints through V2.
     let n3 = net.lock("//Eve", 7, alice);
     net.wait_balance(alice, 607 * TAO, Duration::from_secs(120));
-    assert!(rt().block_on(Bridge::new(bridge, &p).isNonceUsed(n3).call()).unwrap());
+    assert!(rt().block_on(Bridge::new(bridge, &p).isNonceUsed(n3).call().into_future()).unwrap());
 
     // list and status agree.
     let status = net.gov_ok(&["status", &id]);
@@ -421,8 +417,9 @@ fn relayer_removed_by_vote_no_longer_counts() {
         recipient: ferdie,
         amount: U256::from(1u8),
     }];
-    let digest =
-        rt().block_on(Bridge::new(bridge, &p).hashMintBatch(batch.clone()).call()).unwrap();
+    let digest = rt()
+        .block_on(Bridge::new(bridge, &p).hashMintBatch(batch.clone()).call().into_future())
+        .unwrap();
     let sign = |i: usize| {
         Bytes::from(net.relayer_key(i).sign_hash_sync(&digest).unwrap().as_bytes().to_vec())
     };
@@ -459,12 +456,31 @@ fn relayer_removed_by_vote_no_longer_counts() {
     // Nothing was minted while paused.
     assert_eq!(net.wtao_balance(ferdie), U256::ZERO);
 
-    // A second vote unpauses; the held mint goes through with relayers 1 and 2.
-    let (_, executed) =
-        net.pass(&["unpause", "--description", "Unpause after the rotation"], &["alice"]);
+    // A second vote unpauses; the held mint goes through with relayers 1 and 2. Voting before
+    // the vote opens says when it opens and how to get there; `vote --warp` opens it, votes and
+    // closes it.
+    let proposed = net.gov_ok(&[
+        "propose",
+        "unpause",
+        "--description",
+        "Unpause after the rotation",
+        "--from",
+        "alice",
+    ]);
+    assert_eq!(proposed["state"], "Pending", "{proposed:#}");
+    let id = proposed["id"].as_str().unwrap().to_owned();
+    let err = net.gov_err(&["vote", &id, "for", "--from", "alice"]);
+    assert!(err.contains("is Pending: votes open at") && err.contains("--warp"), "{err}");
+    assert_eq!(
+        net.gov_ok(&["vote", &id, "for", "--from", "alice", "--warp"])["state"],
+        "Succeeded"
+    );
+    assert_eq!(net.gov_ok(&["queue", &id, "--from", "alice", "--warp"])["state"], "Queued");
+    let executed = net.gov_ok(&["execute", &id, "--from", "alice"]);
+    assert_eq!(executed["state"], "Executed");
     assert_eq!(executed["tao_side"], Value::Null);
     net.wait_balance(ferdie, 5 * TAO, Duration::from_secs(120));
-    assert!(rt().block_on(Bridge::new(bridge, &p).isNonceUsed(held).call()).unwrap());
+    assert!(rt().block_on(Bridge::new(bridge, &p).isNonceUsed(held).call().into_future()).unwrap());
 
     // Relayer-3's signature no longer counts; relayers 1 and 2 still do.
     match simulate(sigs13).unwrap_err() {

@@ -85,9 +85,9 @@ impl DelegateArgs {
         ));
         out.success(
             json!({
-                "delegator": signer.address,
-                "delegatee": to,
-                "previous_delegatee": before,
+                "delegator": signer.address.to_string(),
+                "delegatee": to.to_string(),
+                "previous_delegatee": before.to_string(),
                 "balance_rao": balance.to_string(),
                 "delegatee_votes_rao": votes.to_string(),
                 "tx": receipt.as_ref().map(|r| r.transaction_hash),

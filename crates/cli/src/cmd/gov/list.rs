@@ -44,7 +44,7 @@ impl ListArgs {
             data.push(json!({
                 "id": p.id.to_string(),
                 "state": live.state.name(),
-                "proposer": p.proposer,
+                "proposer": p.proposer.to_string(),
                 "title": p.title(),
                 "votes": live.tally,
                 "snapshot": live.snapshot,
@@ -62,7 +62,10 @@ impl ListArgs {
         } else {
             table(&["ID", "STATE", "FOR", "AGAINST", "ABSTAIN", "TITLE"], &rows, total)
         };
-        out.success(json!({"governor": gov.governor, "total": total, "proposals": data}), &human);
+        out.success(
+            json!({"governor": gov.governor.to_string(), "total": total, "proposals": data}),
+            &human,
+        );
         Ok(())
     }
 }

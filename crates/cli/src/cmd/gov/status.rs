@@ -89,12 +89,12 @@ pub(crate) fn report(gov: &Gov, p: &Proposal, live: &Live, extra: Value) -> (Val
     let next = next_step(gov, p, live);
     let mut data = json!({
         "id": p.id.to_string(),
-        "governor": gov.governor,
+        "governor": gov.governor.to_string(),
         "state": live.state.name(),
-        "proposer": p.proposer,
+        "proposer": p.proposer.to_string(),
         "description": p.description,
         "actions": p.targets.iter().zip(&p.values).zip(&p.calldatas).zip(&actions)
-            .map(|(((t, v), c), s)| json!({"target": t, "value_wei": v.to_string(), "calldata": c, "summary": s}))
+            .map(|(((t, v), c), s)| json!({"target": t.to_string(), "value_wei": v.to_string(), "calldata": c, "summary": s}))
             .collect::<Vec<_>>(),
         "votes": live.tally,
         "quorum_rao": live.quorum.to_string(),

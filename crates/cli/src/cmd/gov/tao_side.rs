@@ -48,7 +48,8 @@ pub(crate) async fn mirror_relayers(
         .sudo_set_relayers(&tao_client::dev::alice(), &infos, threshold_u32)
         .await
         .wrap_err("setting tao-node's relayer set (sudo Bridge.set_relayers as //Alice)")?;
-    let names: Vec<&str> = set.iter().map(|(n, _)| n.as_str()).collect();
+    let mut names: Vec<&str> = set.iter().map(|(n, _)| n.as_str()).collect();
+    names.sort_unstable();
     out.progress(&format!(
         "tao-node: relayers set to {} with threshold {threshold} (block {})",
         names.join(", "),

@@ -172,7 +172,7 @@ impl VoteArgs {
             &p,
             &live,
             json!({
-                "voter": signer.address,
+                "voter": signer.address.to_string(),
                 "support": self.support.name(),
                 "weight_rao": weight.to_string(),
                 "tx": receipt.transaction_hash,
