@@ -41,6 +41,9 @@ pub(crate) enum Reason {
 impl Reason {
     /// Decodes revert data.
     pub(crate) fn decode(data: &[u8]) -> Self {
+        if data.is_empty() {
+            return Self::Unknown(Bytes::new());
+        }
         if let Ok(e) = G::abi_decode(data) {
             return Self::Gov(e);
         }
@@ -48,8 +51,8 @@ impl Reason {
             return Self::Bridge(e);
         }
         match decode_revert_reason(data) {
-            Some(text) => Self::Text(text),
-            None => Self::Unknown(Bytes::copy_from_slice(data)),
+            Some(text) if !text.is_empty() => Self::Text(text),
+            _ => Self::Unknown(Bytes::copy_from_slice(data)),
         }
     }
 }
