@@ -59,7 +59,8 @@ impl TaoClient {
     ) -> Result<TrackedLock> {
         const CALL: &str = "Bridge.lock";
         let call = api::transactions().bridge().lock(amount.0, H160(eth_recipient.into_array()));
-        let at = self.subxt().at_current_block().await.map_err(TaoClientError::subxt("at block"))?;
+        let at =
+            self.subxt().at_current_block().await.map_err(TaoClientError::subxt("at block"))?;
         let progress = at
             .transactions()
             .sign_and_submit_then_watch_default(&call, signer)
@@ -104,7 +105,8 @@ impl TaoClient {
 
     /// The relayer set (`Bridge.Relayers`) and threshold (`Bridge.Threshold`).
     pub async fn relayer_set(&self) -> Result<(Vec<RelayerInfo>, u32)> {
-        let at = self.subxt().at_current_block().await.map_err(TaoClientError::subxt("at block"))?;
+        let at =
+            self.subxt().at_current_block().await.map_err(TaoClientError::subxt("at block"))?;
         let relayers = at
             .storage()
             .entry(api::storage().bridge().relayers())
@@ -125,7 +127,10 @@ impl TaoClient {
             .map_err(TaoClientError::subxt("decoding Bridge.Threshold"))?;
         let relayers = relayers
             .into_iter()
-            .map(|r| RelayerInfo { account: r.account, eth_address: Address::from(r.eth_address.0) })
+            .map(|r| RelayerInfo {
+                account: r.account,
+                eth_address: Address::from(r.eth_address.0),
+            })
             .collect();
         Ok((relayers, threshold))
     }
@@ -133,7 +138,8 @@ impl TaoClient {
     /// The relayers (Ethereum addresses) whose signature of block `block`'s mint batch is stored
     /// (`Bridge.Attestations`), among `relayers`.
     pub async fn attesters(&self, block: u32, relayers: &[RelayerInfo]) -> Result<Vec<Address>> {
-        let at = self.subxt().at_current_block().await.map_err(TaoClientError::subxt("at block"))?;
+        let at =
+            self.subxt().at_current_block().await.map_err(TaoClientError::subxt("at block"))?;
         let entry = at
             .storage()
             .entry(api::storage().bridge().attestations())
@@ -153,7 +159,8 @@ impl TaoClient {
 
     /// The next lock nonce (`Bridge.NextLockNonce`): every nonce below it was locked.
     pub async fn next_lock_nonce(&self) -> Result<u64> {
-        let at = self.subxt().at_current_block().await.map_err(TaoClientError::subxt("at block"))?;
+        let at =
+            self.subxt().at_current_block().await.map_err(TaoClientError::subxt("at block"))?;
         at.storage()
             .entry(api::storage().bridge().next_lock_nonce())
             .map_err(TaoClientError::subxt("looking up Bridge.NextLockNonce"))?
@@ -168,7 +175,8 @@ impl TaoClient {
     /// `None` if no such lock exists. Costs one read per block with locks: fine on a devnet,
     /// slow on a long-lived chain, where callers should pass the block they know.
     pub async fn find_lock(&self, nonce: u64) -> Result<Option<LockedTransfer>> {
-        let at = self.subxt().at_current_block().await.map_err(TaoClientError::subxt("at block"))?;
+        let at =
+            self.subxt().at_current_block().await.map_err(TaoClientError::subxt("at block"))?;
         let entry = at
             .storage()
             .entry(api::storage().bridge().locks_by_block())
@@ -177,8 +185,10 @@ impl TaoClient {
             entry.iter(()).await.map_err(TaoClientError::subxt("iterating Bridge.LocksByBlock"))?;
         while let Some(kv) = entries.next().await {
             let kv = kv.map_err(TaoClientError::subxt("reading Bridge.LocksByBlock"))?;
-            let locks =
-                kv.value().decode().map_err(TaoClientError::subxt("decoding Bridge.LocksByBlock"))?;
+            let locks = kv
+                .value()
+                .decode()
+                .map_err(TaoClientError::subxt("decoding Bridge.LocksByBlock"))?;
             let Some(lock) = locks.into_iter().find(|l| l.nonce == nonce) else { continue };
             let key = kv.key().map_err(TaoClientError::subxt("decoding a LocksByBlock key"))?;
             let block = key
@@ -206,7 +216,8 @@ impl TaoClient {
 
     /// Where the release of burn `burn_nonce` from EVM chain `eth_chain_id` stands.
     pub async fn release_state(&self, eth_chain_id: u64, burn_nonce: u64) -> Result<ReleaseState> {
-        let at = self.subxt().at_current_block().await.map_err(TaoClientError::subxt("at block"))?;
+        let at =
+            self.subxt().at_current_block().await.map_err(TaoClientError::subxt("at block"))?;
         let released = at
             .storage()
             .entry(api::storage().bridge().released())

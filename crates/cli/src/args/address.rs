@@ -103,11 +103,14 @@ pub(crate) fn parse_ss58(text: &str) -> Result<AccountId32, AddressError> {
         Some(&b) if (64..128).contains(&b) && bytes.len() == 36 => {
             let second = bytes.get(1).copied().unwrap_or_default();
             // SS58's two-byte prefix encoding.
-            (u16::from(b & 0b0011_1111) << 2) | (u16::from(second) >> 6) | (u16::from(second & 0b0011_1111) << 8)
+            (u16::from(b & 0b0011_1111) << 2)
+                | (u16::from(second) >> 6)
+                | (u16::from(second & 0b0011_1111) << 8)
         }
         _ => return Err(AddressError::Ss58Shape(text.to_owned())),
     };
-    let account = AccountId32::from_str(text).map_err(|_| AddressError::Ss58Checksum(text.to_owned()))?;
+    let account =
+        AccountId32::from_str(text).map_err(|_| AddressError::Ss58Checksum(text.to_owned()))?;
     if prefix != u16::from(SS58_PREFIX) {
         return Err(AddressError::Ss58Prefix { address: text.to_owned(), prefix });
     }
@@ -181,7 +184,12 @@ mod tests {
         // One letter's case flipped: the checksum catches it.
         let typo = ANVIL_0.replacen("Fd", "fd", 1);
         assert_eq!(parse_evm(&typo), Err(AddressError::EvmChecksum(typo.clone())));
-        for bad in ["0x1234", "f39Fd6e51aad88F6F4ce6aB8827279cffFb92266", "0xg39fd6e51aad88f6f4ce6ab8827279cfffb92266", ""] {
+        for bad in [
+            "0x1234",
+            "f39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
+            "0xg39fd6e51aad88f6f4ce6ab8827279cfffb92266",
+            "",
+        ] {
             assert!(matches!(parse_evm(bad), Err(AddressError::EvmShape(_))), "{bad}");
         }
         assert!(parse_evm(&typo).unwrap_err().to_string().contains("EIP-55"));
@@ -193,7 +201,13 @@ mod tests {
         assert_eq!(alice, tao_client::dev::alice().public_key().to_account_id());
         // A changed character breaks the checksum.
         let typo = ALICE_SS58.replacen('G', "H", 1);
-        assert!(matches!(parse_ss58(&typo), Err(AddressError::Ss58Checksum(_)) | Err(AddressError::Ss58Shape(_))), "{typo}");
+        assert!(
+            matches!(
+                parse_ss58(&typo),
+                Err(AddressError::Ss58Checksum(_)) | Err(AddressError::Ss58Shape(_))
+            ),
+            "{typo}"
+        );
         let typo = format!("{}R", &ALICE_SS58[..ALICE_SS58.len() - 1]);
         assert_eq!(parse_ss58(&typo), Err(AddressError::Ss58Checksum(typo.clone())));
         // Alice on Polkadot (prefix 0) and Kusama (2).

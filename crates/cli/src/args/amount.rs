@@ -45,7 +45,10 @@ impl fmt::Display for AmountError {
                  (digits and at most one `.`, no signs, exponents or thousands separators)"
             ),
             Self::UnknownUnit(u) => {
-                write!(f, "unknown unit `{u}`: use tao (or wtao, 9 decimals) or rao (whole numbers)")
+                write!(
+                    f,
+                    "unknown unit `{u}`: use tao (or wtao, 9 decimals) or rao (whole numbers)"
+                )
             }
             Self::TooPrecise { given, unit: "rao", .. } => write!(
                 f,
@@ -145,7 +148,10 @@ mod tests {
         assert_eq!(err("0"), AmountError::Zero);
         assert_eq!(err("0.0tao"), AmountError::Zero);
         assert_eq!(err("0rao"), AmountError::Zero);
-        assert_eq!(err("0.0000000001tao"), AmountError::TooPrecise { given: 10, unit: "tao", max: 9 });
+        assert_eq!(
+            err("0.0000000001tao"),
+            AmountError::TooPrecise { given: 10, unit: "tao", max: 9 }
+        );
         assert_eq!(err("1.5rao"), AmountError::TooPrecise { given: 1, unit: "rao", max: 0 });
         assert_eq!(err("18446744073.709551616tao"), AmountError::TooLarge);
         assert_eq!(err("18446744073709551616rao"), AmountError::TooLarge);

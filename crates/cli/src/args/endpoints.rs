@@ -80,9 +80,12 @@ impl EndpointArgs {
     fn devnet(&self) -> Result<DevnetInfo, String> {
         let data_dir = match self.dir.data_dir() {
             Ok(dir) => dir,
-            Err(e) => {
+            Err(_) => {
+                let cwd = std::env::current_dir().unwrap_or_default();
                 return Err(format!(
-                    "no devnet data dir ({e:#}): run inside the wtao checkout, pass --data-dir"
+                    "no devnet: {} is not inside a wtao checkout (where .wtao-devnet lives); \
+                     pass --data-dir DIR",
+                    cwd.display()
                 ));
             }
         };
@@ -152,7 +155,10 @@ mod tests {
         let ep = cli.endpoints.resolve().unwrap();
         let err = ep.tao_rpc().unwrap_err().to_string();
         assert!(err.starts_with("no devnet is running in "), "{err}");
-        assert!(err.contains("wtao devnet up --detach") && err.ends_with("or pass --tao-rpc ws://…"), "{err}");
+        assert!(
+            err.contains("wtao devnet up --detach") && err.ends_with("or pass --tao-rpc ws://…"),
+            "{err}"
+        );
         let err = ep.bridge().unwrap_err().to_string();
         assert!(err.ends_with("or pass --bridge 0x…"), "{err}");
     }
@@ -175,9 +181,10 @@ mod tests {
         assert_eq!(ep.tao_rpc().unwrap(), "ws://127.0.0.1:1");
         assert_eq!(ep.eth_rpc().unwrap(), "http://127.0.0.1:2");
         assert!(ep.devnet.is_none() && ep.wtao().is_none());
-        let err = Cli::try_parse_from(["x", "--bridge", "0xF39fd6e51aad88f6f4ce6ab8827279cfffb92266"])
-            .unwrap_err()
-            .to_string();
+        let err =
+            Cli::try_parse_from(["x", "--bridge", "0xF39fd6e51aad88f6f4ce6ab8827279cfffb92266"])
+                .unwrap_err()
+                .to_string();
         assert!(err.contains("EIP-55"), "{err}");
     }
 }

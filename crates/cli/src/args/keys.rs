@@ -141,7 +141,10 @@ impl KeyArgs {
         }
         if let Some(dir) = &self.keystore {
             let keys = self.open_keystore(dir)?;
-            return Ok(EthSigner { signer: keys.eth, source: format!("keystore {}", dir.display()) });
+            return Ok(EthSigner {
+                signer: keys.eth,
+                source: format!("keystore {}", dir.display()),
+            });
         }
         match devnet {
             Some(_) => dev_eth(0, devnet),
@@ -175,7 +178,7 @@ pub(crate) fn dev_tao(i: usize) -> eyre::Result<TaoSigner> {
     let uri = dev_uri(name);
     let pair = wtao_relayer::keys::parse_suri(&uri)
         .map_err(|e| eyre!("deriving the dev key {uri}: {e}"))?;
-    Ok(TaoSigner { pair, source: format!("{uri} (devnet dev account)") })
+    Ok(TaoSigner { pair, source: format!("{uri}, a devnet dev account") })
 }
 
 /// `//Alice` for `alice`.
@@ -200,7 +203,7 @@ pub(crate) fn dev_eth(i: usize, devnet: Option<&DevnetInfo>) -> eyre::Result<Eth
         .ok_or_else(|| eyre!("anvil account {i} is only known with a devnet running"))?;
     let signer = wtao_relayer::keys::parse_eth_key(&key)
         .map_err(|e| eyre!("reading anvil account {i}'s key: {e}"))?;
-    Ok(EthSigner { signer, source: format!("anvil account {i} (devnet dev account)") })
+    Ok(EthSigner { signer, source: format!("anvil account {i}, a devnet dev account") })
 }
 
 /// The keystore password: `--password-file`, else `WTAO_KEYS_PASSWORD`, else asked on the
@@ -215,7 +218,9 @@ pub(crate) fn password(file: Option<&std::path::Path>, confirm: bool) -> eyre::R
         return Ok(p);
     }
     let no_tty = || {
-        eyre!("the keystore needs a password: pass --password-file FILE or set {PASSWORD_VAR} (there is no terminal to ask on)")
+        eyre!(
+            "the keystore needs a password: pass --password-file FILE or set {PASSWORD_VAR} (there is no terminal to ask on)"
+        )
     };
     let first = prompt("keystore password: ").map_err(|_| no_tty())?;
     if confirm {
@@ -232,8 +237,12 @@ pub(crate) fn password(file: Option<&std::path::Path>, confirm: bool) -> eyre::R
 
 /// Asks on the controlling terminal with echo off.
 fn prompt(question: &str) -> std::io::Result<String> {
-    use std::io::BufRead;
+    use std::io::{BufRead, IsTerminal};
     use std::os::fd::AsRawFd;
+    // Scripts (stdin not a terminal) get the error that names the variable, never a hang.
+    if !std::io::stdin().is_terminal() {
+        return Err(std::io::Error::other("stdin is not a terminal"));
+    }
     let tty = std::fs::OpenOptions::new().read(true).write(true).open("/dev/tty")?;
     let fd = tty.as_raw_fd();
     // SAFETY: termios is plain data, filled by tcgetattr on an open terminal fd.
@@ -273,8 +282,8 @@ mod tests {
 
     #[test]
     fn secrets_never_show_in_debug() {
-        let cli = Cli::try_parse_from(["x", "--key-uri", "//Secret", "--eth-key", ANVIL_0_KEY])
-            .unwrap();
+        let cli =
+            Cli::try_parse_from(["x", "--key-uri", "//Secret", "--eth-key", ANVIL_0_KEY]).unwrap();
         let debug = format!("{cli:?}");
         assert!(!debug.contains("Secret\"") && !debug.contains("ac0974"), "{debug}");
         assert!(debug.contains("<redacted>"), "{debug}");
@@ -283,7 +292,8 @@ mod tests {
     #[test]
     fn bad_keys_are_named_not_echoed() {
         let bad = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ffZZ";
-        let cli = Cli::try_parse_from(["x", "--eth-key", bad, "--key-uri", "not a uri ///"]).unwrap();
+        let cli =
+            Cli::try_parse_from(["x", "--eth-key", bad, "--key-uri", "not a uri ///"]).unwrap();
         let err = format!("{:#}", cli.keys.eth(None).err().unwrap());
         assert!(err.contains("--eth-key") && !err.contains("ac0974"), "{err}");
     }
@@ -293,7 +303,7 @@ mod tests {
         let cli = Cli::try_parse_from(["x", "--from", "bob"]).unwrap();
         let tao = cli.keys.tao(None).unwrap();
         assert_eq!(tao.pair.public_key().0, tao_client::dev::bob().public_key().0);
-        assert_eq!(tao.source, "//Bob (devnet dev account)");
+        assert_eq!(tao.source, "//Bob, a devnet dev account");
         let eth = cli.keys.eth(None).unwrap();
         assert_eq!(eth.signer.address().to_checksum(None), wtao_devnet::DEV_ACCOUNTS[1].0);
 
@@ -304,13 +314,16 @@ mod tests {
         assert!(err.starts_with("no EVM key: pass --eth-key"), "{err}");
         assert!(Cli::try_parse_from(["x", "--from", "mallory"]).is_err());
 
-        let cli = Cli::try_parse_from(["x", "--key-uri", "//Charlie", "--eth-key", ANVIL_0_KEY])
-            .unwrap();
+        let cli =
+            Cli::try_parse_from(["x", "--key-uri", "//Charlie", "--eth-key", ANVIL_0_KEY]).unwrap();
         assert_eq!(
             cli.keys.tao(None).unwrap().pair.public_key().0,
             tao_client::dev::charlie().public_key().0
         );
-        assert_eq!(cli.keys.eth(None).unwrap().signer.address().to_checksum(None), wtao_devnet::DEV_ACCOUNTS[0].0);
+        assert_eq!(
+            cli.keys.eth(None).unwrap().signer.address().to_checksum(None),
+            wtao_devnet::DEV_ACCOUNTS[0].0
+        );
     }
 
     #[test]

@@ -162,9 +162,7 @@ impl Evm {
             .topic1(digest)
             .from_block(from);
         let logs = self.provider.get_logs(&filter).await.wrap_err("reading BatchMinted logs")?;
-        Ok(logs
-            .first()
-            .map(|l| MintLog { tx: l.transaction_hash, block: l.block_number }))
+        Ok(logs.first().map(|l| MintLog { tx: l.transaction_hash, block: l.block_number }))
     }
 
     /// The `Burned` log of burn `nonce`, if any.
@@ -190,14 +188,12 @@ impl Evm {
     /// Burns `amount` rao of the signer's wTAO for `tao_recipient` and waits for the receipt.
     pub(crate) async fn burn(&self, amount: u64, tao_recipient: B256) -> eyre::Result<BurnReceipt> {
         let c = ITaoBridge::new(self.bridge, &self.provider);
-        let pending = c
-            .burn(U256::from(amount), tao_recipient)
-            .send()
-            .await
-            .map_err(|e| match e.as_decoded_interface_error::<ITaoBridge::ITaoBridgeErrors>() {
+        let pending = c.burn(U256::from(amount), tao_recipient).send().await.map_err(|e| {
+            match e.as_decoded_interface_error::<ITaoBridge::ITaoBridgeErrors>() {
                 Some(revert) => eyre!("the bridge refused the burn: {}", describe_revert(&revert)),
                 None => eyre!(e).wrap_err("sending the burn"),
-            })?;
+            }
+        })?;
         let receipt = pending.get_receipt().await.wrap_err("waiting for the burn's receipt")?;
         if !receipt.status() {
             return Err(eyre!(
@@ -210,7 +206,9 @@ impl Evm {
             .logs()
             .iter()
             .find_map(|l| l.log_decode::<ITaoBridge::Burned>().ok())
-            .ok_or_else(|| eyre!("the burn {} emitted no Burned event", receipt.transaction_hash))?;
+            .ok_or_else(|| {
+                eyre!("the burn {} emitted no Burned event", receipt.transaction_hash)
+            })?;
         Ok(BurnReceipt {
             nonce: burned.inner.data.nonce,
             tx: receipt.transaction_hash,

@@ -91,8 +91,10 @@ impl KeysArgs {
                 let eth = (k.from.is_some() || k.eth_key.is_some() || k.keystore.is_some())
                     .then(|| k.eth(None))
                     .transpose()?;
-                let tao_ss58 = tao.as_ref().map(|t| t.pair.public_key().to_account_id().to_string());
-                let tao_pub = tao.as_ref().map(|t| format!("0x{}", hex::encode(t.pair.public_key().0)));
+                let tao_ss58 =
+                    tao.as_ref().map(|t| t.pair.public_key().to_account_id().to_string());
+                let tao_pub =
+                    tao.as_ref().map(|t| format!("0x{}", hex::encode(t.pair.public_key().0)));
                 let eth_addr = eth.as_ref().map(|e| e.signer.address().to_checksum(None));
                 let mut human = String::new();
                 if let (Some(t), Some(s)) = (&tao, &tao_ss58) {
@@ -123,10 +125,13 @@ impl KeysArgs {
                         i,
                         eth.as_deref().unwrap_or("(from the running devnet)")
                     ));
-                    rows.push(json!({"name": name, "tao_uri": keys::dev_uri(name), "tao_ss58": ss58,
-                                     "anvil_index": i, "eth_address": eth}));
+                    rows.push(
+                        json!({"name": name, "tao_uri": keys::dev_uri(name), "tao_ss58": ss58,
+                                     "anvil_index": i, "eth_address": eth}),
+                    );
                 }
-                human.push_str("\nUse one with --from <name> (alice is the default on the devnet).");
+                human
+                    .push_str("\nUse one with --from <name> (alice is the default on the devnet).");
                 out.success(json!({ "accounts": rows }), &human);
                 Ok(())
             }

@@ -11,6 +11,8 @@ use std::{
 
 use serde_json::{Value, json};
 
+mod bridge;
+
 const WTAO: &str = env!("CARGO_BIN_EXE_wtao");
 
 fn repo_root() -> PathBuf {
@@ -266,8 +268,5 @@ fn wtao_is_also_tao_node_and_wtao_relayer() {
     let out = Command::new(&relayer).arg("--help").output().unwrap();
     assert!(out.status.success());
     let help = text(&out.stdout);
-    assert!(
-        help.contains("Usage: wtao-relayer") && help.contains("keys"),
-        "{help}"
-    );
+    assert!(help.contains("Usage: wtao-relayer") && help.contains("keys"), "{help}");
 }

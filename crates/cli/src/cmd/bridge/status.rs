@@ -53,9 +53,8 @@ impl StatusArgs {
                     let Some(lock) = tao.find_lock(nonce).await? else {
                         let next = tao.next_lock_nonce().await?;
                         bail!(
-                            "tao-node has no lock with nonce {nonce} (locks so far: 0 to {}); \
-                             a burn nonce needs --direction to-tao",
-                            next.saturating_sub(1)
+                            "tao-node has no lock with nonce {nonce} ({next} locks so far); a \
+                             burn nonce needs --direction to-tao"
                         );
                     };
                     let attested = attesters(&tao, lock.block, &relayers).await?;
@@ -105,7 +104,7 @@ impl StatusArgs {
                     let log = match evm.burn_log(nonce).await? {
                         Some(log) if nonce < next => log,
                         _ => bail!(
-                            "the bridge has no burn with nonce {nonce} (burns so far: {next}); a \
+                            "the bridge has no burn with nonce {nonce} ({next} burns so far); a \
                              lock nonce needs --direction to-eth"
                         ),
                     };

@@ -49,6 +49,8 @@ impl ToEthArgs {
     pub(crate) fn run(self, out: &Output) -> eyre::Result<()> {
         let ep = self.endpoints.resolve()?;
         let devnet = ep.devnet.as_ref();
+        // Where before who: without endpoints, the missing devnet is the first thing to fix.
+        let (tao_rpc, eth_rpc, bridge) = (ep.tao_rpc()?, ep.eth_rpc()?, ep.bridge()?);
         let signer = self.keys.tao(devnet)?;
         let to = match self.to {
             Account::Evm(a) => a,
@@ -56,8 +58,8 @@ impl ToEthArgs {
             Account::Tao(_) => bail!("--to must be an Ethereum address"),
         };
         chain::block_on(async {
-            let tao = chain::tao(ep.tao_rpc()?).await?;
-            let evm = Evm::connect(ep.eth_rpc()?, ep.bridge()?, ep.wtao(), None).await?;
+            let tao = chain::tao(tao_rpc).await?;
+            let evm = Evm::connect(eth_rpc, bridge, ep.wtao(), None).await?;
             run(out, &tao, &evm, &signer, self.amount, to, &self.follow).await
         })?
     }
@@ -89,7 +91,7 @@ async fn run(
     let free = tao.free_balance(&from).await?;
     if free.0 <= amount.0 {
         bail!(
-            "{} ({from}) has {} free, not enough to lock {} and pay the fee; nothing was locked",
+            "{from} ({}) has {} free, not enough to lock {} and pay the fee; nothing was locked",
             signer.source,
             units::tao(u128::from(free.0)),
             units::tao(u128::from(amount.0))
@@ -97,7 +99,7 @@ async fn run(
     }
     let evm_start = evm.head().await?;
     out.progress(&format!(
-        "locking {} from {} ({from}) for {to} on chain {}",
+        "locking {} from {from} ({}) for {to} on chain {}",
         units::tao(u128::from(amount.0)),
         signer.source,
         evm.chain_id
@@ -138,14 +140,14 @@ async fn run(
         let now = attesters(tao, block, &relayers).await?;
         if now > attested {
             attested = now;
-            out.progress(&format!("attested {attested}/{threshold}"));
+            out.progress(&attested_line(attested, threshold));
         }
         if evm.minted(nonce).await? {
             // The last attestations and the mint may land between two polls.
             let now = attesters(tao, block, &relayers).await?;
             if now > attested {
                 attested = now;
-                out.progress(&format!("attested {attested}/{threshold}"));
+                out.progress(&attested_line(attested, threshold));
             }
             let locks = tao.locks_in_block(block).await?;
             let digest = mint_batch_digest(&BridgeDomain::new(evm.chain_id, evm.bridge), &locks);
@@ -171,6 +173,12 @@ async fn run(
     );
     out.success(data, &human);
     Ok(())
+}
+
+/// `attested k/M`: progress toward the threshold (more relayers than needed may sign; the
+/// JSON result has the real count).
+fn attested_line(attested: usize, threshold: u32) -> String {
+    format!("attested {}/{threshold}", attested.min(threshold as usize))
 }
 
 /// How many of the current relayers attested block `block`'s batch.

@@ -50,6 +50,8 @@ impl ToTaoArgs {
     pub(crate) fn run(self, out: &Output) -> eyre::Result<()> {
         let ep = self.endpoints.resolve()?;
         let devnet = ep.devnet.as_ref();
+        // Where before who: without endpoints, the missing devnet is the first thing to fix.
+        let (tao_rpc, eth_rpc, bridge) = (ep.tao_rpc()?, ep.eth_rpc()?, ep.bridge()?);
         let signer = self.keys.eth(devnet)?;
         let to = match self.to {
             Account::Tao(id) => id,
@@ -57,10 +59,8 @@ impl ToTaoArgs {
             Account::Evm(_) => bail!("--to must be an SS58 address"),
         };
         chain::block_on(async {
-            let tao = chain::tao(ep.tao_rpc()?).await?;
-            let evm =
-                Evm::connect(ep.eth_rpc()?, ep.bridge()?, ep.wtao(), Some(signer.signer.clone()))
-                    .await?;
+            let tao = chain::tao(tao_rpc).await?;
+            let evm = Evm::connect(eth_rpc, bridge, ep.wtao(), Some(signer.signer.clone())).await?;
             run(out, &tao, &evm, &signer, self.amount, to, &self.follow).await
         })?
     }
@@ -88,7 +88,7 @@ async fn run(
     let balance = evm.wtao_balance(from).await?;
     if balance < alloy::primitives::U256::from(amount.0) {
         bail!(
-            "{} ({from}) holds {}, less than the {} to burn; nothing was burned",
+            "{from} ({}) holds {}, less than the {} to burn; nothing was burned",
             signer.source,
             units::wtao(u128::try_from(balance).unwrap_or(u128::MAX)),
             units::wtao(u128::from(amount.0))
@@ -102,7 +102,7 @@ async fn run(
         bail!("tao-node has no relayer set: nobody would release the burn; nothing was burned");
     }
     out.progress(&format!(
-        "burning {} from {} ({from}) for {to}",
+        "burning {} from {from} ({}) for {to}",
         units::wtao(u128::from(amount.0)),
         signer.source
     ));
@@ -175,7 +175,7 @@ async fn run(
         out.progress(&format!("approvals {threshold}/{threshold}"));
     }
     let seconds = started.elapsed().as_secs_f64();
-    out.progress(&format!("released (block {released})"));
+    out.progress(&format!("released (TAO block {released})"));
     data["stage"] = json!("released");
     data["release"] = json!({"block": released});
     data["seconds"] = json!((seconds * 1000.0).round() / 1000.0);
