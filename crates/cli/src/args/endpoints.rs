@@ -1,9 +1,10 @@
 //! Where the chains are. By default the devnet running in the data dir (its `devnet.json` says
-//! everything); any endpoint given by flag or environment replaces the devnet's, and with
-//! `--tao-rpc`, `--eth-rpc` and `--bridge` all given no devnet is needed at all (wTAO's address
-//! is read from the bridge unless `--wtao` says it).
+//! everything); any endpoint given by flag, environment or config file replaces the devnet's,
+//! and with the TAO RPC, the EVM RPC and the bridge all given no devnet is needed at all (wTAO's
+//! address is read from the bridge unless given).
 //!
-//! Precedence, per endpoint: the flag, then its `WTAO_*` variable, then the running devnet.
+//! Precedence, per endpoint: the flag, then its `WTAO_*` variable, then the `--config` file
+//! (TOML: `tao_rpc`, `eth_rpc`, `bridge`, `wtao`), then the running devnet.
 
 use alloy::primitives::Address;
 use clap::Args;
@@ -33,8 +34,39 @@ pub(crate) struct EndpointArgs {
     #[arg(long, value_name = "0x…", env = "WTAO_WTAO", value_parser = parse_evm)]
     pub(crate) wtao: Option<Address>,
 
+    /// A TOML file with any of `tao_rpc`, `eth_rpc`, `bridge`, `wtao` (flags and variables
+    /// win over it).
+    #[arg(long, value_name = "FILE", env = "WTAO_CONFIG")]
+    pub(crate) config: Option<std::path::PathBuf>,
+
     #[command(flatten)]
     pub(crate) dir: DataDirArgs,
+}
+
+/// The `--config` file.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EndpointsFile {
+    tao_rpc: Option<String>,
+    eth_rpc: Option<String>,
+    bridge: Option<String>,
+    wtao: Option<String>,
+}
+
+impl EndpointsFile {
+    fn load(path: &std::path::Path) -> eyre::Result<Self> {
+        use eyre::WrapErr;
+        let text = std::fs::read_to_string(path)
+            .wrap_err_with(|| format!("reading the config file {}", path.display()))?;
+        toml::from_str(&text)
+            .map_err(|e| eyre!("the config file {} is not valid: {}", path.display(), e.message()))
+    }
+
+    fn address(&self, value: Option<&String>, key: &str) -> eyre::Result<Option<Address>> {
+        value
+            .map(|v| parse_evm(v).map_err(|e| eyre!("`{key}` in the config file: {e}")))
+            .transpose()
+    }
 }
 
 /// The endpoints a command runs against.
@@ -53,6 +85,25 @@ pub(crate) struct Endpoints {
 impl EndpointArgs {
     /// The endpoints: the flags, completed from the running devnet when any is missing.
     pub(crate) fn resolve(&self) -> eyre::Result<Endpoints> {
+        let file = match &self.config {
+            Some(path) => EndpointsFile::load(path)?,
+            None => EndpointsFile::default(),
+        };
+        let file_bridge = file.address(file.bridge.as_ref(), "bridge")?;
+        let file_wtao = file.address(file.wtao.as_ref(), "wtao")?;
+        let given = Self {
+            tao_rpc: self.tao_rpc.clone().or(file.tao_rpc),
+            eth_rpc: self.eth_rpc.clone().or(file.eth_rpc),
+            bridge: self.bridge.or(file_bridge),
+            wtao: self.wtao.or(file_wtao),
+            config: None,
+            dir: self.dir.clone(),
+        };
+        given.complete()
+    }
+
+    /// Completes the given endpoints from the running devnet.
+    fn complete(&self) -> eyre::Result<Endpoints> {
         let complete = self.tao_rpc.is_some() && self.eth_rpc.is_some() && self.bridge.is_some();
         let (devnet, no_devnet) = if complete {
             (None, None)
@@ -186,5 +237,32 @@ mod tests {
                 .unwrap_err()
                 .to_string();
         assert!(err.contains("EIP-55"), "{err}");
+    }
+
+    #[test]
+    fn a_config_file_fills_in_what_flags_do_not_say() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wtao.toml");
+        std::fs::write(
+            &path,
+            "tao_rpc = \"ws://file:1\"\neth_rpc = \"http://file:2\"\n\
+             bridge = \"0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266\"\n",
+        )
+        .unwrap();
+        let p = path.to_str().unwrap();
+        let cli = Cli::try_parse_from(["x", "--config", p, "--tao-rpc", "ws://flag:1"]).unwrap();
+        let ep = cli.endpoints.resolve().unwrap();
+        assert_eq!(ep.tao_rpc().unwrap(), "ws://flag:1", "the flag wins");
+        assert_eq!(ep.eth_rpc().unwrap(), "http://file:2");
+        assert!(ep.devnet.is_none(), "complete without a devnet");
+
+        std::fs::write(&path, "bridge = \"0xF39fd6e51aad88f6f4ce6ab8827279cfffb92266\"\n").unwrap();
+        let err = Cli::try_parse_from(["x", "--config", p]).unwrap().endpoints.resolve();
+        let err = err.unwrap_err().to_string();
+        assert!(err.contains("`bridge` in the config file") && err.contains("EIP-55"), "{err}");
+        std::fs::write(&path, "tao_url = \"ws://x\"\n").unwrap();
+        let err = Cli::try_parse_from(["x", "--config", p]).unwrap().endpoints.resolve();
+        let err = err.unwrap_err().to_string();
+        assert!(err.contains("is not valid") && err.contains("tao_url"), "{err}");
     }
 }
