@@ -111,16 +111,17 @@ impl KeysArgs {
             }
             KeysCommand::Dev => {
                 let mut rows = Vec::new();
-                let mut human = String::from(
-                    "Dev accounts of the devnet: public keys, for the devnet only.\n\n  name     \
-                     TAO (sr25519)                                       EVM (anvil account)\n",
+                let mut human = format!(
+                    "Dev accounts of the devnet: public keys, for the devnet only.\n\n  \
+                     {:<8} {:<10} {:<48}  {:>5}  {}\n",
+                    "name", "TAO key", "TAO address (SS58)", "anvil", "EVM address"
                 );
                 for (i, name) in DEV_NAMES.iter().enumerate() {
                     let tao = dev_tao(i)?;
                     let ss58 = tao.pair.public_key().to_account_id().to_string();
                     let eth = dev_eth(i, None).ok().map(|e| e.signer.address().to_checksum(None));
                     human.push_str(&format!(
-                        "  {name:<8} {:<10} {ss58}  {} {}\n",
+                        "  {name:<8} {:<10} {ss58:<48}  {:>5}  {}\n",
                         keys::dev_uri(name),
                         i,
                         eth.as_deref().unwrap_or("(from the running devnet)")

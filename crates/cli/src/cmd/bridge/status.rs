@@ -82,15 +82,17 @@ impl StatusArgs {
                         "to": m.recipient.to_checksum(None),
                         "lock": {"block": lock.block},
                         "attestations": attested, "threshold": threshold,
+                        "relayers": relayers.len(),
                         "mint": mint.map(|l| json!({"tx": mint_tx, "block": l.block})),
                     });
                     let mut human = format!(
                         "lock nonce {nonce}: {} from {} to {}\n  locked    TAO block {}\n  \
-                         attested  {attested}/{threshold}\n",
+                         attested  by {attested} of {} relayers ({threshold} needed)\n",
                         units::tao(amount),
                         AccountId32(m.taoSender.0),
                         m.recipient,
-                        lock.block
+                        lock.block,
+                        relayers.len()
                     );
                     human.push_str(&match (minted, &mint_tx) {
                         (true, Some(tx)) => format!("  minted    tx {tx}\n"),

@@ -200,9 +200,8 @@ async fn stalled(
     follow: &FollowArgs,
 ) -> eyre::Report {
     let waited = humantime(follow.timeout);
-    let tail = format!(
-        "the lock is safe on tao-node: `wtao bridge status {nonce}` follows it once they catch up"
-    );
+    let tail =
+        format!("the lock is safe on tao-node: `wtao bridge status {nonce}` shows its stage");
     if attested == 0 {
         return eyre!(
             "lock nonce {nonce} (TAO block {block}) has no relayer attestation after {waited}: \

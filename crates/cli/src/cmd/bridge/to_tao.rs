@@ -153,7 +153,7 @@ async fn run(
             let waited = humantime(follow.timeout);
             let tail = format!(
                 "the burn is final on the EVM chain: `wtao bridge status {nonce} --direction \
-                 to-tao` follows it once they catch up"
+                 to-tao` shows its stage"
             );
             if approvals == 0 {
                 bail!(
