@@ -29,6 +29,10 @@ profile=default
 if [ "${CI:-}" = "true" ]; then profile=ci; fi
 (cd contracts && FOUNDRY_PROFILE=$profile forge test)
 
+step "slither (scripts/slither.sh)"
+# Static analysis of contracts/src; fails on a High/Medium finding not in contracts/slither.triage.json.
+bash scripts/slither.sh
+
 step "cargo fmt --check"
 cargo fmt --all --check
 

@@ -85,6 +85,9 @@ contract TaoBridge is ITaoBridge, Initializable, UUPSUpgradeable, EIP712 {
 
     /// @notice Builds the implementation for the wTAO token `wtao_` (whose `bridge` must be the
     /// proxy this implementation will sit behind). The implementation itself cannot be initialized.
+    /// @dev wTAO is an immutable of the implementation, so an upgrade must be built with the same
+    /// token. Requirements: `wtao_` is not zero.
+    /// @param wtao_ The wTAO token.
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(address wtao_) EIP712("TaoBridge", "1") {
         if (wtao_ == address(0)) revert TaoBridgeZeroAddress();
@@ -94,6 +97,8 @@ contract TaoBridge is ITaoBridge, Initializable, UUPSUpgradeable, EIP712 {
 
     /// @notice Sets up the proxy: the timelock that administers it, the guardian, the relayer set
     /// and both rate limits (whose buckets start full).
+    /// @dev The deploy script passes it as the proxy's constructor data, so nobody can initialize
+    /// the proxy before it. Emits {GuardianSet}, {RelayersSet}, {MintLimitSet}, {BurnLimitSet}.
     ///
     /// Requirements:
     ///
@@ -101,6 +106,12 @@ contract TaoBridge is ITaoBridge, Initializable, UUPSUpgradeable, EIP712 {
     /// - `timelock_` is not zero;
     /// - the relayer set and the limits pass the checks of {setRelayers}, {setMintLimit} and
     ///   {setBurnLimit}.
+    /// @param timelock_ The TimelockController that owns every admin function and upgrades.
+    /// @param guardian_ The account that may pause besides the timelock (zero: none).
+    /// @param relayers_ The relayers, in any order.
+    /// @param threshold_ The signatures a batch needs: a strict majority of `relayers_`.
+    /// @param mintLimit_ The mint bucket's capacity (rao) and refill window (seconds).
+    /// @param burnLimit_ The burn bucket's capacity (rao) and refill window (seconds).
     function initialize(
         address timelock_,
         address guardian_,
@@ -127,11 +138,15 @@ contract TaoBridge is ITaoBridge, Initializable, UUPSUpgradeable, EIP712 {
     // ------------------------------------------------------------------ bridging
 
     /// @inheritdoc ITaoBridge
-    /// @dev Requirements:
+    /// @dev Order: one walk over the batch checks and consumes nonces, checks amounts and
+    /// recipients, sums and hashes ({_consumeNonces}); then the signatures; then the bucket; then
+    /// wTAO mints (the only external call, after every state write). Any failure reverts all of it.
+    ///
+    /// Requirements:
     ///
     /// - not paused;
     /// - `batch` is not empty, its nonces are strictly increasing and none was minted before;
-    /// - every amount and recipient is non-zero;
+    /// - every amount is non-zero and at most {MAX_CAPACITY}; every recipient is non-zero;
     /// - `signatures` has at least `threshold` entries, each 65 bytes (r, s, v), low-s, recovering
     ///   to a current relayer, in strictly increasing signer order;
     /// - the batch total fits in the mint bucket.
@@ -158,7 +173,10 @@ contract TaoBridge is ITaoBridge, Initializable, UUPSUpgradeable, EIP712 {
     }
 
     /// @inheritdoc ITaoBridge
-    /// @dev Requirements:
+    /// @dev The nonce and bucket are written before wTAO burns (checks-effects-interactions); a
+    /// balance too low reverts inside wTAO with `ERC20InsufficientBalance`.
+    ///
+    /// Requirements:
     ///
     /// - not paused;
     /// - `amount` is non-zero, at most the caller's balance and fits in the burn bucket;
@@ -261,7 +279,10 @@ contract TaoBridge is ITaoBridge, Initializable, UUPSUpgradeable, EIP712 {
     }
 
     /// @inheritdoc ITaoBridge
-    /// @dev Requirements: the caller is the guardian or the timelock; not already paused.
+    /// @dev Sets the flag in both hot slots (`mintState` and `burnState`), so mint and burn each
+    /// read it from the slot they load anyway.
+    ///
+    /// Requirements: the caller is the guardian or the timelock; not already paused.
     function pause() external {
         TaoBridgeStorage storage $ = _getTaoBridgeStorage();
         if (msg.sender != $.guardian && msg.sender != $.timelock) {
@@ -368,6 +389,8 @@ contract TaoBridge is ITaoBridge, Initializable, UUPSUpgradeable, EIP712 {
     }
 
     /// @notice The address of the data contract holding the current relayer set (see {RelayerSet}).
+    /// @dev Not part of {ITaoBridge}: for tests and monitoring (a rotation changes it).
+    /// @return The data contract's address.
     function relayerSet() external view returns (address) {
         return _relayerSet();
     }
@@ -394,16 +417,19 @@ contract TaoBridge is ITaoBridge, Initializable, UUPSUpgradeable, EIP712 {
     /// An equal nonce twice in a row passes the order check and then finds its bit set.
     ///
     /// Written in assembly because it runs once per transfer (with the raw forwarding in
-    /// {_mintOnToken}, ~490 gas per transfer instead of ~1,430 in plain Solidity). It reads each `Mint` as the
-    /// four 32-byte words the ABI lays out for a static struct, rejects dirty high bits in `nonce`
-    /// and `recipient` exactly as Solidity's ABI decoder would (empty revert), and reports any other
-    /// failure through `failure` so the custom errors are raised in Solidity below.
+    /// {_mintOnToken}, ~490 gas per transfer instead of ~1,430 in plain Solidity). It reads each
+    /// `Mint` as the four 32-byte words the ABI lays out for a static struct, rejects dirty high
+    /// bits in `nonce` and `recipient` exactly as Solidity's ABI decoder would (empty revert), and
+    /// reports any other failure through `failure` so the custom errors are raised in Solidity
+    /// below.
     function _consumeNonces(TaoBridgeStorage storage $, Mint[] calldata batch)
         private
         returns (bytes32 structHash, uint256 total)
     {
         uint256 bitmapSlot;
         mapping(uint256 => uint256) storage bitmap = $.nonceBitmap;
+        // The walk computes word slots itself (keccak256(word ‖ slot), as Solidity does for a
+        // mapping); Solidity has no expression for a mapping's slot number, only `.slot` in Yul.
         assembly ("memory-safe") {
             bitmapSlot := bitmap.slot
         }
@@ -412,6 +438,9 @@ contract TaoBridge is ITaoBridge, Initializable, UUPSUpgradeable, EIP712 {
         if (failure != 0) {
             uint256 a;
             uint256 b;
+            // The walk left the failure's values in the scratch words 0x00/0x20 (Solidity's own
+            // hashing scratch, free between statements), so the success path returns no extra
+            // values; nothing since has written there.
             assembly ("memory-safe") {
                 a := mload(0x00)
                 b := mload(0x20)
@@ -431,6 +460,9 @@ contract TaoBridge is ITaoBridge, Initializable, UUPSUpgradeable, EIP712 {
         private
         returns (bytes32 structHash, uint256 total, uint256 failure)
     {
+        // Assembly: see {_consumeNonces}. Memory-safe: it writes only the scratch words 0x00-0x3f
+        // and unallocated memory past the free pointer, which it does not move (nothing after
+        // this function keeps those bytes).
         assembly ("memory-safe") {
             let ptr := batch.offset
             let end := add(ptr, shl(7, batch.length)) // 4 words per Mint; length > 0
@@ -465,6 +497,9 @@ contract TaoBridge is ITaoBridge, Initializable, UUPSUpgradeable, EIP712 {
                     word := sload(wordSlot)
                 }
                 previous := nonce
+                // The nonce's bit: shl(shift, value) is `1 << (nonce & 0xff)`. (slither's
+                // incorrect-shift reads a constant value operand as swapped arguments: a false
+                // positive, triaged in slither.triage.json.)
                 if and(word, shl(and(nonce, 0xff), 1)) {
                     failure := 2
                     mstore(0x00, nonce)
@@ -532,6 +567,10 @@ contract TaoBridge is ITaoBridge, Initializable, UUPSUpgradeable, EIP712 {
         address token = address(_wtao);
         bytes4 selector = IWTAO.mintBatch.selector;
         bool ok;
+        // Assembly because `IWTAO(token).mintBatch(batch)` would ABI-encode the array again, struct
+        // by struct; the calldata bytes are already that encoding. Memory-safe: the call data is
+        // built past the free pointer (not moved: nothing is kept there) and the 32-byte answer
+        // lands in scratch 0x00. A revert inside wTAO is bubbled up unchanged.
         assembly ("memory-safe") {
             let n := batch.length
             let size := shl(7, n) // 4 words per Mint
@@ -576,6 +615,8 @@ contract TaoBridge is ITaoBridge, Initializable, UUPSUpgradeable, EIP712 {
     {
         uint256 cursor; // memory address of the next set member to compare (20 bytes each)
         uint256 end;
+        // Raw pointers into the packed set (20 bytes per relayer): Solidity's `bytes` indexing
+        // would check bounds and copy byte by byte for each comparison.
         assembly ("memory-safe") {
             cursor := add(set, 0x20)
             end := add(cursor, mload(set))
@@ -586,6 +627,8 @@ contract TaoBridge is ITaoBridge, Initializable, UUPSUpgradeable, EIP712 {
             bytes32 s;
             uint256 v;
             uint256 length;
+            // Reads r, s and v straight from calldata: `signatures[i]` in Solidity would validate
+            // and copy the 65 bytes into memory, and `bytes32(sig[0:32])` & co. check bounds each.
             assembly ("memory-safe") {
                 // signatures[i]: its offset is relative to the start of the offsets table. An
                 // offset pointing past the calldata reads as zeros and fails the length check.
@@ -600,6 +643,8 @@ contract TaoBridge is ITaoBridge, Initializable, UUPSUpgradeable, EIP712 {
             if (signer <= previous) revert TaoBridgeSignersNotSorted(previous, signer);
             previous = signer;
             bool found;
+            // The merge step over the packed set, on the raw pointers above. Reading the last
+            // member loads 12 bytes past the set's end, which the shift discards.
             assembly ("memory-safe") {
                 // Advance through the sorted set past every member below `signer`.
                 for {} lt(cursor, end) {} {
@@ -700,7 +745,10 @@ contract TaoBridge is ITaoBridge, Initializable, UUPSUpgradeable, EIP712 {
         return address(uint160(_getTaoBridgeStorage().mintState));
     }
 
+    /// @dev ERC-7201: the storage struct lives at {TAO_BRIDGE_STORAGE_LOCATION}, away from the
+    /// slots of any other layout an upgrade might bring.
     function _getTaoBridgeStorage() private pure returns (TaoBridgeStorage storage $) {
+        // Yul is the only way to point a storage reference at a computed slot.
         assembly ("memory-safe") {
             $.slot := TAO_BRIDGE_STORAGE_LOCATION
         }

@@ -34,6 +34,9 @@ contract WTAO is ERC20, ERC20Permit, ERC20Votes, IWTAO {
         _;
     }
 
+    /// @notice Builds wTAO for the bridge proxy `bridge_`, the only account that will ever mint
+    /// and burn (there is no way to change it).
+    /// @dev Requirements: `bridge_` is not zero.
     /// @param bridge_ The TaoBridge proxy (its address is predicted before it is deployed).
     constructor(address bridge_) ERC20("Wrapped TAO", "wTAO") ERC20Permit("Wrapped TAO") {
         if (bridge_ == address(0)) revert WTAOZeroBridge();
@@ -41,6 +44,7 @@ contract WTAO is ERC20, ERC20Permit, ERC20Votes, IWTAO {
     }
 
     /// @notice 9, like TAO: amounts in rao need no rescaling.
+    /// @return The number of decimals, 9.
     function decimals() public pure override returns (uint8) {
         return 9;
     }
@@ -52,6 +56,7 @@ contract WTAO is ERC20, ERC20Permit, ERC20Votes, IWTAO {
 
     /// @notice The votes clock: the block timestamp rounded down to a multiple of
     /// {CLOCK_QUANTUM} (60 s).
+    /// @return The current timepoint, a Unix time in seconds that is a multiple of 60.
     /// @dev Non-decreasing, as ERC-6372 requires. Checkpoints are keyed by it, so votes and supply
     /// at timepoint `c` are those at the end of the minute `[c, c + 60)`, and `getPast*(c)` needs
     /// `c < clock()`, i.e. that minute to be over.
@@ -73,6 +78,8 @@ contract WTAO is ERC20, ERC20Permit, ERC20Votes, IWTAO {
     }
 
     /// @notice ERC-6372 clock description.
+    /// @dev Timepoints are Unix times (rounded to the minute), hence `mode=timestamp`.
+    /// @return `"mode=timestamp"`.
     // solhint-disable-next-line func-name-mixedcase
     function CLOCK_MODE() public pure override returns (string memory) {
         return "mode=timestamp";
@@ -91,6 +98,8 @@ contract WTAO is ERC20, ERC20Permit, ERC20Votes, IWTAO {
     /// - the caller is the bridge;
     /// - no recipient is the zero address;
     /// - the new supply stays within {ERC20Votes-_maxSupply}.
+    /// @param mints The bridge's batch; only `recipient` and `amount` are read.
+    /// @return total The sum of the amounts.
     function mintBatch(ITaoBridge.Mint[] calldata mints)
         external
         onlyBridge
@@ -102,6 +111,8 @@ contract WTAO is ERC20, ERC20Permit, ERC20Votes, IWTAO {
         for (uint256 i; i < n; ++i) {
             address to;
             uint256 amount;
+            // Two words of the i-th struct straight from calldata: `mints[i].recipient` in
+            // Solidity re-validates the array bounds and every field of the struct each time.
             assembly ("memory-safe") {
                 // A static struct is 4 words in calldata: nonce, taoSender, recipient, amount.
                 let p := add(mints.offset, shl(7, i))
@@ -135,6 +146,8 @@ contract WTAO is ERC20, ERC20Permit, ERC20Votes, IWTAO {
     }
 
     /// @notice The delegate of `account`.
+    /// @param account The holder.
+    /// @return The account `account` delegates its votes to (zero: none).
     /// @dev The zero address can never delegate (it sends no transactions, and `delegateBySig`
     /// never recovers it), so its answer is known without the storage read that every mint batch
     /// and burn would otherwise pay for it (a cold `SLOAD`, 2,100 gas) inside
@@ -145,12 +158,14 @@ contract WTAO is ERC20, ERC20Permit, ERC20Votes, IWTAO {
     }
 
     /// @inheritdoc IWTAO
-    /// @dev Requirements: the caller is the bridge; `from` holds at least `amount`.
+    /// @dev Requirements: the caller is the bridge; `from` holds at least `amount`
+    /// (`ERC20InsufficientBalance` otherwise).
     function bridgeBurn(address from, uint256 amount) external onlyBridge {
         _burn(from, amount);
     }
 
     /// @inheritdoc ERC20Permit
+    /// @dev Overridden only because {ERC20Permit} and {Nonces} both define it.
     function nonces(address owner) public view override(ERC20Permit, Nonces) returns (uint256) {
         return super.nonces(owner);
     }

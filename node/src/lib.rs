@@ -13,10 +13,16 @@
 //! ```
 //!
 //! * [`primitives`]: accounts, signatures, headers — encoded exactly as Substrate encodes them.
-//! * [`storage`]: typed storage items with Substrate's key layout (twox128 ++ twox128 ++ hasher).
+//! * [`state`]: the read backend and the layered overlay the runtime writes into.
+//! * [`storage`]: typed storage items with Substrate's key layout (twox128 ++ twox128 ++ hasher),
+//!   reading and writing through [`storage::StorageAccess`] (the overlay, or the runtime's `Ext`).
 //! * [`runtime`]: System, Balances, TransactionPayment, Sudo, Bridge — typed calls, events, errors,
-//!   storage, all with `scale-info` types so the metadata is derived, never hand-written.
-//! * [`state`]: the overlay the runtime writes into.
+//!   storage, all with `scale-info` types so the metadata is derived, never hand-written; the
+//!   runtime APIs and metadata (see the table of files in [`runtime`]).
+//! * [`chain`], [`rpc`], [`cli`]: block production and the sled store, JSON-RPC, the binary.
+//!
+//! Layers, each using only those before it: `primitives` → `state` → `storage` → `runtime` →
+//! `chain` → `rpc` → `cli`.
 //!
 //! Feature `test-utils`: `test_utils`, helpers to spawn the real binary in other crates' tests.
 //!

@@ -26,7 +26,7 @@ use tokio::sync::broadcast::error::RecvError;
 
 use crate::chain::{Chain, ChainEvent, SubmitError};
 use crate::primitives::{BlockNumber, H256, Header, ss58};
-use crate::runtime::{api, metadata};
+use crate::runtime::{api, metadata, state_call};
 use crate::state::StateRead;
 
 /// Largest request body accepted (bytes).
@@ -93,7 +93,7 @@ fn header_json(h: &Header) -> Value {
 }
 
 fn version_json() -> Value {
-    let v = metadata::runtime_version();
+    let v = api::runtime_version();
     json!({
         "specName": v.spec_name,
         "implName": v.impl_name,
@@ -259,10 +259,10 @@ pub fn module(
             .ok_or_else(|| err(4003, "Client error: UnknownBlock"))?;
         let number = c.number_of(&hash).map_err(internal)?.unwrap_or_default();
         let view = state_at(&c, Some(&Value::String(hex0x(&hash.0))))?;
-        let at = api::CallAt { runtime: c.runtime, number, hash };
-        match api::call(&view, &at, method, &data) {
+        let at = state_call::CallAt { runtime: c.runtime, number, hash };
+        match state_call::call(&view, &at, method, &data) {
             Ok(out) => Ok(Value::String(hex0x(&out))),
-            Err(e @ api::ApiError::State(_)) => Err(internal(e)),
+            Err(e @ state_call::ApiError::State(_)) => Err(internal(e)),
             Err(e) => Err(ErrorObjectOwned::owned(
                 4003,
                 "Client error: Execution failed",

@@ -5,6 +5,10 @@
 //! `state_getKeysPaged` and subxt's typed storage API work against tao-node unchanged. Each item is
 //! declared once as a `const` ([`StorageValue`], [`StorageMap`], [`StorageDoubleMap`]); the same
 //! declaration produces both the key and the metadata entry, so the two cannot drift apart.
+//!
+//! Items read and write through [`StorageAccess`], which the state [`Overlay`] implements (and the
+//! runtime's `Ext`, by handing out its overlay): this layer sits below the runtime and knows
+//! nothing of calls, events or pallets.
 
 use std::marker::PhantomData;
 
@@ -14,8 +18,7 @@ use frame_metadata::v14::{
 use parity_scale_codec::{Decode, Encode};
 use scale_info::{TypeInfo, meta_type};
 
-use crate::runtime::Ext;
-use crate::state::StateError;
+use crate::state::{Overlay, StateError};
 
 /// twox-128 of `data`.
 pub fn twox_128(data: &[u8]) -> [u8; 16] {
@@ -61,13 +64,37 @@ impl Hasher {
     }
 }
 
-fn decode_or_latch<V: Decode>(ext: &mut Ext<'_>, key: &[u8]) -> Option<V> {
-    let raw = ext.overlay.get(key)?;
+/// Raw key/value access for storage items: what a typed item needs from the state it lives in.
+///
+/// Reads cannot fail from a pallet's point of view: a backend or decoding error is latched with
+/// [`StorageAccess::note_fatal`] (the block is then abandoned) and the value reads as absent.
+pub trait StorageAccess {
+    /// The value under `key`, newest write first.
+    fn get(&mut self, key: &[u8]) -> Option<Vec<u8>>;
+    /// Write (or with `None`, delete) `key`.
+    fn set(&mut self, key: Vec<u8>, value: Option<Vec<u8>>);
+    /// Remember that the state could not be read or decoded.
+    fn note_fatal(&mut self, e: StateError);
+}
+
+impl StorageAccess for Overlay<'_> {
+    fn get(&mut self, key: &[u8]) -> Option<Vec<u8>> {
+        Overlay::get(self, key)
+    }
+    fn set(&mut self, key: Vec<u8>, value: Option<Vec<u8>>) {
+        Overlay::set(self, key, value);
+    }
+    fn note_fatal(&mut self, e: StateError) {
+        Overlay::note_fatal(self, e);
+    }
+}
+
+fn decode_or_latch<V: Decode, S: StorageAccess + ?Sized>(s: &mut S, key: &[u8]) -> Option<V> {
+    let raw = s.get(key)?;
     match V::decode(&mut &raw[..]) {
         Ok(v) => Some(v),
         Err(e) => {
-            ext.overlay
-                .note_fatal(StateError(format!("corrupt value under 0x{}: {e}", hex::encode(key))));
+            s.note_fatal(StateError(format!("corrupt value under 0x{}: {e}", hex::encode(key))));
             None
         }
     }
@@ -92,16 +119,16 @@ impl<V: Encode + Decode + TypeInfo + 'static> StorageValue<V> {
         item_prefix(self.pallet, self.item)
     }
     /// Read it (`None` when absent).
-    pub fn try_get(&self, ext: &mut Ext<'_>) -> Option<V> {
-        decode_or_latch(ext, &self.key())
+    pub fn try_get<S: StorageAccess + ?Sized>(&self, s: &mut S) -> Option<V> {
+        decode_or_latch(s, &self.key())
     }
     /// Write it.
-    pub fn put(&self, ext: &mut Ext<'_>, v: &V) {
-        ext.overlay.set(self.key(), Some(v.encode()));
+    pub fn put<S: StorageAccess + ?Sized>(&self, s: &mut S, v: &V) {
+        s.set(self.key(), Some(v.encode()));
     }
     /// Delete it.
-    pub fn kill(&self, ext: &mut Ext<'_>) {
-        ext.overlay.set(self.key(), None);
+    pub fn kill<S: StorageAccess + ?Sized>(&self, s: &mut S) {
+        s.set(self.key(), None);
     }
     /// Metadata entry; `default` is `Some` for a value-query item.
     pub fn meta(&self, default: Option<V>, docs: &'static str) -> StorageEntryMetadata {
@@ -116,8 +143,8 @@ impl<V: Encode + Decode + TypeInfo + 'static> StorageValue<V> {
 
 impl<V: Encode + Decode + TypeInfo + Default + 'static> StorageValue<V> {
     /// Read it, or the type's default when absent.
-    pub fn get(&self, ext: &mut Ext<'_>) -> V {
-        self.try_get(ext).unwrap_or_default()
+    pub fn get<S: StorageAccess + ?Sized>(&self, s: &mut S) -> V {
+        self.try_get(s).unwrap_or_default()
     }
 }
 
@@ -144,16 +171,16 @@ impl<K: Encode + TypeInfo + 'static, V: Encode + Decode + TypeInfo + 'static> St
         out
     }
     /// Read `k` (`None` when absent).
-    pub fn try_get(&self, ext: &mut Ext<'_>, k: &K) -> Option<V> {
-        decode_or_latch(ext, &self.key(k))
+    pub fn try_get<S: StorageAccess + ?Sized>(&self, s: &mut S, k: &K) -> Option<V> {
+        decode_or_latch(s, &self.key(k))
     }
     /// Write `k`.
-    pub fn insert(&self, ext: &mut Ext<'_>, k: &K, v: &V) {
-        ext.overlay.set(self.key(k), Some(v.encode()));
+    pub fn insert<S: StorageAccess + ?Sized>(&self, s: &mut S, k: &K, v: &V) {
+        s.set(self.key(k), Some(v.encode()));
     }
     /// Delete `k`.
-    pub fn remove(&self, ext: &mut Ext<'_>, k: &K) {
-        ext.overlay.set(self.key(k), None);
+    pub fn remove<S: StorageAccess + ?Sized>(&self, s: &mut S, k: &K) {
+        s.set(self.key(k), None);
     }
     /// Metadata entry; `default` is `Some` for a value-query item.
     pub fn meta(&self, default: Option<V>, docs: &'static str) -> StorageEntryMetadata {
@@ -174,8 +201,8 @@ impl<K: Encode + TypeInfo + 'static, V: Encode + Decode + TypeInfo + Default + '
     StorageMap<K, V>
 {
     /// Read `k`, or the default when absent.
-    pub fn get(&self, ext: &mut Ext<'_>, k: &K) -> V {
-        self.try_get(ext, k).unwrap_or_default()
+    pub fn get<S: StorageAccess + ?Sized>(&self, s: &mut S, k: &K) -> V {
+        self.try_get(s, k).unwrap_or_default()
     }
 }
 
@@ -210,16 +237,16 @@ impl<
         out
     }
     /// Read (`None` when absent).
-    pub fn try_get(&self, ext: &mut Ext<'_>, k1: &K1, k2: &K2) -> Option<V> {
-        decode_or_latch(ext, &self.key(k1, k2))
+    pub fn try_get<S: StorageAccess + ?Sized>(&self, s: &mut S, k1: &K1, k2: &K2) -> Option<V> {
+        decode_or_latch(s, &self.key(k1, k2))
     }
     /// Write.
-    pub fn insert(&self, ext: &mut Ext<'_>, k1: &K1, k2: &K2, v: &V) {
-        ext.overlay.set(self.key(k1, k2), Some(v.encode()));
+    pub fn insert<S: StorageAccess + ?Sized>(&self, s: &mut S, k1: &K1, k2: &K2, v: &V) {
+        s.set(self.key(k1, k2), Some(v.encode()));
     }
     /// Delete.
-    pub fn remove(&self, ext: &mut Ext<'_>, k1: &K1, k2: &K2) {
-        ext.overlay.set(self.key(k1, k2), None);
+    pub fn remove<S: StorageAccess + ?Sized>(&self, s: &mut S, k1: &K1, k2: &K2) {
+        s.set(self.key(k1, k2), None);
     }
     /// Metadata entry (key type is the tuple `(K1, K2)`, as FRAME declares it).
     pub fn meta(&self, default: Option<V>, docs: &'static str) -> StorageEntryMetadata {

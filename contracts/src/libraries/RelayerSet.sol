@@ -46,11 +46,15 @@ library RelayerSet {
         bytes32 header = bytes32(
             abi.encodePacked(bytes1(0x00), uint8(threshold), uint8(count), mintCapacity, mintWindow)
         );
+        // One word write of the 15 header bytes (the 17 after them are overwritten by the
+        // relayers or lie past the end of `data`), instead of 15 single-byte writes.
         assembly ("memory-safe") {
             mstore(add(data, 0x20), header)
         }
         for (uint256 i; i < count; ++i) {
             address relayer = relayers[i];
+            // Packing 20-byte addresses back to back: `abi.encodePacked` over the whole array
+            // would pad each element to 32 bytes.
             assembly ("memory-safe") {
                 // Store the 20 address bytes left-aligned and keep the 12 bytes after them (the
                 // next relayer's slot, or unallocated memory past the end of `data`).
@@ -62,6 +66,7 @@ library RelayerSet {
         // RETURN — returns the `len` bytes that follow these 10 bytes as the runtime code.
         bytes memory creation =
             abi.encodePacked(hex"61", uint16(data.length), hex"80600a3d393df3", data);
+        // `new` can only create contracts compiled from Solidity; raw init code needs `create`.
         assembly ("memory-safe") {
             pointer := create(0, add(creation, 0x20), mload(creation))
         }
@@ -72,6 +77,8 @@ library RelayerSet {
     /// contract at `pointer` with two `EXTCODECOPY`s (the second one warm).
     function read(address pointer) internal view returns (Set memory set) {
         uint256 header;
+        // Solidity has no EXTCODECOPY of a range (`pointer.code` copies the whole code); the 15
+        // header bytes go to scratch 0x00 (its other 17 bytes are ignored below).
         assembly ("memory-safe") {
             extcodecopy(pointer, 0x00, 0x00, HEADER)
             header := mload(0x00)
@@ -92,6 +99,7 @@ library RelayerSet {
     {
         uint256 length = count * 20;
         packed = new bytes(length);
+        // EXTCODECOPY of just the relayers into the allocated bytes (see {read}).
         assembly ("memory-safe") {
             extcodecopy(pointer, add(packed, 0x20), HEADER, length)
         }
@@ -99,6 +107,7 @@ library RelayerSet {
 
     /// @notice The `index`-th relayer in `packed` (no bounds check: callers stay below the count).
     function at(bytes memory packed, uint256 index) internal pure returns (address relayer) {
+        // One word load and shift instead of 20 bounds-checked byte reads.
         assembly ("memory-safe") {
             relayer := shr(96, mload(add(add(packed, 0x20), mul(index, 20))))
         }

@@ -26,6 +26,7 @@ library Secp256k1 {
         view
         returns (address signer)
     {
+        // Assembly: calling the precompile directly is the point of this library (see above).
         assembly ("memory-safe") {
             // The input goes past the free memory pointer (not allocated: it is used only here),
             // the output into scratch 0x00, cleared first since a rejected input returns no data.

@@ -246,6 +246,21 @@ interface Vm {
     function setEnv(string calldata name, string calldata value) external;
     function envAddress(string calldata name) external view returns (address value);
 
+    function parseUint(string calldata stringifiedValue) external pure returns (uint256 parsedValue);
+    function parseAddress(string calldata stringifiedValue)
+        external
+        pure
+        returns (address parsedValue);
+    function split(string calldata input, string calldata delimiter)
+        external
+        pure
+        returns (string[] memory outputs);
+    function trim(string calldata input) external pure returns (string memory output);
+    function deriveKey(string calldata mnemonic, uint32 index)
+        external
+        pure
+        returns (uint256 privateKey);
+
     function toString(uint256 value) external pure returns (string memory stringifiedValue);
     function toString(address value) external pure returns (string memory stringifiedValue);
     function toString(bytes32 value) external pure returns (string memory stringifiedValue);

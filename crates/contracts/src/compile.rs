@@ -41,8 +41,8 @@ pub const OPTIMIZER_RUNS: usize = 10_000;
 pub const EVM_VERSION: EvmVersion = EvmVersion::Prague;
 /// Remappings of `contracts/foundry.toml`, relative to `contracts/`.
 pub const REMAPPINGS: [&str; 2] = [
-    "@openzeppelin/contracts/=../node_modules/@openzeppelin/contracts/",
-    "@openzeppelin/contracts-upgradeable/=../node_modules/@openzeppelin/contracts-upgradeable/",
+    "@openzeppelin/contracts/=node_modules/@openzeppelin/contracts/",
+    "@openzeppelin/contracts-upgradeable/=node_modules/@openzeppelin/contracts-upgradeable/",
 ];
 /// Directories compiled besides `src/`: the test mocks the harness deploys (upgrade targets).
 /// The forge tests themselves are left to forge.

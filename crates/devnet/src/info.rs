@@ -35,10 +35,20 @@ impl std::fmt::Display for NetworkShape {
     }
 }
 
+/// The devnet's EVM chain id (anvil's default). The only one it runs on: the deploy script
+/// refuses anvil's public dev keys as relayers or guardian on every other chain.
+pub const DEVNET_EVM_CHAIN_ID: u64 = 31_337;
+
 impl NetworkShape {
     /// Checks what the bridge itself would refuse: at least one relayer, and a threshold that is
-    /// a strict majority (N/2 < M ≤ N).
+    /// a strict majority (N/2 < M ≤ N); and the devnet's chain id.
     pub fn validate(&self) -> Result<()> {
+        if self.evm_chain_id != DEVNET_EVM_CHAIN_ID {
+            return Err(DevnetError::BadConfig(format!(
+                "EVM chain id {}: the devnet runs on chain {DEVNET_EVM_CHAIN_ID} only (the deploy script refuses anvil's public dev keys as relayers or guardian on any other chain)",
+                self.evm_chain_id
+            )));
+        }
         let (n, m) = (self.relayers, self.threshold);
         if n == 0 {
             return Err(DevnetError::BadConfig("--relayers must be at least 1".into()));
@@ -179,7 +189,11 @@ mod tests {
 
     #[test]
     fn threshold_must_be_a_strict_majority() {
-        let shape = |relayers, threshold| NetworkShape { relayers, threshold, evm_chain_id: 1 };
+        let shape = |relayers, threshold| NetworkShape {
+            relayers,
+            threshold,
+            evm_chain_id: DEVNET_EVM_CHAIN_ID,
+        };
         for (n, m) in [(1, 1), (3, 2), (3, 3), (4, 3), (5, 3), (9, 5)] {
             shape(n, m).validate().unwrap();
         }
@@ -188,6 +202,13 @@ mod tests {
         }
         let err = shape(3, 1).validate().unwrap_err().to_string();
         assert!(err.contains("strict majority"), "{err}");
+    }
+
+    #[test]
+    fn only_the_devnet_chain_id() {
+        let shape = NetworkShape { relayers: 3, threshold: 2, evm_chain_id: 1 };
+        let err = shape.validate().unwrap_err().to_string();
+        assert!(err.contains("chain 31337 only"), "{err}");
     }
 
     #[test]

@@ -5,6 +5,9 @@
 /// [`Default`] gives subtensor's runtime defaults (`runtime/src/lib.rs`), *not* those that
 /// `init_new_network` installs for a new subnet (Yuma3 on, 64 validators): see
 /// [`Hyperparameters::new_subnet`].
+///
+/// A new field must also be classified in the fused fast path's `applies`
+/// (`epoch/sparse/fused.rs`), which names every field: the crate does not compile until it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Hyperparameters {
     /// `Kappa`: consensus majority as a u16 proportion (32 767 ≈ 0.5).

@@ -7,12 +7,41 @@
 //! `§` references in the docs point there) and pinned by the upstream-derived cases in
 //! `tests/vectors/vectors.json`.
 //!
-//! * [`fixed`]: `I32F32`/`I64F64` with substrate-fixed 0.6.0 semantics, `exp`, exact reciprocal
-//!   division.
-//! * [`math`]: the primitives of subtensor's `epoch/math.rs` (reference semantics).
-//! * [`epoch()`]: the production (sparse) epoch, optimised; [`epoch_dense`]: the test-only dense
-//!   variant; [`epoch_reference`]: a literal transcription used to check the optimised one.
-//! * `vectors` (feature `vectors`): runner for test-vector files, behind
+//! # Using it from a node
+//!
+//! The API is one function: [`epoch()`] takes an [`EpochInput`] (one subnet's state, read from
+//! storage) and returns an [`EpochOutput`] (what to write back and the rao to pay). It is total
+//! — it never fails and never panics, whatever the state — and deterministic across CPUs (the
+//! vector kernels give the same bits as the integer ones). Fill the input from subtensor's
+//! storage items of the subnet:
+//!
+//! | `EpochInput` | subtensor storage |
+//! |---|---|
+//! | `n` | `SubnetworkN` |
+//! | `current_block`, `last_mechanism_step_block` | the block, `LastMechansimStepBlock` |
+//! | `rao_emission` | the emission accumulated for the subnet since its last epoch |
+//! | `stake`, `tao_stake` | stake per uid's hotkey on the subnet; root stake (empty: none) |
+//! | `weights`, `bonds` | `Weights`, `Bonds` (one row per uid) |
+//! | `last_update`, `block_at_registration`, `validator_permit` | `LastUpdate`, `BlockAtRegistration`, `ValidatorPermit` |
+//! | `commit_blocks` | `None` while commit-reveal is off |
+//! | `hyperparameters` | [`Hyperparameters`]: `Kappa`, `BondsPenalty`, `Tempo`, …; `activity_cutoff` via [`activity_cutoff()`] |
+//!
+//! and store the output: `Active`, `ValidatorPermit` (`new_validator_permit`), `Consensus`,
+//! `Incentive`, `Dividends`, `ValidatorTrust`, `Emission` (`combined_emission`), `Bonds`; pay
+//! `server_emission` (miners' incentive) and `validator_emission` (validators' dividends), whose
+//! sum never exceeds `rao_emission`. Per-uid vectors shorter than `n` read as zero-padded;
+//! [`EpochInput::validate`] reports an inconsistent input for callers that treat it as a bug.
+//!
+//! # Test scaffolding (feature `test-utils`)
+//!
+//! Off for the node, on for this crate's tests, examples and benches (a self dev-dependency):
+//!
+//! * `fixed`: `I32F32`/`I64F64` with substrate-fixed 0.6.0 semantics, `exp`, exact reciprocal
+//!   division (without the feature, private to the epoch);
+//! * `math`: the primitives of subtensor's `epoch/math.rs` (reference semantics);
+//! * `epoch_with_trace` (the intermediates), `epoch_dense` (the test-only dense variant),
+//!   `epoch_reference` (a literal transcription the optimised epoch is checked against);
+//! * `vectors`: runner for test-vector files, behind
 //!   `cargo run -p yuma --release --example vectors -- <file.json>`.
 //!
 //! How exactness is established: the fixed-point operations are compared with `substrate-fixed`
@@ -53,15 +82,34 @@
 
 mod epoch;
 mod error;
+// Without `test-utils` only the epoch uses these; parts serve the reference and dense variants.
+#[cfg(feature = "test-utils")]
 pub mod fixed;
+#[cfg(not(feature = "test-utils"))]
+#[allow(dead_code, unreachable_pub, unused_imports)]
+mod fixed;
 mod hyperparameters;
 mod input;
+#[cfg(feature = "test-utils")]
 pub mod math;
-#[cfg(feature = "vectors")]
+#[cfg(not(feature = "test-utils"))]
+#[allow(dead_code, unreachable_pub, unused_imports)]
+mod math;
+// The production epoch builds a trace only when asked, which only `test-utils` can do.
+#[cfg_attr(not(feature = "test-utils"), allow(dead_code, unreachable_pub))]
+mod trace;
+#[cfg(feature = "test-utils")]
 pub mod vectors;
 
-pub use epoch::{epoch, epoch_dense, epoch_dense_with_trace, epoch_reference, epoch_with_trace};
+pub use epoch::epoch;
+#[cfg(feature = "test-utils")]
+pub use epoch::{epoch_dense, epoch_dense_with_trace, epoch_reference, epoch_with_trace};
 pub use error::InputError;
+#[cfg(feature = "test-utils")]
 pub use fixed::{I32F32, I64F64};
 pub use hyperparameters::{DEFAULT_ACTIVITY_CUTOFF_FACTOR_MILLI, Hyperparameters, activity_cutoff};
-pub use input::{EpochInput, EpochOutput, EpochTrace, SparseRow, TraceMatrix, Variant};
+#[cfg(feature = "test-utils")]
+pub use input::Variant;
+pub use input::{EpochInput, EpochOutput, SparseRow};
+#[cfg(feature = "test-utils")]
+pub use trace::{EpochTrace, TraceMatrix};

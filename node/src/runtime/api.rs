@@ -1,19 +1,71 @@
-//! Runtime APIs served through `state_call` (`Core_version`, `Metadata_*`,
-//! `AccountNonceApi_account_nonce`, `TransactionPaymentApi_query_info`). Inputs and outputs are
-//! SCALE, exactly as a wasm runtime's API would take and return them.
+//! The runtime APIs: one table ([`APIS`]) of API name, version and methods, with each method's
+//! parameter and return types. Three readers share it, so they cannot disagree:
+//!
+//! * `Core_version` lists every API's `(blake2_64(name), version)` ([`runtime_version`]);
+//! * the V15 metadata's `apis` section declares every API and method with their types
+//!   ([`super::metadata`]), which is how the Python SDK and polkadot.js encode a `state_call`;
+//! * `state_call` dispatches `"{Api}_{method}"` only through [`lookup`] and then matches on
+//!   [`Method`] exhaustively ([`super::state_call`]).
+//!
+//! So a method declared in the metadata is always dispatched and a dispatched method is always
+//! declared. Adding one: a [`Method`] variant, its [`Method::name`] and [`Method::signature`]
+//! (the compiler asks for both), the variant in its API's row of [`APIS`], and its arm in
+//! `state_call::call` (the compiler asks for that too). A new API is a new row.
+//!
+//! This module holds the types the APIs exchange and depends on no other runtime-API code; the
+//! metadata reads it, and `state_call` reads both.
 
 use parity_scale_codec::{Decode, Encode};
+use scale_info::{MetaType, TypeInfo, meta_type};
 
-use crate::primitives::{AccountId32, BlockNumber, H256, with_length_prefix};
-use crate::state::StateRead;
+use crate::primitives::{AccountId32, H256};
 
-use super::extrinsic::UncheckedExtrinsic;
-use super::{
-    BlockContext, Ext, Runtime, TransactionValidityError, TxError, metadata, payment, system,
-};
+use super::extrinsic::OpaqueExtrinsic;
+use super::{IMPL_NAME, SPEC_NAME, SPEC_VERSION, TX_VERSION, TransactionValidityError, payment};
+
+/// `sp_version::RuntimeVersion`, as `Core_version` returns it.
+///
+/// Its metadata path is `tao_node::runtime::metadata::RuntimeVersion`, where it was first
+/// published (see `metadata::PUBLISHED_PATHS`).
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub struct RuntimeVersion {
+    /// Spec name.
+    pub spec_name: String,
+    /// Impl name.
+    pub impl_name: String,
+    /// Authoring version.
+    pub authoring_version: u32,
+    /// Spec version.
+    pub spec_version: u32,
+    /// Impl version.
+    pub impl_version: u32,
+    /// `(blake2_64(api name), version)` of every runtime API served.
+    pub apis: Vec<([u8; 8], u32)>,
+    /// Transaction version.
+    pub transaction_version: u32,
+    /// System version.
+    pub system_version: u8,
+}
+
+/// The runtime version: the constants of [`super`] and the APIs of [`APIS`].
+pub fn runtime_version() -> RuntimeVersion {
+    RuntimeVersion {
+        spec_name: SPEC_NAME.into(),
+        impl_name: IMPL_NAME.into(),
+        authoring_version: 1,
+        spec_version: SPEC_VERSION,
+        impl_version: 1,
+        apis: APIS
+            .iter()
+            .map(|a| (sp_crypto_hashing::blake2_64(a.name.as_bytes()), a.version))
+            .collect(),
+        transaction_version: TX_VERSION,
+        system_version: 1,
+    }
+}
 
 /// `sp_runtime::transaction_validity::ValidTransaction`.
-#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, scale_info::TypeInfo)]
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
 pub struct ValidTransaction {
     /// Priority (flat: 1, as subtensor's normal class).
     pub priority: u64,
@@ -28,7 +80,7 @@ pub struct ValidTransaction {
 }
 
 /// `sp_runtime::transaction_validity::TransactionSource`.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, scale_info::TypeInfo)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
 pub enum TransactionSource {
     /// From a block.
     InBlock,
@@ -38,121 +90,182 @@ pub enum TransactionSource {
     External,
 }
 
-/// The block a runtime call runs at.
+/// One runtime API: a row of [`APIS`].
 #[derive(Clone, Copy, Debug)]
-pub struct CallAt {
-    /// The runtime (genesis hash).
-    pub runtime: Runtime,
-    /// Block number of the state.
-    pub number: BlockNumber,
-    /// Its hash.
-    pub hash: H256,
+pub struct RuntimeApi {
+    /// The trait name clients call it by (`state_call` method prefix, metadata name).
+    pub name: &'static str,
+    /// Its version in `Core_version` (the version of the substrate trait mirrored).
+    pub version: u32,
+    /// Its methods, in metadata order.
+    pub methods: &'static [Method],
+    /// Docs in the V15 metadata.
+    pub docs: &'static [&'static str],
 }
 
-/// Why a runtime API call failed.
-#[derive(Debug, thiserror::Error)]
-pub enum ApiError {
-    /// No such method.
-    #[error("Method {0} not found in the runtime")]
-    UnknownMethod(String),
-    /// Bad input.
-    #[error("could not decode the input of {method}: {msg}")]
-    BadInput {
-        /// Method.
-        method: &'static str,
-        /// Why.
-        msg: String,
-    },
-    /// State unreadable.
-    #[error(transparent)]
-    State(#[from] crate::state::StateError),
+/// Every runtime API method served.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Method {
+    /// `Core_version`.
+    CoreVersion,
+    /// `Metadata_metadata`.
+    Metadata,
+    /// `Metadata_metadata_at_version`.
+    MetadataAtVersion,
+    /// `Metadata_metadata_versions`.
+    MetadataVersions,
+    /// `AccountNonceApi_account_nonce`.
+    AccountNonce,
+    /// `TransactionPaymentApi_query_info`.
+    QueryInfo,
+    /// `TaggedTransactionQueue_validate_transaction`.
+    ValidateTransaction,
 }
 
-fn input<T: Decode>(method: &'static str, data: &[u8]) -> Result<T, ApiError> {
-    let mut d = data;
-    let v = T::decode(&mut d).map_err(|e| ApiError::BadInput { method, msg: e.to_string() })?;
-    if !d.is_empty() {
-        return Err(ApiError::BadInput { method, msg: format!("{} trailing bytes", d.len()) });
+/// A method's types as the V15 metadata declares them.
+pub struct Signature {
+    /// Named parameters, in order; `state_call` input is their SCALE concatenation.
+    pub inputs: Vec<(&'static str, MetaType)>,
+    /// The SCALE type of the result.
+    pub output: MetaType,
+    /// Docs in the V15 metadata.
+    pub docs: &'static [&'static str],
+}
+
+impl Method {
+    /// The method's name within its API (`state_call` suffix, metadata name).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::CoreVersion => "version",
+            Self::Metadata => "metadata",
+            Self::MetadataAtVersion => "metadata_at_version",
+            Self::MetadataVersions => "metadata_versions",
+            Self::AccountNonce => "account_nonce",
+            Self::QueryInfo => "query_info",
+            Self::ValidateTransaction => "validate_transaction",
+        }
     }
-    Ok(v)
+
+    /// The method's parameter and return types (what `state_call` decodes and encodes).
+    pub fn signature(self) -> Signature {
+        fn sig(
+            inputs: Vec<(&'static str, MetaType)>,
+            output: MetaType,
+            docs: &'static [&'static str],
+        ) -> Signature {
+            Signature { inputs, output, docs }
+        }
+        match self {
+            Self::CoreVersion => {
+                sig(vec![], meta_type::<RuntimeVersion>(), &["Returns the version of the runtime."])
+            }
+            Self::Metadata => {
+                sig(vec![], meta_type::<Vec<u8>>(), &["Returns the metadata of a runtime."])
+            }
+            Self::MetadataAtVersion => sig(
+                vec![("version", meta_type::<u32>())],
+                meta_type::<Option<Vec<u8>>>(),
+                &["Returns the metadata at a given version."],
+            ),
+            Self::MetadataVersions => {
+                sig(vec![], meta_type::<Vec<u32>>(), &["Returns the supported metadata versions."])
+            }
+            Self::AccountNonce => sig(
+                vec![("account", meta_type::<AccountId32>())],
+                meta_type::<u32>(),
+                &["Get current account nonce of given `AccountId`."],
+            ),
+            Self::QueryInfo => sig(
+                vec![("uxt", meta_type::<OpaqueExtrinsic>()), ("len", meta_type::<u32>())],
+                meta_type::<payment::RuntimeDispatchInfo>(),
+                &["The fee estimate for an extrinsic."],
+            ),
+            Self::ValidateTransaction => sig(
+                vec![
+                    ("source", meta_type::<TransactionSource>()),
+                    ("tx", meta_type::<OpaqueExtrinsic>()),
+                    ("block_hash", meta_type::<H256>()),
+                ],
+                meta_type::<Result<ValidTransaction, TransactionValidityError>>(),
+                &["Validate the transaction."],
+            ),
+        }
+    }
 }
 
-/// Answer `state_call(method, data)` against `state` (the state of block `at`).
-pub fn call(
-    state: &dyn StateRead,
-    at: &CallAt,
-    method: &str,
-    data: &[u8],
-) -> Result<Vec<u8>, ApiError> {
-    match method {
-        "TaggedTransactionQueue_validate_transaction" => {
-            const M: &str = "TaggedTransactionQueue_validate_transaction";
-            let (_source, body, _hash): (TransactionSource, Vec<u8>, H256) = input(M, data)?;
-            let opaque = with_length_prefix(&body);
-            let mut ext = Ext::new(state);
-            let ctx = BlockContext {
-                number: at.number.saturating_add(1),
-                parent_hash: at.hash,
-                timestamp_ms: 0,
-            };
-            at.runtime.initialize_block(&mut ext, &ctx);
-            let validity: Result<ValidTransaction, TransactionValidityError> =
-                match at.runtime.validate(&mut ext, &opaque, true) {
-                    Ok(v) => Ok(ValidTransaction {
-                        priority: 1,
-                        requires: match v.nonce.checked_sub(1) {
-                            Some(prev) if v.nonce > v.account_nonce => {
-                                vec![(v.signer, prev).encode()]
-                            }
-                            _ => vec![],
-                        },
-                        provides: vec![(v.signer, v.nonce).encode()],
-                        longevity: v.longevity,
-                        propagate: true,
-                    }),
-                    Err(TxError::Validity(e)) => Err(e),
-                    Err(TxError::BadFormat(e)) => {
-                        return Err(ApiError::BadInput { method: M, msg: e.to_string() });
-                    }
-                };
-            if let Some(e) = ext.overlay.fatal() {
-                return Err(e.clone().into());
+/// The runtime APIs served, in `Core_version` and metadata order.
+pub const APIS: &[RuntimeApi] = &[
+    RuntimeApi {
+        name: "Core",
+        version: 5,
+        methods: &[Method::CoreVersion],
+        docs: &["The `Core` runtime api that every Substrate runtime needs to implement."],
+    },
+    RuntimeApi {
+        name: "Metadata",
+        version: 2,
+        methods: &[Method::Metadata, Method::MetadataAtVersion, Method::MetadataVersions],
+        docs: &["The `Metadata` api trait that returns metadata for the runtime."],
+    },
+    RuntimeApi {
+        name: "AccountNonceApi",
+        version: 1,
+        methods: &[Method::AccountNonce],
+        docs: &["The API to query account nonce."],
+    },
+    RuntimeApi {
+        name: "TransactionPaymentApi",
+        version: 4,
+        methods: &[Method::QueryInfo],
+        docs: &[],
+    },
+    RuntimeApi {
+        name: "TaggedTransactionQueue",
+        version: 3,
+        methods: &[Method::ValidateTransaction],
+        docs: &[
+            "The `TaggedTransactionQueue` api trait for interfering with the transaction queue.",
+        ],
+    },
+];
+
+/// The method a `state_call` names as `"{Api}_{method}"`, if [`APIS`] declares it.
+pub fn lookup(state_call_method: &str) -> Option<Method> {
+    APIS.iter().find_map(|api| {
+        let method = state_call_method.strip_prefix(api.name)?.strip_prefix('_')?;
+        api.methods.iter().copied().find(|m| m.name() == method)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_declared_method_is_found_by_its_state_call_name() {
+        for api in APIS {
+            for m in api.methods {
+                assert_eq!(lookup(&format!("{}_{}", api.name, m.name())), Some(*m));
             }
-            Ok(validity.encode())
         }
-        "Core_version" => Ok(metadata::runtime_version().encode()),
-        "Metadata_metadata_versions" => Ok(metadata::VERSIONS.to_vec().encode()),
-        "Metadata_metadata" => {
-            Ok(metadata::encoded(14).map(<[u8]>::to_vec).unwrap_or_default().encode())
-        }
-        "Metadata_metadata_at_version" => {
-            let v: u32 = input("Metadata_metadata_at_version", data)?;
-            Ok(metadata::encoded(v).map(<[u8]>::to_vec).encode())
-        }
-        "AccountNonceApi_account_nonce" => {
-            let who: AccountId32 = input("AccountNonceApi_account_nonce", data)?;
-            let mut ext = Ext::new(state);
-            let nonce = system::ACCOUNT.get(&mut ext, &who).nonce;
-            if let Some(e) = ext.overlay.fatal() {
-                return Err(e.clone().into());
-            }
-            Ok(nonce.encode())
-        }
-        "TransactionPaymentApi_query_info" => {
-            const M: &str = "TransactionPaymentApi_query_info";
-            let (body, len): (Vec<u8>, u32) = input(M, data)?;
-            let opaque = with_length_prefix(&body);
-            let xt = UncheckedExtrinsic::decode_opaque(&opaque)
-                .map_err(|e| ApiError::BadInput { method: M, msg: e.to_string() })?;
-            let info = xt.call.info();
-            let fee = payment::compute_fee(len, &info, 0).unwrap_or(u64::MAX);
-            Ok(payment::RuntimeDispatchInfo {
-                weight: info.weight,
-                class: info.class,
-                partial_fee: u128::from(fee),
-            }
-            .encode())
-        }
-        other => Err(ApiError::UnknownMethod(other.to_owned())),
+        assert_eq!(lookup("Core_versions"), None);
+        assert_eq!(lookup("Corex_version"), None);
+        assert_eq!(lookup("Core"), None);
+    }
+
+    #[test]
+    fn api_and_method_names_are_unique() {
+        let mut names: Vec<String> = APIS
+            .iter()
+            .flat_map(|a| a.methods.iter().map(move |m| format!("{}_{}", a.name, m.name())))
+            .collect();
+        let n = names.len();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), n);
+        let mut apis: Vec<&str> = APIS.iter().map(|a| a.name).collect();
+        apis.sort_unstable();
+        apis.dedup();
+        assert_eq!(apis.len(), APIS.len());
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! Signed layout: `Compact(len) ++ 0x84 ++ MultiAddress ++ MultiSignature ++ extra ++ call`, where
 //! `extra` is the explicit data of the 13 extensions subtensor declares, in its order
-//! ([`EXTENSIONS`]). Only four carry bytes (mortality era, compact nonce, compact tip, metadata-hash
+//! ([`extensions`]). Only four carry bytes (mortality era, compact nonce, compact tip, metadata-hash
 //! mode); the rest are empty, so subxt's default config, polkadot.js and the Python signers all
 //! produce valid transactions. The signed payload is `call ++ extra ++ implicit` (implicit: spec
 //! version, tx version, genesis hash, era birth-block hash, `None` metadata hash), hashed with
@@ -11,7 +11,7 @@
 use std::sync::OnceLock;
 
 use parity_scale_codec::{Compact, Decode, DecodeLimit, Encode};
-use scale_info::{Path, Type, TypeInfo, build::Fields, build::Variants};
+use scale_info::{Path, Type, TypeInfo, TypeParameter, build::Fields, build::Variants, meta_type};
 
 use crate::primitives::{
     AccountId32, Balance, BlockNumber, H256, MultiAddress, MultiSignature, Nonce, blake2_256,
@@ -291,6 +291,27 @@ pub struct UncheckedExtrinsic {
     pub call: RuntimeCall,
     /// Raw bytes of the call, as signed.
     pub call_bytes: Vec<u8>,
+}
+
+/// How the metadata describes an extrinsic: a stand-in for
+/// `sp_runtime::generic::UncheckedExtrinsic<Address, Call, Signature, Extra>` — the opaque bytes,
+/// with the type parameters V14 clients read the address, call, signature and extension types
+/// from. Never constructed; see [`UncheckedExtrinsic`] for the decoded form.
+pub struct OpaqueExtrinsic;
+
+impl TypeInfo for OpaqueExtrinsic {
+    type Identity = Self;
+    fn type_info() -> Type {
+        Type::builder()
+            .path(Path::new("UncheckedExtrinsic", "sp_runtime::generic::unchecked_extrinsic"))
+            .type_params(vec![
+                TypeParameter::new("Address", Some(meta_type::<MultiAddress>())),
+                TypeParameter::new("Call", Some(meta_type::<RuntimeCall>())),
+                TypeParameter::new("Signature", Some(meta_type::<MultiSignature>())),
+                TypeParameter::new("Extra", Some(meta_type::<TxExtension>())),
+            ])
+            .composite(Fields::unnamed().field(|f| f.ty::<Vec<u8>>()))
+    }
 }
 
 /// Why an extrinsic could not be decoded.

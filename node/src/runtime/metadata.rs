@@ -12,83 +12,19 @@ use frame_metadata::v14::{
     PalletStorageMetadata, StorageEntryMetadata,
 };
 use frame_metadata::{RuntimeMetadata, RuntimeMetadataPrefixed, v14, v15};
-use parity_scale_codec::{Decode, Encode};
-use scale_info::{MetaType, Path, Type, TypeInfo, TypeParameter, build::Fields, meta_type};
+use parity_scale_codec::Encode;
+use scale_info::{MetaType, PortableRegistry, TypeInfo, meta_type};
 
 use crate::primitives::{AccountId32, Balance, MultiAddress, MultiSignature};
 
-use super::extrinsic::{self, TxExtension};
+use super::extrinsic::{self, OpaqueExtrinsic, TxExtension};
 use super::{
-    RuntimeCall, RuntimeError, RuntimeEvent, SPEC_VERSION, SS58_PREFIX, balances, bridge, index,
-    payment, sudo, system, timestamp,
+    RuntimeCall, RuntimeError, RuntimeEvent, SS58_PREFIX, api, balances, bridge, index, payment,
+    sudo, system, timestamp,
 };
 
 /// The metadata versions served (`Metadata_metadata_versions`).
 pub const VERSIONS: [u32; 2] = [14, 15];
-
-/// `sp_version::RuntimeVersion`, as `Core_version` returns it.
-#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
-pub struct RuntimeVersion {
-    /// Spec name.
-    pub spec_name: String,
-    /// Impl name.
-    pub impl_name: String,
-    /// Authoring version.
-    pub authoring_version: u32,
-    /// Spec version.
-    pub spec_version: u32,
-    /// Impl version.
-    pub impl_version: u32,
-    /// `(blake2_64(api name), version)` of every runtime API served.
-    pub apis: Vec<([u8; 8], u32)>,
-    /// Transaction version.
-    pub transaction_version: u32,
-    /// System version.
-    pub system_version: u8,
-}
-
-/// Runtime APIs served through `state_call`, with their versions.
-pub const APIS: [(&str, u32); 5] = [
-    ("Core", 5),
-    ("Metadata", 2),
-    ("AccountNonceApi", 1),
-    ("TransactionPaymentApi", 4),
-    ("TaggedTransactionQueue", 3),
-];
-
-/// The runtime version.
-pub fn runtime_version() -> RuntimeVersion {
-    RuntimeVersion {
-        spec_name: super::SPEC_NAME.into(),
-        impl_name: super::IMPL_NAME.into(),
-        authoring_version: 1,
-        spec_version: SPEC_VERSION,
-        impl_version: 1,
-        apis: APIS.iter().map(|(n, v)| (sp_crypto_hashing::blake2_64(n.as_bytes()), *v)).collect(),
-        transaction_version: super::TX_VERSION,
-        system_version: 1,
-    }
-}
-
-/// Stand-in for `sp_runtime::generic::UncheckedExtrinsic<Address, Call, Signature, Extra>`: the
-/// opaque extrinsic bytes, with the type parameters V14 clients read the address and signature
-/// types from.
-pub struct UncheckedExtrinsic;
-
-impl TypeInfo for UncheckedExtrinsic {
-    type Identity = Self;
-    fn type_info() -> Type {
-        Type::builder()
-            .path(Path::new("UncheckedExtrinsic", "sp_runtime::generic::unchecked_extrinsic"))
-            .type_params(vec![
-                TypeParameter::new("Address", Some(meta_type::<MultiAddress>())),
-                TypeParameter::new("Call", Some(meta_type::<RuntimeCall>())),
-                TypeParameter::new("Signature", Some(meta_type::<MultiSignature>())),
-                TypeParameter::new("Extra", Some(meta_type::<TxExtension>())),
-            ])
-            .composite(Fields::unnamed().field(|f| f.ty::<Vec<u8>>()))
-    }
-}
 
 /// The runtime marker type the metadata's `ty` points at.
 #[derive(TypeInfo)]
@@ -142,7 +78,7 @@ fn pallets() -> Vec<Pallet> {
             event: Some(meta_type::<system::Event>()),
             constants: vec![
                 constant("BlockHashCount", system::BLOCK_HASH_COUNT, "Block hashes kept."),
-                constant("Version", runtime_version(), "The runtime version."),
+                constant("Version", api::runtime_version(), "The runtime version."),
                 constant("SS58Prefix", SS58_PREFIX, "The SS58 prefix."),
             ],
             error: Some(meta_type::<system::Error>()),
@@ -275,84 +211,26 @@ fn apis() -> Vec<v15::RuntimeApiMetadata> {
         RuntimeApiMetadata as Api, RuntimeApiMethodMetadata as M,
         RuntimeApiMethodParamMetadata as In,
     };
-    let p = |name, ty| In { name, ty };
-    vec![
-        Api {
-            name: "Core",
-            methods: vec![M {
-                name: "version",
-                inputs: vec![],
-                output: meta_type::<RuntimeVersion>(),
-                docs: vec!["Returns the version of the runtime."],
-            }],
-            docs: vec!["The `Core` runtime api that every Substrate runtime needs to implement."],
-        },
-        Api {
-            name: "Metadata",
-            methods: vec![
-                M {
-                    name: "metadata",
-                    inputs: vec![],
-                    output: meta_type::<Vec<u8>>(),
-                    docs: vec!["Returns the metadata of a runtime."],
-                },
-                M {
-                    name: "metadata_at_version",
-                    inputs: vec![p("version", meta_type::<u32>())],
-                    output: meta_type::<Option<Vec<u8>>>(),
-                    docs: vec!["Returns the metadata at a given version."],
-                },
-                M {
-                    name: "metadata_versions",
-                    inputs: vec![],
-                    output: meta_type::<Vec<u32>>(),
-                    docs: vec!["Returns the supported metadata versions."],
-                },
-            ],
-            docs: vec!["The `Metadata` api trait that returns metadata for the runtime."],
-        },
-        Api {
-            name: "AccountNonceApi",
-            methods: vec![M {
-                name: "account_nonce",
-                inputs: vec![p("account", meta_type::<AccountId32>())],
-                output: meta_type::<u32>(),
-                docs: vec!["Get current account nonce of given `AccountId`."],
-            }],
-            docs: vec!["The API to query account nonce."],
-        },
-        Api {
-            name: "TransactionPaymentApi",
-            methods: vec![M {
-                name: "query_info",
-                inputs: vec![
-                    p("uxt", meta_type::<UncheckedExtrinsic>()),
-                    p("len", meta_type::<u32>()),
-                ],
-                output: meta_type::<payment::RuntimeDispatchInfo>(),
-                docs: vec!["The fee estimate for an extrinsic."],
-            }],
-            docs: vec![],
-        },
-        Api {
-            name: "TaggedTransactionQueue",
-            methods: vec![M {
-                name: "validate_transaction",
-                inputs: vec![
-                    p("source", meta_type::<super::api::TransactionSource>()),
-                    p("tx", meta_type::<UncheckedExtrinsic>()),
-                    p("block_hash", meta_type::<crate::primitives::H256>()),
-                ],
-                output: meta_type::<
-                    Result<super::api::ValidTransaction, super::TransactionValidityError>,
-                >(),
-                docs: vec!["Validate the transaction."],
-            }],
-            docs: vec![
-                "The `TaggedTransactionQueue` api trait for interfering with the transaction queue.",
-            ],
-        },
-    ]
+    api::APIS
+        .iter()
+        .map(|a| Api {
+            name: a.name,
+            methods: a
+                .methods
+                .iter()
+                .map(|m| {
+                    let sig = m.signature();
+                    M {
+                        name: m.name(),
+                        inputs: sig.inputs.into_iter().map(|(name, ty)| In { name, ty }).collect(),
+                        output: sig.output,
+                        docs: sig.docs.to_vec(),
+                    }
+                })
+                .collect(),
+            docs: a.docs.to_vec(),
+        })
+        .collect()
 }
 
 fn signed_extensions_v14() -> Vec<v14::SignedExtensionMetadata> {
@@ -377,14 +255,49 @@ fn signed_extensions_v15() -> Vec<v15::SignedExtensionMetadata> {
         .collect()
 }
 
+/// Type paths that differ from the Rust module a type is defined in: `(defined at, published
+/// as)`, matched on whole leading segments.
+///
+/// A derived `TypeInfo` takes its path from `module_path!()`, but a type path is part of the
+/// chain's interface (clients and generated code such as `tao-client` name types by it), while the
+/// file a type lives in is not. When the runtime's `mod.rs` was split by job, its types moved
+/// into `outer`, `frame` and `validity` and `RuntimeVersion` into `api`; they are published where
+/// they were before, so the metadata did not change. A path clients need in another shape (e.g.
+/// the two-segment outer enums cyscale looks for) is one more row here.
+pub const PUBLISHED_PATHS: &[(&str, &str)] = &[
+    ("tao_node::runtime::outer", "tao_node::runtime"),
+    ("tao_node::runtime::frame", "tao_node::runtime"),
+    ("tao_node::runtime::validity", "tao_node::runtime"),
+    ("tao_node::runtime::api::RuntimeVersion", "tao_node::runtime::metadata::RuntimeVersion"),
+];
+
+/// Rewrite every path in `types` that starts with a [`PUBLISHED_PATHS`] prefix.
+fn publish_paths(types: &mut PortableRegistry) {
+    for t in &mut types.types {
+        let segments = &mut t.ty.path.segments;
+        for (from, to) in PUBLISHED_PATHS {
+            let from: Vec<&str> = from.split("::").collect();
+            if segments.len() >= from.len()
+                && segments.iter().zip(&from).all(|(s, f)| s.as_str() == *f)
+            {
+                let rest = segments.split_off(from.len());
+                *segments = to.split("::").map(str::to_owned).chain(rest).collect();
+                break;
+            }
+        }
+    }
+}
+
 /// Build V14 metadata.
 pub fn build_v14() -> RuntimeMetadataPrefixed {
     let extrinsic = v14::ExtrinsicMetadata {
-        ty: meta_type::<UncheckedExtrinsic>(),
+        ty: meta_type::<OpaqueExtrinsic>(),
         version: 4,
         signed_extensions: signed_extensions_v14(),
     };
-    v14::RuntimeMetadataV14::new(v14_pallets(), extrinsic, meta_type::<Runtime>()).into()
+    let mut md = v14::RuntimeMetadataV14::new(v14_pallets(), extrinsic, meta_type::<Runtime>());
+    publish_paths(&mut md.types);
+    md.into()
 }
 
 /// Build V15 metadata.
@@ -403,15 +316,16 @@ pub fn build_v15() -> RuntimeMetadataPrefixed {
         error_enum_ty: meta_type::<RuntimeError>(),
     };
     let custom = v15::CustomMetadata { map: Default::default() };
-    v15::RuntimeMetadataV15::new(
+    let mut md = v15::RuntimeMetadataV15::new(
         v15_pallets(),
         extrinsic,
         meta_type::<Runtime>(),
         apis(),
         outer,
         custom,
-    )
-    .into()
+    );
+    publish_paths(&mut md.types);
+    md.into()
 }
 
 /// The encoded `RuntimeMetadataPrefixed` for `version` (14 or 15), cached.
@@ -428,4 +342,55 @@ pub fn encoded(version: u32) -> Option<&'static [u8]> {
 /// Check the metadata is what clients expect (used by tests).
 pub fn is_v15(m: &RuntimeMetadataPrefixed) -> bool {
     matches!(m.1, RuntimeMetadata::V15(_))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths(md: &RuntimeMetadataPrefixed) -> Vec<String> {
+        let types = match &md.1 {
+            RuntimeMetadata::V14(m) => &m.types,
+            RuntimeMetadata::V15(m) => &m.types,
+            _ => unreachable!("only V14 and V15 are built"),
+        };
+        types.types.iter().map(|t| t.ty.path.segments.join("::")).collect()
+    }
+
+    /// Types defined in the split-out files are published at their old paths, in both versions.
+    #[test]
+    fn types_are_published_at_their_published_paths() {
+        for md in [build_v14(), build_v15()] {
+            let paths = paths(&md);
+            for (from, to) in PUBLISHED_PATHS {
+                assert!(
+                    !paths.iter().any(|p| p == from || p.starts_with(&format!("{from}::"))),
+                    "{from} leaked into the metadata"
+                );
+                assert!(
+                    paths.iter().any(|p| p == to || p.starts_with(&format!("{to}::"))),
+                    "nothing published under {to}"
+                );
+            }
+            for p in ["tao_node::runtime::RuntimeCall", "tao_node::runtime::Weight"] {
+                assert!(paths.iter().any(|q| q == p), "{p} missing");
+            }
+        }
+    }
+
+    /// Every API of the table is declared in V15, methods in table order.
+    #[test]
+    fn v15_declares_the_api_table() {
+        let RuntimeMetadata::V15(md) = build_v15().1 else { unreachable!("built as V15") };
+        let declared: Vec<(String, Vec<String>)> = md
+            .apis
+            .iter()
+            .map(|a| (a.name.clone(), a.methods.iter().map(|m| m.name.clone()).collect()))
+            .collect();
+        let table: Vec<(String, Vec<String>)> = api::APIS
+            .iter()
+            .map(|a| (a.name.to_owned(), a.methods.iter().map(|m| m.name().to_owned()).collect()))
+            .collect();
+        assert_eq!(declared, table);
+    }
 }

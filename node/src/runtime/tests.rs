@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 
 use parity_scale_codec::{Decode, Encode};
 
-use super::extrinsic::{self, Era, Extra, Mode};
+use super::extrinsic::{self, Era, Extra, Mode, UncheckedExtrinsic};
 use super::genesis::{BridgeSpec, ChainSpec, GenesisSpec, RelayerSpec, TAO};
 use super::*;
-use crate::primitives::{H160, MultiSignature};
+use crate::primitives::{AccountId32, Balance, BlockNumber, H160, H256, MultiSignature};
 use crate::{DispatchError, ModuleError};
 
 pub(crate) struct Key(schnorrkel::Keypair);
@@ -515,23 +515,25 @@ fn metadata_is_accepted_by_subxt() {
 fn runtime_api_calls() {
     let a = Key::new(1);
     let c = Chain::new(&[&a], &a, &[], 0);
-    let at = api::CallAt { runtime: c.rt, number: 0, hash: GENESIS };
-    let v = api::call(&c.state, &at, "Core_version", &[]).unwrap();
-    let v = metadata::RuntimeVersion::decode(&mut &v[..]).unwrap();
+    let at = state_call::CallAt { runtime: c.rt, number: 0, hash: GENESIS };
+    let v = state_call::call(&c.state, &at, "Core_version", &[]).unwrap();
+    let v = api::RuntimeVersion::decode(&mut &v[..]).unwrap();
     assert_eq!(v.spec_version, SPEC_VERSION);
-    let n = api::call(&c.state, &at, "AccountNonceApi_account_nonce", &a.id().encode()).unwrap();
+    let n =
+        state_call::call(&c.state, &at, "AccountNonceApi_account_nonce", &a.id().encode()).unwrap();
     assert_eq!(n, 0u32.encode());
-    let vs = api::call(&c.state, &at, "Metadata_metadata_versions", &[]).unwrap();
+    let vs = state_call::call(&c.state, &at, "Metadata_metadata_versions", &[]).unwrap();
     assert_eq!(Vec::<u32>::decode(&mut &vs[..]).unwrap(), vec![14, 15]);
-    let m = api::call(&c.state, &at, "Metadata_metadata_at_version", &15u32.encode()).unwrap();
+    let m =
+        state_call::call(&c.state, &at, "Metadata_metadata_at_version", &15u32.encode()).unwrap();
     let m = Option::<Vec<u8>>::decode(&mut &m[..]).unwrap().unwrap();
     assert_eq!(&m[..4], b"meta");
-    assert!(api::call(&c.state, &at, "Nope_nope", &[]).is_err());
-    assert!(api::call(&c.state, &at, "AccountNonceApi_account_nonce", &[1, 2]).is_err());
+    assert!(state_call::call(&c.state, &at, "Nope_nope", &[]).is_err());
+    assert!(state_call::call(&c.state, &at, "AccountNonceApi_account_nonce", &[1, 2]).is_err());
     let xt = c.xt(&a, transfer(&a, 1, true));
     let mut input = xt.clone();
     (xt.len() as u32).encode_to(&mut input);
-    let info = api::call(&c.state, &at, "TransactionPaymentApi_query_info", &input).unwrap();
+    let info = state_call::call(&c.state, &at, "TransactionPaymentApi_query_info", &input).unwrap();
     let info = payment::RuntimeDispatchInfo::decode(&mut &info[..]).unwrap();
     assert_eq!(info.partial_fee, u128::from(fee_of(&xt)));
 }
@@ -583,13 +585,14 @@ fn attest_checks_the_eip712_signature_of_the_block_batch() {
 fn validate_transaction_api_reports_tags_and_errors() {
     let (a, b) = (Key::new(1), Key::new(2));
     let c = Chain::new(&[&a], &a, &[], 0);
-    let at = api::CallAt { runtime: c.rt, number: 0, hash: GENESIS };
+    let at = state_call::CallAt { runtime: c.rt, number: 0, hash: GENESIS };
     let call = |xt: &[u8]| {
         let mut input = api::TransactionSource::External.encode();
         input.extend_from_slice(xt);
         GENESIS.encode_to(&mut input);
-        let out = api::call(&c.state, &at, "TaggedTransactionQueue_validate_transaction", &input)
-            .unwrap();
+        let out =
+            state_call::call(&c.state, &at, "TaggedTransactionQueue_validate_transaction", &input)
+                .unwrap();
         Result::<api::ValidTransaction, TransactionValidityError>::decode(&mut &out[..]).unwrap()
     };
     let ok = call(&c.xt(&a, transfer(&b, TAO, true)));

@@ -8,8 +8,9 @@
 //! - the errors a voter meets (voting twice, without votes, executing too early, --warp off
 //!   anvil).
 //!
-//! wTAO only comes from bridging, so the holders get theirs by locking TAO on tao-node (the
-//! devnet's relayers mint it).
+//! wTAO only comes from bridging, so the holders get theirs with `wtao bridge to-eth` (the
+//! devnet's relayers mint it); the lock that must wait on a paused bridge is made with
+//! tao-client directly, since `to-eth` follows a transfer until it is minted.
 
 use std::{
     future::IntoFuture,
@@ -166,6 +167,25 @@ impl Net {
         })
     }
 
+    /// `wtao bridge to-eth <amount> --from <from> --to <to>`, which returns once minted; the
+    /// lock nonce.
+    fn bridge(&self, amount: &str, from: &str, to: &str) -> u64 {
+        let out = ok(wtao(&[
+            "bridge",
+            "to-eth",
+            amount,
+            "--from",
+            from,
+            "--to",
+            to,
+            "--json",
+            "--data-dir",
+            &self.dir,
+        ]));
+        assert_eq!(out["stage"], "minted", "{out:#}");
+        out["nonce"].as_u64().unwrap()
+    }
+
     /// Waits until `who` holds exactly `rao` wTAO.
     fn wait_balance(&self, who: Address, rao: u64, limit: Duration) {
         wait_for(&format!("{who} to hold {rao} rao of wTAO"), limit, || {
@@ -250,10 +270,10 @@ fn upgrade_by_vote_keeps_the_bridge_state_and_mints_through_v2() {
     let bridge = net.contract("bridge");
 
     // Two holders get wTAO by bridging.
-    let n1 = net.lock("//Eve", 600, alice);
-    let n2 = net.lock("//Ferdie", 400, ferdie);
-    net.wait_balance(alice, 600 * TAO, Duration::from_secs(120));
-    net.wait_balance(ferdie, 400 * TAO, Duration::from_secs(120));
+    let n1 = net.bridge("600tao", "eve", "alice");
+    let n2 = net.bridge("400tao", "ferdie", "ferdie");
+    assert_eq!(net.wtao_balance(alice), U256::from(600 * TAO));
+    assert_eq!(net.wtao_balance(ferdie), U256::from(400 * TAO));
 
     // Votes need delegation; bob (a relayer's account) holds none.
     let d = net.gov_ok(&["delegate", "--from", "alice"]);
@@ -363,8 +383,8 @@ fn upgrade_by_vote_keeps_the_bridge_state_and_mints_through_v2() {
     assert_eq!(net.wtao_balance(ferdie), U256::from(400 * TAO));
 
     // A new transfer mints through V2.
-    let n3 = net.lock("//Eve", 7, alice);
-    net.wait_balance(alice, 607 * TAO, Duration::from_secs(120));
+    let n3 = net.bridge("7tao", "eve", "alice");
+    assert_eq!(net.wtao_balance(alice), U256::from(607 * TAO));
     assert!(rt().block_on(Bridge::new(bridge, &p).isNonceUsed(n3).call().into_future()).unwrap());
 
     // list and status agree.
@@ -383,14 +403,12 @@ fn upgrade_by_vote_keeps_the_bridge_state_and_mints_through_v2() {
 fn relayer_removed_by_vote_no_longer_counts() {
     let net = Net::up();
     let started = Instant::now();
-    let (alice, _) = net.eth(0);
     let (ferdie, _) = net.eth(5);
     let p = net.provider();
     let bridge = net.contract("bridge");
     let relayers: Vec<Address> = (0..3).map(|i| net.relayer_key(i).address()).collect();
 
-    net.lock("//Eve", 100, alice);
-    net.wait_balance(alice, 100 * TAO, Duration::from_secs(120));
+    net.bridge("100tao", "eve", "alice");
     net.gov_ok(&["delegate", "--from", "alice"]);
 
     // The guardian pauses the bridge; a lock made now is attested by all three relayers and
@@ -494,8 +512,8 @@ fn relayer_removed_by_vote_no_longer_counts() {
     simulate(pair.into_iter().map(|(_, s)| s).collect()).unwrap();
 
     // New transfers keep minting.
-    net.lock("//Ferdie", 3, ferdie);
-    net.wait_balance(ferdie, 8 * TAO, Duration::from_secs(120));
+    net.bridge("3tao", "ferdie", "ferdie");
+    assert_eq!(net.wtao_balance(ferdie), U256::from(8 * TAO));
     let list = net.gov_ok(&["list"]);
     assert_eq!(list["total"], 2);
     assert_eq!(list["proposals"][0]["title"], "Unpause after the rotation");
@@ -555,7 +573,7 @@ fn warp_is_refused_off_anvil_and_keys_are_not_echoed() {
         d,
     ]);
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("who signs?"), "{stderr}");
+    assert!(stderr.contains("no EVM key: pass --eth-key"), "{stderr}");
     let out = Command::new(super::WTAO)
         .args(["gov", "delegate", "--eth-rpc", "http://127.0.0.1:9", "--governor"])
         .arg("0x0000000000000000000000000000000000000001")
@@ -564,7 +582,7 @@ fn warp_is_refused_off_anvil_and_keys_are_not_echoed() {
         .output()
         .unwrap();
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("is not a 32-byte hex private key"), "{stderr}");
+    assert!(stderr.contains("WTAO_ETH_KEY is not a secp256k1 private key"), "{stderr}");
     assert!(!stderr.contains("secret-material"), "{stderr}");
     let help = text(&wtao(&["gov", "delegate", "--help"]).stdout);
     assert!(help.contains("WTAO_ETH_KEY") && !help.contains("secret-material"), "{help}");

@@ -11,6 +11,7 @@ use std::{
 
 use serde_json::{Value, json};
 
+mod bridge;
 mod gov;
 
 const WTAO: &str = env!("CARGO_BIN_EXE_wtao");
@@ -269,4 +270,101 @@ fn wtao_is_also_tao_node_and_wtao_relayer() {
     assert!(out.status.success());
     let help = text(&out.stdout);
     assert!(help.contains("Usage: wtao-relayer") && help.contains("keys"), "{help}");
+}
+
+#[test]
+fn four_relayers_with_threshold_3_agree_on_both_chains() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().join("devnet");
+    let d = data_dir.to_str().unwrap();
+    let _down = Down(data_dir.clone());
+    let data = ok(wtao(&[
+        "devnet",
+        "up",
+        "--detach",
+        "--json",
+        "--data-dir",
+        d,
+        "--anvil-port",
+        "0",
+        "--tao-port",
+        "0",
+        "--metrics-port",
+        "0",
+        "--relayers",
+        "4",
+        "--threshold",
+        "3",
+    ]));
+    assert_eq!(
+        (data["bridge"]["relayers"].as_u64(), data["bridge"]["threshold"].as_u64()),
+        (Some(4), Some(3))
+    );
+    let relayers = data["relayers"].as_array().unwrap();
+    assert_eq!(relayers.len(), 4, "all four healthy: up returns only then");
+    assert_eq!(relayers[3]["tao_uri"], "//Relayer4");
+
+    // The extra relayer's TAO key is endowed in genesis; the guardian is anvil account 5.
+    let tao = data["accounts"]["tao"].as_array().unwrap();
+    let r4 = tao.iter().find(|a| a["uri"] == "//Relayer4").unwrap();
+    assert_eq!(r4["role"], "relayer-4");
+    assert_ne!(r4["balance_rao"], "0", "{r4:#}");
+    let eth = data["accounts"]["eth"].as_array().unwrap();
+    assert_eq!(eth[4]["role"], "relayer-4");
+    assert_eq!(eth[5]["role"], "guardian");
+
+    let spec: Value = serde_json::from_str(
+        &std::fs::read_to_string(data["tao"]["chain_spec"].as_str().unwrap()).unwrap(),
+    )
+    .unwrap();
+    let bridge = &spec["genesis"]["bridge"];
+    assert_eq!(bridge["threshold"], 3);
+    assert_eq!(bridge["relayers"].as_array().unwrap().len(), 4);
+    for (i, r) in relayers.iter().enumerate() {
+        assert_eq!(bridge["relayers"][i]["ethAddress"], r["eth_address"]);
+        assert!(relayer_status(&data, i).is_object());
+    }
+
+    // A resume without flags keeps the shape; other flags on this data dir are refused.
+    ok(wtao(&["devnet", "down", "--json", "--data-dir", d]));
+    let out = wtao(&["devnet", "up", "--detach", "--json", "--data-dir", d, "--relayers", "3"]);
+    assert_eq!(out.status.code(), Some(1));
+    let env = envelope(&out);
+    assert_eq!(env["errors"][0]["code"], "devnet.data_dir_mismatch");
+    let msg = env["errors"][0]["message"].as_str().unwrap().to_owned();
+    assert!(msg.contains("4 relayers") && msg.contains("--fresh"), "{msg}");
+}
+
+#[test]
+fn logs_follow_prints_new_lines_as_they_come() {
+    use std::io::{BufRead, BufReader, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    let log = logs.join("anvil.log");
+    std::fs::write(&log, "old line\n").unwrap();
+    let mut child = Command::new(WTAO)
+        .args(["devnet", "logs", "anvil", "-f", "--data-dir", dir.path().to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    let next = || rx.recv_timeout(std::time::Duration::from_secs(20)).expect("a line within 20 s");
+    assert_eq!(next(), "old line");
+    // A line written in two parts is printed once, whole.
+    let mut f = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+    write!(f, "new ").unwrap();
+    f.flush().unwrap();
+    writeln!(f, "line").unwrap();
+    assert_eq!(next(), "new line");
+    child.kill().unwrap();
+    child.wait().unwrap();
 }

@@ -64,12 +64,14 @@ fn missing_toolchain_says_to_run_npm_ci() {
 
 #[test]
 fn solc_errors_come_back_as_compile_errors() {
-    // A throwaway project beside a `node_modules` link, with the repository's solc shim.
+    // A throwaway project beside a `node_modules` link, with the repository's solc shim and its
+    // own `node_modules -> ../node_modules` link, as `contracts/` has (the remappings go through it).
     let dir = tempfile::tempdir().unwrap();
     let repo_node_modules = default_root().join("..").join("node_modules").canonicalize().unwrap();
     std::os::unix::fs::symlink(repo_node_modules, dir.path().join("node_modules")).unwrap();
     let root = dir.path().join("contracts");
     std::fs::create_dir_all(root.join("src")).unwrap();
+    std::os::unix::fs::symlink("../node_modules", root.join("node_modules")).unwrap();
     std::fs::create_dir_all(root.join("tools")).unwrap();
     std::fs::copy(default_root().join("tools").join("solc"), root.join("tools").join("solc"))
         .unwrap();

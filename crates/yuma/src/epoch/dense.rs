@@ -10,7 +10,7 @@ use super::common::{
     permits, to_u16,
 };
 use crate::fixed::{I32F32, fixed_proportion_to_u16, fixed_to_fixed_u16_proportion};
-use crate::input::{EpochInput, EpochOutput, EpochTrace, TraceMatrix};
+use crate::input::{EpochInput, EpochOutput};
 use crate::math::dense::{
     DenseMatrix, inplace_col_clip, inplace_col_max_upscale, inplace_col_normalize,
     inplace_mask_cols, inplace_mask_diag, inplace_mask_diag_except_index, inplace_mask_matrix,
@@ -22,6 +22,7 @@ use crate::math::liquid_alpha::{
 };
 use crate::math::median::weighted_median_col;
 use crate::math::vector::{inplace_normalize, vec_mul};
+use crate::trace::{EpochTrace, TraceMatrix};
 
 /// A dense `n × n` matrix from stored sparse rows (columns `≥ n` dropped, later duplicates win).
 fn densify(rows: &[Vec<(u16, u16)>], n: usize, value: impl Fn(u16) -> I32F32) -> DenseMatrix {

@@ -10,14 +10,20 @@
 
 mod common;
 mod csr;
+#[cfg(feature = "test-utils")]
 mod dense;
+#[cfg(feature = "test-utils")]
 mod reference;
 mod sparse;
 
+#[cfg(feature = "test-utils")]
 pub use dense::epoch_dense_with_trace;
+#[cfg(feature = "test-utils")]
 pub use reference::epoch_reference;
 
-use crate::input::{EpochInput, EpochOutput, EpochTrace, TraceMatrix};
+use crate::input::{EpochInput, EpochOutput};
+#[cfg(feature = "test-utils")]
+use crate::trace::{EpochTrace, TraceMatrix};
 
 /// The production epoch (`epoch_mechanism`, sparse matrices), bit-exact with subtensor.
 #[must_use]
@@ -26,6 +32,7 @@ pub fn epoch(input: &EpochInput) -> EpochOutput {
 }
 
 /// [`epoch()`] plus its intermediate I32F32 values.
+#[cfg(feature = "test-utils")]
 #[must_use]
 pub fn epoch_with_trace(input: &EpochInput) -> (EpochOutput, EpochTrace) {
     match sparse::run(input, true) {
@@ -37,12 +44,14 @@ pub fn epoch_with_trace(input: &EpochInput) -> (EpochOutput, EpochTrace) {
 
 /// The dense variant (`epoch_dense_mechanism`, SPEC §8), as used by subtensor's tests. Uses
 /// `O(n²)` memory.
+#[cfg(feature = "test-utils")]
 #[must_use]
 pub fn epoch_dense(input: &EpochInput) -> EpochOutput {
     epoch_dense_with_trace(input).0
 }
 
 /// Output and trace of a subnet without uids.
+#[cfg(feature = "test-utils")]
 fn empty_output() -> (EpochOutput, EpochTrace) {
     let trace = EpochTrace {
         stake: Vec::new(),

@@ -7,7 +7,7 @@ use super::common::{
     permits, to_u16,
 };
 use crate::fixed::{I32F32, fixed_proportion_to_u16, fixed_to_fixed_u16_proportion};
-use crate::input::{EpochInput, EpochOutput, EpochTrace, TraceMatrix};
+use crate::input::{EpochInput, EpochOutput};
 use crate::math::liquid_alpha::{
     AlphaSigmoid, ema_alpha_normal, ema_alpha_yuma3, liquid_alpha_matrix_sparse,
 };
@@ -20,6 +20,7 @@ use crate::math::sparse::{
     row_sum_sparse, scalar_vec_mask_sparse_matrix, vec_mask_sparse_matrix,
 };
 use crate::math::vector::{inplace_normalize, vec_mul};
+use crate::trace::{EpochTrace, TraceMatrix};
 
 /// The sparse epoch, literal transcription. Same results as [`crate::epoch_with_trace`].
 #[must_use]

@@ -7,7 +7,8 @@ use super::compare::{Got, check};
 use super::json::{bool_vec, int, u16_sparse, u64_vec};
 use crate::fixed::{I32F32, u16_proportion_to_fixed};
 use crate::hyperparameters::Hyperparameters;
-use crate::input::{EpochInput, EpochOutput, EpochTrace, SparseRow, TraceMatrix, Variant};
+use crate::input::{EpochInput, EpochOutput, SparseRow, Variant};
+use crate::trace::{EpochTrace, TraceMatrix};
 use crate::{epoch_dense_with_trace, epoch_with_trace};
 
 /// State carried from one epoch of a case to the next (for epochs given by a rule rather than a

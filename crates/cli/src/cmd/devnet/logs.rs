@@ -1,6 +1,7 @@
 //! `wtao devnet logs [NAME] [-f]`
 
 use std::{
+    io::Write,
     path::PathBuf,
     sync::{
         Arc,
@@ -80,7 +81,9 @@ impl LogsArgs {
         let mut offsets = Vec::new();
         for (name, path) in &chosen {
             for line in process::tail_file(path, self.lines) {
-                print_line(prefix, name, &line);
+                if print_line(prefix, name, &line).is_err() {
+                    return Ok(());
+                }
             }
             offsets.push(std::fs::metadata(path).map(|m| m.len()).unwrap_or(0));
         }
@@ -100,7 +103,9 @@ impl LogsArgs {
                 let text = process::read_from(path, *offset);
                 let Some(end) = text.rfind('\n') else { continue };
                 for line in text[..end].lines() {
-                    print_line(prefix, name, line);
+                    if print_line(prefix, name, line).is_err() {
+                        return Ok(());
+                    }
                 }
                 *offset += u64::try_from(end + 1).unwrap_or(0);
             }
@@ -110,12 +115,16 @@ impl LogsArgs {
     }
 }
 
-fn print_line(prefix: bool, name: &str, line: &str) {
+/// Prints one line; `Err` when stdout is gone (`wtao devnet logs | head`): the caller stops
+/// quietly instead of panicking as `println!` would.
+fn print_line(prefix: bool, name: &str, line: &str) -> std::io::Result<()> {
+    let mut stdout = std::io::stdout().lock();
     if prefix {
-        println!("{name:>10} | {line}");
+        writeln!(stdout, "{name:>10} | {line}")?;
     } else {
-        println!("{line}");
+        writeln!(stdout, "{line}")?;
     }
+    stdout.flush()
 }
 
 /// The logs in the data dir, by name: the devnet's processes first, then any others.

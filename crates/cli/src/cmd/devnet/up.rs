@@ -19,7 +19,8 @@ use std::{
 use clap::Args;
 use eyre::{WrapErr, bail};
 use wtao_devnet::{
-    Binaries, Devnet, DevnetConfig, DevnetError, Layout, NetworkShape, Progress, lock::FileLock,
+    Binaries, DEVNET_EVM_CHAIN_ID, Devnet, DevnetConfig, DevnetError, Layout, NetworkShape,
+    Progress, lock::FileLock,
 };
 
 use super::{
@@ -66,11 +67,6 @@ pub(crate) struct UpArgs {
     #[arg(long, value_name = "M", help_heading = "Network (fixed when the devnet is created)")]
     pub(crate) threshold: Option<u16>,
 
-    /// EVM chain id of anvil and of the bridge's EIP-712 domain [default: 31337, or the data
-    /// dir's]
-    #[arg(long, value_name = "ID", help_heading = "Network (fixed when the devnet is created)")]
-    pub(crate) chain_id: Option<u64>,
-
     /// anvil's JSON-RPC port on 127.0.0.1 (0: any free port).
     #[arg(long, value_name = "PORT", default_value_t = 8545, help_heading = "Ports")]
     pub(crate) anvil_port: u16,
@@ -94,7 +90,7 @@ pub(crate) struct UpArgs {
 
 impl UpArgs {
     /// The network's shape: the flags given, else what the data dir was created with, else
-    /// the defaults (3 relayers, a majority threshold, chain 31337).
+    /// the defaults (3 relayers, a majority threshold); always on EVM chain 31337.
     pub(crate) fn shape(&self, stored: Option<NetworkShape>) -> NetworkShape {
         let stored = if self.fresh { None } else { stored };
         let relayers = self.relayers.map(usize::from).or(stored.map(|s| s.relayers)).unwrap_or(3);
@@ -103,15 +99,25 @@ impl UpArgs {
             .map(usize::from)
             .or(stored.filter(|s| s.relayers == relayers).map(|s| s.threshold))
             .unwrap_or(relayers / 2 + 1);
-        let evm_chain_id = self.chain_id.or(stored.map(|s| s.evm_chain_id)).unwrap_or(31_337);
-        NetworkShape { relayers, threshold, evm_chain_id }
+        NetworkShape { relayers, threshold, evm_chain_id: DEVNET_EVM_CHAIN_ID }
     }
 
     pub(crate) fn run(self, out: &Output) -> eyre::Result<()> {
         let root = self.dir.root()?;
         let data_dir = self.dir.data_dir()?;
-        let shape = self.shape(wtao_devnet::stored_shape(&data_dir)?);
+        let stored = wtao_devnet::stored_shape(&data_dir)?;
+        let shape = self.shape(stored);
         shape.validate()?;
+        // Refused here too (Devnet::up checks it again), so `--detach` reports it as itself
+        // instead of as a supervisor that did not start.
+        if let Some(stored) = stored.filter(|s| !self.fresh && *s != shape) {
+            return Err(DevnetError::DataDirMismatch {
+                data_dir,
+                found: format!("a devnet of {stored}"),
+                wanted: shape.to_string(),
+            }
+            .into());
+        }
         if self.detach && !self.supervise {
             return detach(out, &data_dir);
         }
@@ -305,7 +311,7 @@ mod tests {
 
     #[test]
     fn a_resume_takes_the_data_dirs_shape_unless_told_otherwise() {
-        let stored = NetworkShape { relayers: 5, threshold: 4, evm_chain_id: 7 };
+        let stored = NetworkShape { relayers: 5, threshold: 4, evm_chain_id: 31_337 };
         assert_eq!(up(&[]).shape(Some(stored)), stored);
         // A flag given wins (and Devnet::up then refuses the mismatch with a clear message).
         assert_eq!(up(&["--relayers", "4"]).shape(Some(stored)).threshold, 3);

@@ -1,15 +1,17 @@
 //! `wtao gov delegate [--to addr]`
 
-use alloy::primitives::{Address, U256};
+use alloy::primitives::U256;
 use clap::Args;
 use serde_json::json;
 
-use super::{
-    abi::IWtaoVotes,
-    context::{DEV_NAMES, GovEndpointArgs, KeyArgs, dev_index},
-    units_wtao,
+use super::{abi::IWtaoVotes, context::GovEndpointArgs, units_wtao};
+use crate::{
+    args::{
+        KeyArgs,
+        address::{DEV_NAMES, dev_index, parse_evm},
+    },
+    output::Output,
 };
-use crate::output::Output;
 
 /// Options of `wtao gov delegate`.
 #[derive(Debug, Args)]
@@ -31,25 +33,21 @@ impl DelegateArgs {
         let signer = gov.signer(&self.keys)?;
         let to = match &self.to {
             None => signer.address,
-            Some(text) => match text.parse::<Address>() {
-                Ok(a) => a,
-                Err(_) => {
-                    let devnet = gov.devnet.as_ref().ok_or_else(|| {
+            Some(text) if text.trim().starts_with("0x") => parse_evm(text)?,
+            Some(text) => {
+                let devnet = gov.devnet.as_ref().ok_or_else(|| {
+                    eyre::eyre!("--to {text} is not an address (dev names work on the devnet only)")
+                })?;
+                dev_index(text)
+                    .and_then(|i| devnet.eth_accounts.get(i))
+                    .map(|a| a.address)
+                    .ok_or_else(|| {
                         eyre::eyre!(
-                            "--to {text} is not an address (dev names work on the devnet only)"
+                            "--to {text} is neither an address nor a dev name ({})",
+                            DEV_NAMES.join(", ")
                         )
-                    })?;
-                    dev_index(text)
-                        .and_then(|i| devnet.eth_accounts.get(i))
-                        .map(|a| a.address)
-                        .ok_or_else(|| {
-                            eyre::eyre!(
-                                "--to {text} is neither an address nor a dev name ({})",
-                                DEV_NAMES.join(", ")
-                            )
-                        })?
-                }
-            },
+                    })?
+            }
         };
         let token = gov.token().await?;
         let balance =

@@ -8,12 +8,12 @@ use serde_json::{Value, json};
 
 use super::{
     abi::{ITaoBridge, IWtaoGovernor},
-    context::{GovEndpointArgs, KeyArgs},
+    context::GovEndpointArgs,
     proposal::{self, State, relative, utc},
     status::{self, cli_id},
     tao_side, warp,
 };
-use crate::output::Output;
+use crate::{args::KeyArgs, output::Output};
 
 /// Options of `wtao gov execute`.
 #[derive(Debug, Args)]

@@ -14,12 +14,12 @@ use serde_json::json;
 use super::{
     abi::{ITaoBridge, IUups, IWtaoGovernor},
     args::{duration_text, parse_duration_s, parse_rao, tao_text},
-    context::{Gov, GovEndpointArgs, KeyArgs},
+    context::{Gov, GovEndpointArgs},
     proposal::{self, Proposal, State, next_tick},
     revert::{Reason, revert_of},
     status, warp,
 };
-use crate::output::Output;
+use crate::{args::KeyArgs, output::Output};
 
 /// ERC-1967's implementation slot: what a UUPS implementation's `proxiableUUID()` returns.
 const ERC1967_IMPLEMENTATION_SLOT: B256 =

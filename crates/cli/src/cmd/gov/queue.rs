@@ -8,12 +8,11 @@ use serde_json::json;
 use super::{
     abi::IWtaoGovernor,
     context::GovEndpointArgs,
-    context::KeyArgs,
     proposal::{self, State, relative, utc},
     status::{self, cli_id},
     warp,
 };
-use crate::output::Output;
+use crate::{args::KeyArgs, output::Output};
 
 /// Options of `wtao gov queue`.
 #[derive(Debug, Args)]

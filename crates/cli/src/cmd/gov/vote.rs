@@ -7,12 +7,12 @@ use serde_json::json;
 
 use super::{
     abi::{IWtaoGovernor, IWtaoVotes},
-    context::{GovEndpointArgs, KeyArgs},
+    context::GovEndpointArgs,
     proposal::{self, State, relative, utc},
     status::{self, cli_id},
     units_wtao, warp,
 };
-use crate::output::Output;
+use crate::{args::KeyArgs, output::Output};
 
 /// A vote, as OpenZeppelin's GovernorCountingSimple numbers them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -39,11 +39,71 @@ use super::original::column_divisor;
 use super::raw::RawWeights;
 use super::{clip_value, is_unit};
 use crate::fixed::float::FloatDivisor;
-use crate::fixed::{FixedDivisor, I32F32, U64Divisor, UnitDivisor, sum};
+use crate::fixed::{FixedDivisor, I32F32, U64Divisor, UnitDivisor, sum, u16_proportion_to_fixed};
+use crate::hyperparameters::Hyperparameters;
 use crate::input::SparseRow;
 use crate::math::liquid_alpha::ema_alpha_normal;
 use crate::math::median::PackedMedian;
 use crate::math::vector::inplace_normalize;
+
+/// The hyperparameters the fused path computes with, from [`applies`].
+#[derive(Clone, Copy, Debug)]
+pub(super) struct FusedParams {
+    /// Consensus majority.
+    pub(super) kappa: I32F32,
+    /// Original Yuma's EMA keep-fraction (times 10^6).
+    pub(super) bonds_moving_average: u64,
+    /// `weights_for_bonds` are the clipped weights (bonds penalty 1), else the weights (0).
+    pub(super) clip: bool,
+}
+
+/// Whether the fused path may compute an epoch with `hp` (`want_trace`: the caller wants the
+/// intermediates, which the fused path never materialises), and with which parameters.
+///
+/// The one place that decides which hyperparameters the fused path handles. Every field of
+/// [`Hyperparameters`] is named below (no `..`), so a new hyperparameter does not compile until it
+/// is classified here: read before the paths split (both honour it), passed to the fused path,
+/// or a reason to fall back to the row-wise path. Data-dependent preconditions (unit-range rows,
+/// sorted bonds, …) are checked by [`original_fused`] itself.
+pub(super) fn applies(hp: &Hyperparameters, want_trace: bool) -> Option<FusedParams> {
+    let Hyperparameters {
+        // Read before the split, by `common` (stake, permits, activity, registration masks) and
+        // `RawWeights::scan` (owner self-weight): both paths see their effect.
+        max_allowed_validators: _,
+        activity_cutoff: _,
+        tempo: _,
+        stake_threshold: _,
+        owner_uid: _,
+        tao_weight: _,
+        // Passed through.
+        kappa,
+        bonds_moving_average,
+        // Decide the path.
+        yuma3,
+        bonds_penalty,
+        // Yuma3 only (SPEC §5.2): original Yuma ignores them.
+        liquid_alpha: _,
+        alpha_low: _,
+        alpha_high: _,
+        alpha_sigmoid_steepness: _,
+    } = hp;
+    if *yuma3 || want_trace {
+        return None;
+    }
+    let bp = u16_proportion_to_fixed(*bonds_penalty);
+    let clip = if bp == I32F32::ZERO {
+        false
+    } else if bp == I32F32::ONE {
+        true
+    } else {
+        return None;
+    };
+    Some(FusedParams {
+        kappa: u16_proportion_to_fixed(*kappa),
+        bonds_moving_average: *bonds_moving_average,
+        clip,
+    })
+}
 
 /// What [`original_fused`] reads.
 pub(super) struct FusedInput<'a> {
@@ -52,12 +112,10 @@ pub(super) struct FusedInput<'a> {
     /// Block at registration per uid.
     pub(super) registered: &'a [u64],
     pub(super) active_stake: &'a [I32F32],
-    pub(super) kappa: I32F32,
     pub(super) bonds: &'a StoredBonds<'a>,
     pub(super) new_permits: &'a [bool],
-    pub(super) bonds_moving_average: u64,
-    /// `weights_for_bonds` are the clipped weights (bonds penalty 1), else the weights (0).
-    pub(super) clip: bool,
+    /// The hyperparameters, as [`applies`] passed them.
+    pub(super) params: FusedParams,
     /// Use the integer column kernels even where the `f64` lanes could run (tests compare both).
     pub(super) integer_only: bool,
 }
@@ -114,11 +172,11 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
     let mut use_stake: Vec<I32F32> = rows.iter().map(|&i| at(x.active_stake, i)).collect();
     inplace_normalize(&mut use_stake);
     let total = sum(&use_stake);
-    let members = PackedMedian::new(&use_stake, total, total.saturating_sub(x.kappa))?;
+    let members = PackedMedian::new(&use_stake, total, total.saturating_sub(x.params.kappa))?;
 
     // Stored bonds: exact column sums of the u16 values (fewer than 2^16 rows cannot wrap a
     // u64), masked columns excluded.
-    let alpha = ema_alpha_normal(x.bonds_moving_average);
+    let alpha = ema_alpha_normal(x.params.bonds_moving_average);
     if !is_unit(alpha) {
         return None;
     }
@@ -237,7 +295,7 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
     let mut bonds = RowSink::new(&capacity);
     let row_sums: Vec<u64> = slot_rows.iter().map(|&i| w.sum(i)).collect();
     let mut lanes =
-        if use_lanes { Lanes::new(&slot_stake, &row_sums, alpha, x.clip, n) } else { None };
+        if use_lanes { Lanes::new(&slot_stake, &row_sums, alpha, x.params.clip, n) } else { None };
     // The setup above left the integer kernels' inputs out for the lanes: without them (the
     // same check, so not expected) the row-wise path runs instead.
     if use_lanes && lanes.is_none() {
@@ -398,7 +456,7 @@ pub(super) fn original_fused(x: &FusedInput<'_>) -> Option<Fused> {
             });
             let slots = Slots { weights: &wcol, old, stake: &slot_stake };
             let out = (&mut trust[..], &mut fresh[..], &mut olds[..]);
-            let (rank, delta_sum) = if x.clip {
+            let (rank, delta_sum) = if x.params.clip {
                 fold::<true>(&slots, t, &terms, bond_div, out)
             } else {
                 fold::<false>(&slots, t, &terms, bond_div, out)

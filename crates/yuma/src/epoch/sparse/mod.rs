@@ -42,8 +42,9 @@ use super::common::{
 };
 use super::csr::Csr;
 use crate::fixed::{FixedDivisor, I32F32, U64Divisor};
-use crate::input::{EpochInput, EpochOutput, EpochTrace, TraceMatrix};
+use crate::input::{EpochInput, EpochOutput};
 use crate::math::vector::inplace_normalize;
+use crate::trace::{EpochTrace, TraceMatrix};
 use consensus::consensus;
 use ema::{BondsContext, BondsOut, StoredBonds};
 use fused::{Fused, FusedInput, original_fused};
@@ -90,18 +91,16 @@ pub(crate) fn run(input: &EpochInput, want_trace: bool) -> (EpochOutput, Option<
         }
     };
 
-    if original && !want_trace && (bp == I32F32::ZERO || bp == I32F32::ONE) {
+    if let Some(params) = fused::applies(hp, want_trace) {
         let raw = RawWeights::scan(input, &permits, &registered, owner);
         let fused = original_fused(&FusedInput {
             n,
             weights: &raw,
             registered: &registered,
             active_stake: &active_stake,
-            kappa: kappa(input),
             bonds: &bonds,
             new_permits: &new_permits,
-            bonds_moving_average: hp.bonds_moving_average,
-            clip: bp == I32F32::ONE,
+            params,
             integer_only: integer_kernels_forced(),
         });
         #[cfg(test)]
