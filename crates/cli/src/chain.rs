@@ -1,5 +1,8 @@
-//! Reads from both chains for the CLI's output: TAO balances through tao-client, ETH and wTAO
-//! balances through alloy. The bridge commands will grow their clients here.
+//! Both chains for the CLI: TAO through tao-client, the EVM side through alloy ([`evm`]).
+//! `balances` reads the devnet's dev accounts for `devnet up|status`; the bridge and balance
+//! commands connect with [`tao`] and [`evm::Evm::connect`] and run on [`block_on`].
+
+pub(crate) mod evm;
 
 use std::time::Duration;
 
@@ -15,6 +18,7 @@ use wtao_devnet::DevnetInfo;
 alloy::sol! {
     #[sol(rpc)]
     interface IERC20Balance {
+        /// ERC-20 balance.
         function balanceOf(address) external view returns (uint256);
     }
 }
@@ -31,6 +35,23 @@ pub(crate) struct Balances {
     pub(crate) eth_wei: Vec<String>,
     /// wTAO (base units = rao) of each EVM dev account.
     pub(crate) wtao: Vec<String>,
+}
+
+/// Runs `future` on a fresh single-threaded runtime (the CLI does one thing at a time).
+pub(crate) fn block_on<F: std::future::Future>(future: F) -> eyre::Result<F::Output> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .wrap_err("starting the async runtime")?;
+    Ok(runtime.block_on(future))
+}
+
+/// Connects to tao-node at `url`.
+pub(crate) async fn tao(url: &str) -> eyre::Result<TaoClient> {
+    tokio::time::timeout(DEADLINE, TaoClient::connect(url))
+        .await
+        .map_err(|_| eyre::eyre!("tao-node at {url} did not answer within {DEADLINE:?}"))?
+        .wrap_err_with(|| format!("could not reach tao-node at {url} (is it running?)"))
 }
 
 /// Reads every dev account's balances on both chains.

@@ -10,13 +10,17 @@
 //!  main.rs      argv[0] dispatch, then Cli::parse → cmd::Command::run, errors and exit codes
 //!  cli.rs       Cli { global: GlobalArgs, cmd } and the global flags
 //!  output.rs    results on stdout (human or the --json envelope), progress on stderr, errors
-//!  cmd/         one module per command: devnet/{up,status,logs,down}.rs; bridge, gov, subnet,
-//!               keys are added next to it (see cmd/mod.rs)
-//!  chain.rs     balances on both chains (alloy, tao-client)
+//!  cmd/         one module per command: devnet/{up,status,logs,down}.rs,
+//!               bridge/{to_eth,to_tao,status}.rs, balance.rs, keys.rs; gov and subnet are
+//!               added next to them (see cmd/mod.rs)
+//!  args/        option groups and parsers shared by commands: amounts, addresses, endpoints,
+//!               keys
+//!  chain.rs     both chains: tao-client, and the EVM side in chain/evm.rs (alloy)
 //!  units.rs     amounts with their units (TAO, ETH, wTAO)
 //!  multicall.rs the tao-node / wtao-relayer programs
 //! ```
 
+mod args;
 mod chain;
 mod cli;
 mod cmd;

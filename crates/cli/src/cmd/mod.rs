@@ -7,7 +7,11 @@
 //! with its doc comment as the help text, and a line in [`Command::run`]. Shared option groups
 //! (endpoints, keys) belong in their own flattened structs so every command spells them alike.
 
+pub(crate) mod balance;
+pub(crate) mod bridge;
 pub(crate) mod devnet;
+pub(crate) mod gov;
+pub(crate) mod keys;
 
 use std::ffi::OsString;
 
@@ -21,8 +25,19 @@ pub(crate) enum Command {
     /// Run the local devnet: anvil with the bridge contracts, tao-node, and the relayers.
     Devnet(devnet::DevnetArgs),
 
-    // Extension point: Bridge(bridge::BridgeArgs), Gov(gov::GovArgs),
-    // Subnet(subnet::SubnetArgs), Keys(keys::KeysArgs).
+    /// Move TAO to Ethereum as wTAO and back, and follow a transfer.
+    Bridge(bridge::BridgeArgs),
+
+    /// Show balances: TAO of an SS58 address, ETH and wTAO of a 0x address, both of a dev name.
+    Balance(balance::BalanceArgs),
+
+    /// Govern the bridge by wTAO vote: delegate, propose, vote, queue, execute, list, status.
+    Gov(gov::GovArgs),
+
+    /// Make and inspect keys: encrypted keystores (sr25519 + secp256k1) and the dev keys.
+    Keys(keys::KeysArgs),
+
+    // Extension point: Subnet(subnet::SubnetArgs).
     /// Run tao-node: the same program as the `tao-node` binary (`wtao node --help`).
     #[command(hide = true, disable_help_flag = true, disable_version_flag = true)]
     Node {
@@ -45,6 +60,10 @@ impl Command {
     pub(crate) fn run(self, out: &Output) -> eyre::Result<()> {
         match self {
             Self::Devnet(args) => args.run(out),
+            Self::Bridge(args) => args.run(out),
+            Self::Balance(args) => args.run(out),
+            Self::Gov(args) => args.run(out),
+            Self::Keys(args) => args.run(out),
             Self::Node { args } => Err(multicall::exec(multicall::NODE, &args)),
             Self::Relayer { args } => Err(multicall::exec(multicall::RELAYER, &args)),
         }

@@ -11,6 +11,9 @@ use std::{
 
 use serde_json::{Value, json};
 
+mod bridge;
+mod gov;
+
 const WTAO: &str = env!("CARGO_BIN_EXE_wtao");
 
 fn repo_root() -> PathBuf {
