@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the project: formatting and lints, the forge tests (unit, fuzz, invariant),
-# and the Rust tests (including the revm tests of the compiled contracts). This is the README's
+# and the Rust tests (including the revm tests of the compiled contracts, and Bittensor's Python
+# clients against the node, from the venv scripts/python-env.sh creates). This is the README's
 # test command and what CI runs (.ci/run). Exits non-zero as soon as anything fails.
 #
 # Env: CI=true selects forge's `ci` profile (more fuzz runs); CARGO_TARGET_DIR is honoured (CI
@@ -45,6 +46,10 @@ step "cargo build (tao-node, wtao-relayer)"
 cargo build --locked -p tao-node -p wtao-relayer --bins
 bin_dir="${CARGO_TARGET_DIR:-$wtao_root/target}/debug"
 export TAO_NODE_BIN="$bin_dir/tao-node" WTAO_E2E_RELAYER_BIN="$bin_dir/wtao-relayer"
+
+step "python clients (venv)"
+# Bittensor's own Python clients, which node/tests/it/python.rs runs against the node.
+bash scripts/python-env.sh >/dev/null
 
 step "cargo test"
 cargo test --workspace --locked

@@ -87,6 +87,9 @@ pub struct RunArgs {
     /// Keep the state of every block.
     #[arg(long)]
     pub archive: bool,
+    /// Tests only (honoured with --dev): abort at this crash point (see `crash`).
+    #[arg(long, hide = true, value_name = "POINT")]
+    pub crash_at: Option<String>,
 }
 
 /// Parse `1s`, `500ms`, `2` (seconds).
@@ -186,6 +189,7 @@ enum Sealing {
 
 /// Run the node until SIGINT/SIGTERM.
 pub async fn run(args: RunArgs) -> eyre::Result<()> {
+    crate::crash::arm(args.dev, args.crash_at.clone());
     let spec = args.spec()?;
     let mut _tmp = None;
     let base = match &args.base_path {

@@ -16,10 +16,12 @@
 //! * [`state`]: the read backend and the layered overlay the runtime writes into.
 //! * [`storage`]: typed storage items with Substrate's key layout (twox128 ++ twox128 ++ hasher),
 //!   reading and writing through [`storage::StorageAccess`] (the overlay, or the runtime's `Ext`).
-//! * [`runtime`]: System, Balances, TransactionPayment, Sudo, Bridge — typed calls, events, errors,
-//!   storage, all with `scale-info` types so the metadata is derived, never hand-written; the
-//!   runtime APIs and metadata (see the table of files in [`runtime`]).
+//! * [`runtime`]: System, Balances, TransactionPayment, SubtensorModule (+ AdminUtils), Sudo,
+//!   Bridge — typed calls, events, errors, storage, all with `scale-info` types so the metadata is
+//!   derived, never hand-written; the runtime APIs and metadata (see the table of files in
+//!   [`runtime`]).
 //! * [`chain`], [`rpc`], [`cli`]: block production and the sled store, JSON-RPC, the binary.
+//! * [`crash`]: crash points for the restart tests (`--dev --crash-at <point>`).
 //!
 //! Layers, each using only those before it: `primitives` → `state` → `storage` → `runtime` →
 //! `chain` → `rpc` → `cli`.
@@ -31,6 +33,7 @@
 
 pub mod chain;
 pub mod cli;
+pub mod crash;
 pub mod primitives;
 pub mod rpc;
 pub mod runtime;

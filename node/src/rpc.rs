@@ -321,6 +321,33 @@ pub fn module(
         Ok(json!(keys.iter().map(|k| hex0x(k)).collect::<Vec<_>>()))
     })?;
     m.register_alias("state_getKeysPagedAt", "state_getKeysPaged")?;
+    // Every key under a prefix: Substrate's unpaged (deprecated) form, which bittensor-cli's
+    // `query_map(fully_exhaust=True)` still calls. Refused past MAX_KEYS keys.
+    m.register_blocking_method("state_getKeys", |p, c, _| -> RpcResult {
+        let p = params_vec(&p)?;
+        let prefix = match p.first() {
+            Some(Value::String(s)) => parse_hex(s)?,
+            _ => return Err(invalid_params("expected a key prefix")),
+        };
+        let best = c.heads().best.number;
+        let at = match parse_hash(p.get(1))? {
+            None => best,
+            Some(h) => c
+                .number_of(&h)
+                .map_err(internal)?
+                .ok_or_else(|| err(4003, "Client error: UnknownBlock"))?,
+        };
+        let keys = c
+            .store
+            .keys_paged(&prefix, MAX_KEYS.saturating_add(1), None, at, best)
+            .map_err(internal)?;
+        if keys.len() > MAX_KEYS {
+            return Err(invalid_params(format!(
+                "more than {MAX_KEYS} keys under this prefix; use state_getKeysPaged"
+            )));
+        }
+        Ok(json!(keys.iter().map(|k| hex0x(k)).collect::<Vec<_>>()))
+    })?;
     m.register_blocking_method("state_queryStorageAt", |p, c, _| -> RpcResult {
         let p = params_vec(&p)?;
         let keys = p

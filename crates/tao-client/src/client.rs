@@ -8,7 +8,7 @@ use subxt::tx::{Payload, Signer};
 use subxt::{OnlineClient, PolkadotConfig};
 
 use crate::api;
-use crate::api::runtime_types::tao_node::runtime::RuntimeCall;
+use crate::api::runtime_types::node_subtensor_runtime::RuntimeCall;
 use crate::api::runtime_types::tao_node::runtime::bridge::{
     Call as BridgeCall, EvmDomain, Relayer,
 };
@@ -402,7 +402,7 @@ impl TaoClient {
     }
 
     /// Wrap `call` in `Sudo.sudo`, submit it and check the inner result.
-    async fn sudo<S: Signer<PolkadotConfig>>(
+    pub(crate) async fn sudo<S: Signer<PolkadotConfig>>(
         &self,
         what: &'static str,
         call: RuntimeCall,
@@ -423,7 +423,7 @@ impl TaoClient {
 
     /// Sign with the default parameters (mortal, tip 0), submit, wait until finalized and turn a
     /// failed call into [`TaoClientError::Dispatch`].
-    async fn submit<P: Payload, S: Signer<PolkadotConfig>>(
+    pub(crate) async fn submit<P: Payload, S: Signer<PolkadotConfig>>(
         &self,
         what: &'static str,
         call: &P,

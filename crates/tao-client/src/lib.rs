@@ -9,6 +9,7 @@
 //!     free_balance / bridge_custody_balance / locks_in_block storage at the finalized head
 //!     finalized_blocks()                                    Bridge events of each finalized block
 //!     relayer_set / attesters / find_lock / release_state   a transfer's progress (bridge.rs)
+//!     register_network / burned_register / add_stake / set_weights / metagraph   subnets
 //! ```
 //!
 //! The types come from the node's own metadata, checked in as `metadata/tao-node.scale` and
@@ -31,12 +32,14 @@
 mod bridge;
 mod client;
 mod error;
+mod subnet;
 
 pub use bridge::{LockedTransfer, ReleaseState, TrackedLock};
 pub use client::{
     BridgeBlock, BridgeBlockStream, LockReceipt, RelayerInfo, ReleaseOutcome, TaoClient, TxReceipt,
 };
 pub use error::{Result, TaoClientError};
+pub use subnet::{AdminUtilsCall, Metagraph};
 pub use subxt::utils::{AccountId32, H160, H256};
 pub use subxt_signer::sr25519::{Keypair, dev};
 pub use subxt_signer::{SecretUri, SecretUriError};

@@ -298,7 +298,7 @@ impl Chain {
         let view = self.store.state_at(parent.number, parent.number)?;
         let backend: &dyn StateRead = &view;
         let mut ext = Ext::new(backend);
-        self.runtime.initialize_block(&mut ext, &ctx);
+        self.runtime.begin_block(&mut ext, &ctx);
 
         let candidates = lock(&self.pool).snapshot();
         let mut included: Vec<(H256, Vec<u8>)> = Vec::new();

@@ -12,8 +12,13 @@
 //! (the compiler asks for both), the variant in its API's row of [`APIS`], and its arm in
 //! `state_call::call` (the compiler asks for that too). A new API is a new row.
 //!
-//! This module holds the types the APIs exchange and depends on no other runtime-API code; the
-//! metadata reads it, and `state_call` reads both.
+//! SubtensorModule's APIs (`NeuronInfoRuntimeApi`, `SubnetInfoRuntimeApi`, `StakeInfoRuntimeApi`,
+//! `SubnetRegistrationRuntimeApi`, `SwapRuntimeApi`) are rows here too; their methods are one
+//! variant, [`Method::Subtensor`], wrapping [`subtensor::runtime_api::Method`], which owns their
+//! names, types and answers next to the storage they read.
+//!
+//! This module holds the types the APIs exchange and depends on no other runtime-API code but
+//! SubtensorModule's method list; the metadata reads it, and `state_call` reads both.
 
 use parity_scale_codec::{Decode, Encode};
 use scale_info::{MetaType, TypeInfo, meta_type};
@@ -21,6 +26,7 @@ use scale_info::{MetaType, TypeInfo, meta_type};
 use crate::primitives::{AccountId32, H256};
 
 use super::extrinsic::OpaqueExtrinsic;
+use super::subtensor::runtime_api::Method as SubtensorMethod;
 use super::{IMPL_NAME, SPEC_NAME, SPEC_VERSION, TX_VERSION, TransactionValidityError, payment};
 
 /// `sp_version::RuntimeVersion`, as `Core_version` returns it.
@@ -120,6 +126,8 @@ pub enum Method {
     QueryInfo,
     /// `TaggedTransactionQueue_validate_transaction`.
     ValidateTransaction,
+    /// A SubtensorModule runtime-API method (`NeuronInfoRuntimeApi_get_neurons`, ...).
+    Subtensor(SubtensorMethod),
 }
 
 /// A method's types as the V15 metadata declares them.
@@ -143,6 +151,7 @@ impl Method {
             Self::AccountNonce => "account_nonce",
             Self::QueryInfo => "query_info",
             Self::ValidateTransaction => "validate_transaction",
+            Self::Subtensor(m) => m.name(),
         }
     }
 
@@ -189,6 +198,7 @@ impl Method {
                 meta_type::<Result<ValidTransaction, TransactionValidityError>>(),
                 &["Validate the transaction."],
             ),
+            Self::Subtensor(m) => sig(m.inputs(), m.output(), &[]),
         }
     }
 }
@@ -226,6 +236,53 @@ pub const APIS: &[RuntimeApi] = &[
         docs: &[
             "The `TaggedTransactionQueue` api trait for interfering with the transaction queue.",
         ],
+    },
+    RuntimeApi {
+        name: "NeuronInfoRuntimeApi",
+        version: 1,
+        methods: &[
+            Method::Subtensor(SubtensorMethod::GetNeurons),
+            Method::Subtensor(SubtensorMethod::GetNeuron),
+            Method::Subtensor(SubtensorMethod::GetNeuronsLite),
+            Method::Subtensor(SubtensorMethod::GetNeuronLite),
+        ],
+        docs: &[],
+    },
+    RuntimeApi {
+        name: "SubnetInfoRuntimeApi",
+        version: 2,
+        methods: &[
+            Method::Subtensor(SubtensorMethod::GetAllDynamicInfo),
+            Method::Subtensor(SubtensorMethod::GetAllMetagraphs),
+            Method::Subtensor(SubtensorMethod::GetMetagraph),
+            Method::Subtensor(SubtensorMethod::GetDynamicInfo),
+        ],
+        docs: &[],
+    },
+    RuntimeApi {
+        name: "StakeInfoRuntimeApi",
+        version: 1,
+        methods: &[
+            Method::Subtensor(SubtensorMethod::GetStakeInfoForColdkey),
+            Method::Subtensor(SubtensorMethod::GetStakeInfoForColdkeys),
+            Method::Subtensor(SubtensorMethod::GetStakeInfoForHotkeyColdkeyNetuid),
+        ],
+        docs: &[],
+    },
+    RuntimeApi {
+        name: "SubnetRegistrationRuntimeApi",
+        version: 1,
+        methods: &[Method::Subtensor(SubtensorMethod::GetNetworkRegistrationCost)],
+        docs: &[],
+    },
+    RuntimeApi {
+        name: "SwapRuntimeApi",
+        version: 1,
+        methods: &[
+            Method::Subtensor(SubtensorMethod::CurrentAlphaPrice),
+            Method::Subtensor(SubtensorMethod::CurrentAlphaPriceAll),
+        ],
+        docs: &[],
     },
 ];
 

@@ -1,4 +1,4 @@
-//! The executive: a block is [`Runtime::initialize_block`] → [`Runtime::apply_extrinsic`] per
+//! The executive: a block is [`Runtime::begin_block`] → [`Runtime::apply_extrinsic`] per
 //! extrinsic → [`Runtime::finalize_block`], all writing into one [`Ext`]. `apply_extrinsic` runs
 //! the transaction-extension checks ([`Runtime::validate`]: signature, era, nonce, fee) and then
 //! the call inside a transactional layer: a failed call is rolled back, but its fee and nonce bump
@@ -9,7 +9,7 @@ use crate::primitives::{AccountId32, Balance, BlockNumber, H256};
 use super::extrinsic::{self, Era, Mode, UncheckedExtrinsic};
 use super::{
     DispatchResult, Ext, InvalidTransaction, Origin, Phase, RuntimeCall, SPEC_VERSION, TX_VERSION,
-    TxError, UnknownTransaction, balances, bridge, payment, system, timestamp,
+    TxError, UnknownTransaction, balances, bridge, payment, subtensor, system, timestamp,
 };
 
 /// A transaction that passed the checks.
@@ -64,6 +64,15 @@ impl Runtime {
         ext.begin_block(ctx.number);
         system::initialize(ext, ctx);
         timestamp::NOW.put(ext, &ctx.timestamp_ms);
+    }
+
+    /// FRAME's `initialize_block`: [`Self::initialize_block`], then every module's
+    /// `on_initialize` (SubtensorModule's coinbase: emission, epochs, payouts). Block production
+    /// uses this; transaction validation uses `initialize_block` alone, as FRAME's
+    /// `validate_transaction` runs no hooks.
+    pub fn begin_block(&self, ext: &mut Ext<'_>, ctx: &BlockContext) {
+        self.initialize_block(ext, ctx);
+        subtensor::on_initialize(ext);
     }
 
     /// Run the extension checks on an opaque extrinsic against the current overlay (which must be
@@ -164,9 +173,10 @@ impl Runtime {
         Ok(ApplyOutcome { result, signer: valid.signer })
     }
 
-    /// Finish the block: write its events to `System.Events`.
+    /// Finish the block: module `on_finalize` hooks, then write its events to `System.Events`.
     pub fn finalize_block(&self, ext: &mut Ext<'_>) {
         ext.set_phase(Phase::Finalization);
+        subtensor::on_finalize(ext);
         let events = ext.take_events();
         system::store_events(ext, &events);
         ext.restore_events(events);

@@ -1,8 +1,10 @@
 //! Genesis: the chain spec (JSON) and the state it produces.
 //!
-//! A chain spec names the chain and lists endowed accounts, the sudo key and the bridge's relayer
-//! set, threshold, EVM domain and rate limit. `--dev` uses [`ChainSpec::dev`]: //Alice … //Ferdie
-//! endowed with 1 000 000 TAO each, Alice as sudo and sole relayer (threshold 1).
+//! A chain spec names the chain and lists endowed accounts, the sudo key, the bridge's relayer
+//! set, threshold, EVM domain and rate limit, and SubtensorModule's genesis subnets. `--dev`
+//! uses [`ChainSpec::dev`]: //Alice … //Ferdie endowed with 1 000 000 TAO each, Alice as sudo
+//! and sole relayer (threshold 1), the root network (netuid 0) and a demo subnet (netuid 1)
+//! owned by Alice with a tempo of 10 blocks.
 
 use std::collections::BTreeMap;
 
@@ -11,7 +13,8 @@ use serde::{Deserialize, Serialize};
 use crate::primitives::{AccountId32, Balance, H160, ss58};
 use crate::state::StateRead;
 
-use super::{Ext, balances, bridge, sudo, system};
+use super::subtensor::genesis::{GenesisSubnet, SubtensorSpec};
+use super::{Ext, balances, bridge, subtensor, sudo, system};
 
 /// The well-known dev accounts (sr25519 public keys of //Alice … //Ferdie).
 pub const DEV_ACCOUNTS: [(&str, &str); 6] = [
@@ -64,6 +67,8 @@ pub struct GenesisSpec {
     pub sudo: Option<String>,
     /// Bridge.
     pub bridge: BridgeSpec,
+    /// SubtensorModule: root network and subnets.
+    pub subtensor: SubtensorSpec,
 }
 
 /// A chain spec file.
@@ -129,7 +134,7 @@ impl ChainSpec {
                 sudo: Some(alice.clone()),
                 bridge: BridgeSpec {
                     relayers: vec![RelayerSpec {
-                        account: alice,
+                        account: alice.clone(),
                         eth_address: "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266".into(),
                     }],
                     threshold: 1,
@@ -138,6 +143,7 @@ impl ChainSpec {
                     rate_limit_window: 0,
                     rate_limit_amount: 0,
                 },
+                subtensor: SubtensorSpec::dev(&alice),
             },
         }
     }
@@ -184,6 +190,25 @@ impl ChainSpec {
                 max_amount: g.bridge.rate_limit_amount,
             },
         );
+        let st = &g.subtensor;
+        if st.root {
+            subtensor::genesis::create_root(&mut ext);
+        }
+        for subnet in &st.subnets {
+            let owner = account(&subnet.owner)?;
+            let owner_hotkey = subnet.owner_hotkey.as_deref().map(account).transpose()?;
+            let spec = GenesisSubnet {
+                owner,
+                owner_hotkey: owner_hotkey.unwrap_or(owner),
+                tempo: subnet.tempo,
+                name: subnet.name.clone(),
+            };
+            subtensor::genesis::create_subnet(&mut ext, &spec);
+        }
+        if let Some(window) = st.admin_freeze_window {
+            subtensor::storage::ADMIN_FREEZE_WINDOW.put(&mut ext, &window);
+        }
+        subtensor::coinbase::sync_total_issuance(&mut ext);
         system::NUMBER.put(&mut ext, &0);
         // Genesis events (Endowed …) are not kept, as in FRAME.
         if let Some(e) = ext.overlay.fatal() {

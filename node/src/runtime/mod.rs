@@ -1,8 +1,9 @@
-//! The runtime: System, Timestamp, Balances, TransactionPayment, Sudo and Bridge as plain Rust
-//! modules, dispatched by pallet index exactly as subtensor's `construct_runtime!` numbers them.
+//! The runtime: System, Timestamp, Balances, TransactionPayment, SubtensorModule, Sudo,
+//! Commitments, AdminUtils and Bridge as plain Rust modules, dispatched by pallet index exactly as subtensor's
+//! `construct_runtime!` numbers them.
 //!
-//! A block goes through [`Runtime::initialize_block`] → [`Runtime::apply_extrinsic`] per
-//! extrinsic → [`Runtime::finalize_block`], all writing into one [`Ext`] (a state overlay plus the
+//! A block goes through [`Runtime::begin_block`] (context, then module hooks) →
+//! [`Runtime::apply_extrinsic`] per extrinsic → [`Runtime::finalize_block`], all writing into one [`Ext`] (a state overlay plus the
 //! block's events). A failed call is rolled back, but its fee and nonce bump stay, and it is
 //! reported as `System.ExtrinsicFailed` with a `DispatchError::Module { index, error }` that
 //! clients decode by name from the metadata. The rest of the node sees only bytes in, state
@@ -24,14 +25,16 @@
 //! | [`state_call`] | serving the runtime APIs of [`api`] |
 //! | [`metadata`] | V14/V15 metadata from the pallets' types and the [`api`] table |
 //! | [`genesis`] | chain specs and the genesis state |
-//! | `system`, `timestamp`, `balances`, `payment`, `sudo`, `bridge` | the pallets |
+//! | `system`, `timestamp`, `balances`, `payment`, `sudo`, `commitments`, `bridge` | the pallets |
+//! | [`subtensor`] | SubtensorModule (7) and AdminUtils (19): subnets, stake, weights, emission, Yuma epochs |
 //!
 //! Dependencies go one way: pallets use [`Ext`] and the FRAME types; [`outer`] lists the
 //! pallets; [`api`] ← [`metadata`] ← [`state_call`]. (Pallets and the outer enums name each other,
 //! as in FRAME: a pallet's `Event` converts into `RuntimeEvent`.)
 //!
-//! Adding a pallet (SubtensorModule at index 7): a module with its `Call`, `Event`, `Error` and
-//! storage items; one variant in each outer enum ([`outer`]); one entry in `metadata::pallets`.
+//! Adding a pallet: a module with its `Call`, `Event`, `Error` and storage items; one variant in
+//! each outer enum ([`outer`]); one entry in `metadata::pallets`; block hooks, if any, in
+//! [`executive`] (as SubtensorModule's coinbase in `begin_block`).
 
 #![cfg_attr(
     not(test),
@@ -46,6 +49,7 @@
 pub mod api;
 pub mod balances;
 pub mod bridge;
+pub mod commitments;
 pub mod executive;
 pub mod ext;
 pub mod extrinsic;
@@ -55,6 +59,7 @@ pub mod metadata;
 pub mod outer;
 pub mod payment;
 pub mod state_call;
+pub mod subtensor;
 pub mod sudo;
 pub mod system;
 pub mod timestamp;
@@ -73,7 +78,9 @@ pub const IMPL_NAME: &str = "tao-node";
 /// Bump whenever the metadata changes (clients cache metadata by spec version).
 ///
 /// 2: `MultiAddress` and `EventRecord` carry their type parameters (polkadot.js needs them).
-pub const SPEC_VERSION: u32 = 2;
+/// 3: SubtensorModule (7), AdminUtils (19), Commitments (18), SubtensorModule's runtime APIs,
+///    and the outer enums published as `node_subtensor_runtime::*`.
+pub const SPEC_VERSION: u32 = 3;
 /// Transaction version (part of every signed payload).
 pub const TX_VERSION: u32 = 1;
 /// SS58 prefix.
@@ -93,8 +100,10 @@ pub mod index {
     pub const SUBTENSOR: u8 = 7;
     /// Sudo.
     pub const SUDO: u8 = 12;
-    /// Commitments (reserved for the commitments pallet).
+    /// Commitments.
     pub const COMMITMENTS: u8 = 18;
+    /// AdminUtils (SubtensorModule's sudo and owner setters).
+    pub const ADMIN_UTILS: u8 = 19;
     /// Bridge: a free index in subtensor's numbering.
     pub const BRIDGE: u8 = 40;
 }

@@ -12,7 +12,8 @@ use crate::DispatchError;
 use crate::primitives::AccountId32;
 
 use super::{
-    DispatchClass, DispatchEventInfo, Ext, Pays, Weight, balances, bridge, payment, sudo, system,
+    DispatchClass, DispatchEventInfo, Ext, Pays, Weight, balances, bridge, commitments, payment,
+    subtensor, sudo, system,
 };
 
 /// Who dispatches a call.
@@ -53,9 +54,18 @@ pub enum RuntimeCall {
     /// Balances.
     #[codec(index = 5)]
     Balances(balances::Call),
+    /// SubtensorModule.
+    #[codec(index = 7)]
+    SubtensorModule(subtensor::Call),
     /// Sudo.
     #[codec(index = 12)]
     Sudo(sudo::Call),
+    /// Commitments.
+    #[codec(index = 18)]
+    Commitments(commitments::Call),
+    /// AdminUtils.
+    #[codec(index = 19)]
+    AdminUtils(subtensor::admin_utils::Call),
     /// Bridge.
     #[codec(index = 40)]
     Bridge(bridge::Call),
@@ -73,9 +83,18 @@ pub enum RuntimeEvent {
     /// TransactionPayment.
     #[codec(index = 6)]
     TransactionPayment(payment::Event),
+    /// SubtensorModule.
+    #[codec(index = 7)]
+    SubtensorModule(subtensor::Event),
     /// Sudo.
     #[codec(index = 12)]
     Sudo(sudo::Event),
+    /// Commitments.
+    #[codec(index = 18)]
+    Commitments(commitments::Event),
+    /// AdminUtils.
+    #[codec(index = 19)]
+    AdminUtils(subtensor::admin_utils::Event),
     /// Bridge.
     #[codec(index = 40)]
     Bridge(bridge::Event),
@@ -90,28 +109,42 @@ pub enum RuntimeError {
     /// Balances.
     #[codec(index = 5)]
     Balances(balances::Error),
+    /// SubtensorModule.
+    #[codec(index = 7)]
+    SubtensorModule(subtensor::Error),
     /// Sudo.
     #[codec(index = 12)]
     Sudo(sudo::Error),
+    /// Commitments.
+    #[codec(index = 18)]
+    Commitments(commitments::Error),
+    /// AdminUtils.
+    #[codec(index = 19)]
+    AdminUtils(subtensor::admin_utils::Error),
     /// Bridge.
     #[codec(index = 40)]
     Bridge(bridge::Error),
 }
 
 impl RuntimeCall {
-    /// Weight and class of this call (flat per call: fees need only be charged and queryable).
+    /// Weight, class and whether it pays a fee (weights are flat per call: fees need only be
+    /// charged and queryable).
     pub fn info(&self) -> DispatchEventInfo {
         let (ref_time, class) = match self {
             Self::System(_) => (50_000_000, DispatchClass::Normal),
             Self::Balances(_) => (200_000_000, DispatchClass::Normal),
+            Self::SubtensorModule(_) => (300_000_000, DispatchClass::Normal),
             Self::Sudo(_) => (100_000_000, DispatchClass::Operational),
+            Self::Commitments(_) => (50_000_000, DispatchClass::Normal),
+            Self::AdminUtils(_) => (100_000_000, DispatchClass::Operational),
             Self::Bridge(_) => (300_000_000, DispatchClass::Normal),
         };
-        DispatchEventInfo {
-            weight: Weight { ref_time, proof_size: 4_000 },
-            class,
-            pays_fee: Pays::Yes,
-        }
+        // As subtensor: a neuron's commitment is free (its size is limited per epoch instead).
+        let pays_fee = match self {
+            Self::Commitments(commitments::Call::set_commitment { .. }) => Pays::No,
+            _ => Pays::Yes,
+        };
+        DispatchEventInfo { weight: Weight { ref_time, proof_size: 4_000 }, class, pays_fee }
     }
 
     /// Dispatch with `origin`.
@@ -119,7 +152,10 @@ impl RuntimeCall {
         match self {
             Self::System(c) => system::dispatch(ext, origin, c),
             Self::Balances(c) => balances::dispatch(ext, origin, c),
+            Self::SubtensorModule(c) => subtensor::dispatch(ext, origin, c),
             Self::Sudo(c) => sudo::dispatch(ext, origin, c),
+            Self::Commitments(c) => commitments::dispatch::<commitments::Subtensor>(ext, origin, c),
+            Self::AdminUtils(c) => subtensor::admin_utils::dispatch(ext, origin, c),
             Self::Bridge(c) => bridge::dispatch(ext, origin, c),
         }
     }

@@ -13,7 +13,7 @@ use crate::DispatchError;
 use crate::primitives::{AccountId32, Balance};
 use crate::storage::StorageValue;
 
-use super::{DispatchClass, DispatchEventInfo, Ext, Weight, balances};
+use super::{DispatchClass, DispatchEventInfo, Ext, Pays, Weight, balances};
 
 const P: &str = "TransactionPayment";
 
@@ -62,8 +62,12 @@ pub struct RuntimeDispatchInfo {
     pub partial_fee: u128,
 }
 
-/// The fee for an extrinsic of `len` bytes with `info`, plus `tip`; `None` on overflow.
+/// The fee for an extrinsic of `len` bytes with `info`, plus `tip`; `None` on overflow. A call
+/// with `Pays::No` pays only its tip (as `pallet_transaction_payment`).
 pub fn compute_fee(len: u32, info: &DispatchEventInfo, tip: Balance) -> Option<Balance> {
+    if info.pays_fee == Pays::No {
+        return Some(tip);
+    }
     BYTE_FEE
         .checked_mul(Balance::from(len))?
         .checked_add(BASE_FEE)?

@@ -1,7 +1,8 @@
 //! `state_call`: runs the runtime-API methods declared in [`super::api::APIS`] (`Core_version`,
 //! `Metadata_*`, `AccountNonceApi_account_nonce`, `TransactionPaymentApi_query_info`,
-//! `TaggedTransactionQueue_validate_transaction`) against the state of one block. Inputs and
-//! outputs are SCALE, exactly as a wasm runtime's API would take and return them.
+//! `TaggedTransactionQueue_validate_transaction`, and SubtensorModule's APIs) against the state
+//! of one block. Inputs and outputs are SCALE, exactly as a wasm runtime's API would take and
+//! return them.
 //!
 //! A method name is resolved only through [`api::lookup`] and then matched on [`Method`]
 //! exhaustively, so what is served and what the metadata declares are one list.
@@ -139,6 +140,14 @@ pub fn call(
                 partial_fee: u128::from(fee),
             }
             .encode())
+        }
+        Method::Subtensor(m) => {
+            let mut ext = Ext::new(state);
+            let out = m
+                .call(&mut ext, u64::from(at.number), data)
+                .map_err(|e| ApiError::BadInput { method: m.name(), msg: e.0 })?;
+            check_state(&ext)?;
+            Ok(out)
         }
     }
 }

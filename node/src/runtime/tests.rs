@@ -66,6 +66,7 @@ impl Chain {
                     threshold,
                     ..Default::default()
                 },
+                ..Default::default()
             },
         };
         let state = spec.build_state().unwrap();

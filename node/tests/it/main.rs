@@ -2,6 +2,8 @@
 //! 0.51 (stock `PolkadotConfig`, `subxt-signer` dev keys), as an unmodified client would.
 
 mod polkadot;
+mod python;
+mod subtensor;
 
 use std::path::Path;
 use std::process::{Command, Stdio};

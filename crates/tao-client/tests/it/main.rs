@@ -3,6 +3,7 @@
 
 mod bridge;
 mod metadata;
+mod subnet;
 
 use std::future::Future;
 use std::time::Duration;
