@@ -11,6 +11,7 @@ pub(crate) mod balance;
 pub(crate) mod bridge;
 pub(crate) mod devnet;
 pub(crate) mod keys;
+pub(crate) mod subnet;
 
 use std::ffi::OsString;
 
@@ -32,6 +33,9 @@ pub(crate) enum Command {
 
     /// Make and inspect keys: encrypted keystores (sr25519 + secp256k1) and the dev keys.
     Keys(keys::KeysArgs),
+
+    /// Run subnets: create, register neurons, stake, set weights, read the metagraph.
+    Subnet(subnet::SubnetArgs),
 
     // Extension point: Gov(gov::GovArgs), Subnet(subnet::SubnetArgs).
     /// Run tao-node: the same program as the `tao-node` binary (`wtao node --help`).
@@ -59,6 +63,7 @@ impl Command {
             Self::Bridge(args) => args.run(out),
             Self::Balance(args) => args.run(out),
             Self::Keys(args) => args.run(out),
+            Self::Subnet(args) => args.run(out),
             Self::Node { args } => Err(multicall::exec(multicall::NODE, &args)),
             Self::Relayer { args } => Err(multicall::exec(multicall::RELAYER, &args)),
         }

@@ -12,6 +12,7 @@ use std::{
 use serde_json::{Value, json};
 
 mod bridge;
+mod subnet;
 
 const WTAO: &str = env!("CARGO_BIN_EXE_wtao");
 
