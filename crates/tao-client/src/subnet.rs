@@ -53,6 +53,17 @@ pub struct Metagraph {
     pub active: Vec<bool>,
 }
 
+/// A finalized `burned_register`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Registration {
+    /// The hotkey's uid.
+    pub uid: u16,
+    /// What the registration burned.
+    pub burn: Rao,
+    /// Block and fee.
+    pub receipt: TxReceipt,
+}
+
 /// One subnet's identity and the parameters a user looks at before registering or staking.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SubnetInfo {
@@ -133,16 +144,16 @@ impl TaoClient {
         netuid: u16,
         hotkey: AccountId32,
     ) -> Result<u16> {
-        Ok(self.burned_register_with_receipt(coldkey, netuid, hotkey).await?.0)
+        Ok(self.burned_register_with_receipt(coldkey, netuid, hotkey).await?.uid)
     }
 
-    /// [`Self::burned_register`], with the receipt (block and fee) beside the uid.
+    /// [`Self::burned_register`], with what it burned and its receipt.
     pub async fn burned_register_with_receipt<S: Signer<PolkadotConfig>>(
         &self,
         coldkey: &S,
         netuid: u16,
         hotkey: AccountId32,
-    ) -> Result<(u16, TxReceipt)> {
+    ) -> Result<Registration> {
         const CALL: &str = "SubtensorModule.burned_register";
         let call = api::transactions().subtensor_module().burned_register(netuid, hotkey);
         let (events, receipt) = self.submit(CALL, &call, coldkey).await?;
@@ -154,7 +165,24 @@ impl TaoClient {
                 call: CALL,
                 event: "SubtensorModule.NeuronRegistered",
             })?;
-        Ok((ev.1, receipt))
+        // `Burn` decays every block and rises after each registration, so what was paid is read
+        // from the block itself: the growth of `RAORecycledForRegistration` across it (the
+        // registrations of one block on one subnet; `MaxRegistrationsPerBlock` is 1 by default).
+        let before = self.recycled_for_registration(netuid, receipt.block_number.saturating_sub(1));
+        let after = self.recycled_for_registration(netuid, receipt.block_number);
+        let burn = after.await?.saturating_sub(before.await?);
+        Ok(Registration { uid: ev.1, burn: Rao(burn), receipt })
+    }
+
+    /// `RAORecycledForRegistration` of `netuid` at block `number`.
+    async fn recycled_for_registration(&self, netuid: u16, number: u64) -> Result<u64> {
+        let at = self.subxt().at_block(number).await.map_err(TaoClientError::subxt("at block"))?;
+        at.storage()
+            .fetch(api::storage().subtensor_module().rao_recycled_for_registration(), (netuid,))
+            .await
+            .map_err(TaoClientError::subxt("reading SubtensorModule.RAORecycledForRegistration"))?
+            .decode()
+            .map_err(TaoClientError::subxt("decoding SubtensorModule.RAORecycledForRegistration"))
     }
 
     /// `SubtensorModule.add_stake(hotkey, netuid, amount)` from the signer coldkey.

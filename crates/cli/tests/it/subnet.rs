@@ -95,7 +95,9 @@ fn subnet_register_stake_weights_then_yuma_pays_miners_and_validator() {
     let v = register(&["--hotkey", "eve"]);
     assert_eq!(v["hotkey"], eve.as_str());
     assert_eq!(v["coldkey"], alice.as_str());
-    assert_eq!(num(&v["burn_rao"]), burn, "the burn paid is the subnet's burn");
+    // The price decays every block from what `list` showed, towards MinBurn.
+    let paid = num(&v["burn_rao"]);
+    assert!(paid <= burn && paid > burn / 2, "paid {paid} of a {burn} burn");
     assert!(num(&v["fee_rao"]) > 0);
     let m1 = register(&["--hotkey-uri", "//Alice//miner1"]);
     let m2 = register(&["--hotkey-uri", "//Alice//miner2"]);

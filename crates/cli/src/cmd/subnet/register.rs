@@ -74,7 +74,7 @@ impl RegisterArgs {
                 units::tao(u128::from(burn.0)),
                 signer.source
             ));
-            let (uid, receipt) = tao
+            let reg = tao
                 .burned_register_with_receipt(&signer.pair, netuid, hotkey)
                 .await
                 .map_err(|e| {
@@ -89,18 +89,14 @@ impl RegisterArgs {
                         })
                     })
                 })?;
-            let after = tao.free_balance(&coldkey).await?;
-            // What left the coldkey besides the fee: the burn (exact unless the coldkey
-            // signed something else in the same block).
-            let paid = before.0.saturating_sub(after.0).saturating_sub(receipt.fee.0);
             eyre::Ok(json!({
                 "netuid": netuid,
-                "uid": uid,
+                "uid": reg.uid,
                 "hotkey": hotkey.to_string(),
                 "coldkey": coldkey.to_string(),
-                "burn_rao": paid.to_string(),
-                "fee_rao": receipt.fee.0.to_string(),
-                "block": receipt.block_number,
+                "burn_rao": reg.burn.0.to_string(),
+                "fee_rao": reg.receipt.fee.0.to_string(),
+                "block": reg.receipt.block_number,
             }))
         })??;
         let num = |k: &str| data[k].as_str().and_then(|s| s.parse::<u128>().ok()).unwrap_or(0);
