@@ -35,6 +35,10 @@ pub(crate) struct Balances {
     pub(crate) eth_wei: Vec<String>,
     /// wTAO (base units = rao) of each EVM dev account.
     pub(crate) wtao: Vec<String>,
+    /// The TAO chain's subnets, for the summary's subnet lines (empty if they could not be
+    /// read: the summary is still worth printing).
+    #[serde(skip)]
+    pub(crate) subnets: Vec<tao_client::SubnetInfo>,
 }
 
 /// Runs `future` on a fresh single-threaded runtime (the CLI does one thing at a time).
@@ -79,6 +83,10 @@ async fn read(info: &DevnetInfo) -> eyre::Result<Balances> {
             .map_err(|e| eyre::eyre!("bad SS58 address {}: {e:?}", account.ss58))?;
         out.tao_rao.push(tao.free_balance(&id).await?.0.to_string());
     }
+    out.subnets = tao.subnets().await.unwrap_or_else(|e| {
+        tracing::warn!(target: "wtao::devnet", %e, "could not read the subnets");
+        Vec::new()
+    });
     let eth = ProviderBuilder::new().connect_http(info.evm.rpc_url.parse()?);
     let token = IERC20Balance::new(info.contracts.wtao, &eth);
     for account in &info.eth_accounts {

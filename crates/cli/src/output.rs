@@ -212,6 +212,7 @@ pub(crate) fn error_lines(err: &eyre::Report) -> Vec<String> {
 pub(crate) fn error_code(err: &eyre::Report) -> &'static str {
     err.chain()
         .find_map(|cause| cause.downcast_ref::<wtao_devnet::DevnetError>().map(|e| e.code()))
+        .or_else(|| crate::cmd::subnet::ChainError::code_of(err))
         .unwrap_or("error")
 }
 

@@ -44,7 +44,7 @@ pub use client::{
     BridgeBlock, BridgeBlockStream, LockReceipt, RelayerInfo, ReleaseOutcome, TaoClient, TxReceipt,
 };
 pub use error::{Result, TaoClientError};
-pub use subnet::{AdminUtilsCall, Metagraph};
+pub use subnet::{AdminUtilsCall, Metagraph, Registration, SubnetInfo};
 pub use subxt::utils::{AccountId32, H160, H256};
 pub use subxt_signer::sr25519::{Keypair, dev};
 pub use subxt_signer::{SecretUri, SecretUriError};

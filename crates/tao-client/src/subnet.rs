@@ -49,6 +49,57 @@ pub struct Metagraph {
     pub emission: Vec<Rao>,
     /// `LastUpdate` block of each uid.
     pub last_update: Vec<u64>,
+    /// `Active` (seen within the activity cutoff at the last epoch).
+    pub active: Vec<bool>,
+}
+
+/// A finalized `burned_register`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Registration {
+    /// The hotkey's uid.
+    pub uid: u16,
+    /// What the registration burned.
+    pub burn: Rao,
+    /// Block and fee.
+    pub receipt: TxReceipt,
+}
+
+/// One subnet's identity and the parameters a user looks at before registering or staking.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SubnetInfo {
+    /// The subnet.
+    pub netuid: u16,
+    /// `SubnetIdentitiesV3.subnet_name` (UTF-8, lossy); `root` for netuid 0 without one, else
+    /// empty.
+    pub name: String,
+    /// `TokenSymbol` (UTF-8, lossy).
+    pub symbol: String,
+    /// `SubnetOwner` (coldkey).
+    pub owner: AccountId32,
+    /// `SubnetOwnerHotkey`.
+    pub owner_hotkey: AccountId32,
+    /// `Tempo` in blocks.
+    pub tempo: u16,
+    /// `SubnetworkN`: registered neurons.
+    pub neurons: u16,
+    /// `MaxAllowedUids`.
+    pub max_neurons: u16,
+    /// `Burn`: what `burned_register` burns now.
+    pub burn: Rao,
+    /// `SubnetEmissionShare`: this subnet's weight in the per-block emission split.
+    pub emission_share: u16,
+    /// Whether the subnet takes part in the emission split now: not root, started
+    /// (`FirstEmissionBlockNumber`), `SubtokenEnabled`, `NetworkRegistrationAllowed`,
+    /// `SubnetEmissionEnabled` and a non-zero share (tao-node's `subnets_to_emit_to`).
+    pub emits: bool,
+    /// `NetworkRegistrationAllowed`.
+    pub registration_allowed: bool,
+    /// `WeightsVersionKey`: the least `version_key` `set_weights` accepts (0: any).
+    pub weights_version_key: u64,
+    /// `WeightsSetRateLimit` in blocks.
+    pub weights_rate_limit: u64,
+    /// `SubnetLocked`: TAO locked by its registration.
+    pub locked: Rao,
 }
 
 /// IP and IP type (4 or 6) of an axon address, as `serve_axon` takes them.
@@ -93,9 +144,19 @@ impl TaoClient {
         netuid: u16,
         hotkey: AccountId32,
     ) -> Result<u16> {
+        Ok(self.burned_register_with_receipt(coldkey, netuid, hotkey).await?.uid)
+    }
+
+    /// [`Self::burned_register`], with what it burned and its receipt.
+    pub async fn burned_register_with_receipt<S: Signer<PolkadotConfig>>(
+        &self,
+        coldkey: &S,
+        netuid: u16,
+        hotkey: AccountId32,
+    ) -> Result<Registration> {
         const CALL: &str = "SubtensorModule.burned_register";
         let call = api::transactions().subtensor_module().burned_register(netuid, hotkey);
-        let (events, _) = self.submit(CALL, &call, coldkey).await?;
+        let (events, receipt) = self.submit(CALL, &call, coldkey).await?;
         let ev = events
             .find_first::<api::subtensor_module::events::NeuronRegistered>()
             .transpose()
@@ -104,7 +165,24 @@ impl TaoClient {
                 call: CALL,
                 event: "SubtensorModule.NeuronRegistered",
             })?;
-        Ok(ev.1)
+        // `Burn` decays every block and rises after each registration, so what was paid is read
+        // from the block itself: the growth of `RAORecycledForRegistration` across it (the
+        // registrations of one block on one subnet; `MaxRegistrationsPerBlock` is 1 by default).
+        let before = self.recycled_for_registration(netuid, receipt.block_number.saturating_sub(1));
+        let after = self.recycled_for_registration(netuid, receipt.block_number);
+        let burn = after.await?.saturating_sub(before.await?);
+        Ok(Registration { uid: ev.1, burn: Rao(burn), receipt })
+    }
+
+    /// `RAORecycledForRegistration` of `netuid` at block `number`.
+    async fn recycled_for_registration(&self, netuid: u16, number: u64) -> Result<u64> {
+        let at = self.subxt().at_block(number).await.map_err(TaoClientError::subxt("at block"))?;
+        at.storage()
+            .fetch(api::storage().subtensor_module().rao_recycled_for_registration(), (netuid,))
+            .await
+            .map_err(TaoClientError::subxt("reading SubtensorModule.RAORecycledForRegistration"))?
+            .decode()
+            .map_err(TaoClientError::subxt("decoding SubtensorModule.RAORecycledForRegistration"))
     }
 
     /// `SubtensorModule.add_stake(hotkey, netuid, amount)` from the signer coldkey.
@@ -171,6 +249,106 @@ impl TaoClient {
         call: AdminUtilsCall,
     ) -> Result<TxReceipt> {
         self.sudo("AdminUtils", api::Call::AdminUtils(call), sudo).await
+    }
+
+    /// `SubnetRegistrationRuntimeApi.get_network_registration_cost`: what `register_network`
+    /// locks now.
+    pub async fn network_lock_cost(&self) -> Result<Rao> {
+        let at = self.finalized().await?;
+        let cost = at
+            .runtime_apis()
+            .call(
+                api::runtime_apis()
+                    .subnet_registration_runtime_api()
+                    .get_network_registration_cost(),
+            )
+            .await
+            .map_err(TaoClientError::subxt("calling get_network_registration_cost"))?;
+        Ok(Rao(cost))
+    }
+
+    /// The current finalized block number.
+    pub async fn finalized_number(&self) -> Result<u64> {
+        Ok(self.finalized().await?.block_number())
+    }
+
+    /// [`SubnetInfo`] of every existing subnet, root included, by netuid.
+    pub async fn subnets(&self) -> Result<Vec<SubnetInfo>> {
+        let mut out = Vec::new();
+        for netuid in self.netuids().await? {
+            out.push(self.subnet_info(netuid).await?);
+        }
+        Ok(out)
+    }
+
+    /// [`SubnetInfo`] of `netuid` (an absent subnet reads as the storage defaults: check
+    /// [`Self::netuids`] first).
+    pub async fn subnet_info(&self, netuid: u16) -> Result<SubnetInfo> {
+        let at = self.finalized().await?;
+        let st = api::storage().subtensor_module();
+        macro_rules! read {
+            ($item:ident, $name:literal) => {
+                at.storage()
+                    .fetch(st.$item(), (netuid,))
+                    .await
+                    .map_err(TaoClientError::subxt(concat!("reading SubtensorModule.", $name)))?
+                    .decode()
+                    .map_err(TaoClientError::subxt(concat!("decoding SubtensorModule.", $name)))?
+            };
+        }
+        let identity = at
+            .storage()
+            .try_fetch(st.subnet_identities_v3(), (netuid,))
+            .await
+            .map_err(TaoClientError::subxt("reading SubtensorModule.SubnetIdentitiesV3"))?
+            .map(|v| {
+                v.decode()
+                    .map_err(TaoClientError::subxt("decoding SubtensorModule.SubnetIdentitiesV3"))
+            })
+            .transpose()?;
+        let name = match identity {
+            Some(id) if !id.subnet_name.is_empty() => {
+                String::from_utf8_lossy(&id.subnet_name).into_owned()
+            }
+            _ if netuid == 0 => "root".to_owned(),
+            _ => String::new(),
+        };
+        let symbol: Vec<u8> = read!(token_symbol, "TokenSymbol");
+        let started = at
+            .storage()
+            .try_fetch(st.first_emission_block_number(), (netuid,))
+            .await
+            .map_err(TaoClientError::subxt("reading SubtensorModule.FirstEmissionBlockNumber"))?
+            .is_some();
+        let subtoken: bool = read!(subtoken_enabled, "SubtokenEnabled");
+        let registration_allowed: bool =
+            read!(network_registration_allowed, "NetworkRegistrationAllowed");
+        let emission_enabled: bool = read!(subnet_emission_enabled, "SubnetEmissionEnabled");
+        let emission_share: u16 = read!(subnet_emission_share, "SubnetEmissionShare");
+        let burn: u64 = read!(burn, "Burn");
+        let locked: u64 = read!(subnet_locked, "SubnetLocked");
+        Ok(SubnetInfo {
+            netuid,
+            name,
+            symbol: String::from_utf8_lossy(&symbol).into_owned(),
+            owner: read!(subnet_owner, "SubnetOwner"),
+            owner_hotkey: read!(subnet_owner_hotkey, "SubnetOwnerHotkey"),
+            tempo: read!(tempo, "Tempo"),
+            neurons: read!(subnetwork_n, "SubnetworkN"),
+            max_neurons: read!(max_allowed_uids, "MaxAllowedUids"),
+            burn: Rao(burn),
+            emission_share,
+            emits: netuid != 0
+                && started
+                && subtoken
+                && registration_allowed
+                && emission_enabled
+                && emission_share > 0,
+            registration_allowed,
+            weights_version_key: read!(weights_version_key, "WeightsVersionKey"),
+            weights_rate_limit: read!(weights_set_rate_limit, "WeightsSetRateLimit"),
+            locked: Rao(locked),
+        })
     }
 
     /// The existing netuids, root (0) included.
@@ -300,6 +478,7 @@ impl TaoClient {
             validator_permit: read!(validator_permit, "ValidatorPermit"),
             emission: emission.into_iter().map(Rao).collect(),
             last_update: read!(last_update, "LastUpdate"),
+            active: read!(active, "Active"),
         })
     }
 }

@@ -12,6 +12,7 @@ pub(crate) mod bridge;
 pub(crate) mod devnet;
 pub(crate) mod gov;
 pub(crate) mod keys;
+pub(crate) mod subnet;
 
 use std::ffi::OsString;
 
@@ -37,7 +38,9 @@ pub(crate) enum Command {
     /// Make and inspect keys: encrypted keystores (sr25519 + secp256k1) and the dev keys.
     Keys(keys::KeysArgs),
 
-    // Extension point: Subnet(subnet::SubnetArgs).
+    /// Run subnets: create, register neurons, stake, set weights, read the metagraph.
+    Subnet(subnet::SubnetArgs),
+
     /// Run tao-node: the same program as the `tao-node` binary (`wtao node --help`).
     #[command(hide = true, disable_help_flag = true, disable_version_flag = true)]
     Node {
@@ -64,6 +67,7 @@ impl Command {
             Self::Balance(args) => args.run(out),
             Self::Gov(args) => args.run(out),
             Self::Keys(args) => args.run(out),
+            Self::Subnet(args) => args.run(out),
             Self::Node { args } => Err(multicall::exec(multicall::NODE, &args)),
             Self::Relayer { args } => Err(multicall::exec(multicall::RELAYER, &args)),
         }

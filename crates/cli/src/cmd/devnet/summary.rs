@@ -55,9 +55,39 @@ pub(crate) fn data(
         "bridge": {"relayers": info.shape.relayers, "threshold": info.shape.threshold,
                    "evm_chain_id": info.shape.evm_chain_id, "bridge": info.contracts.bridge},
         "relayers": info.relayers,
+        "subnets": subnets_data(balances),
         "accounts": {"tao": tao_accounts, "eth": eth_accounts},
         "processes": info.processes,
     })
+}
+
+/// The subnets for `--json`: netuid, name, owner, tempo, neuron count.
+fn subnets_data(balances: Option<&Balances>) -> Value {
+    let subnets = balances.map(|b| b.subnets.as_slice()).unwrap_or_default();
+    subnets
+        .iter()
+        .map(|n| {
+            json!({"netuid": n.netuid, "name": n.name, "owner": n.owner.to_string(),
+                   "tempo": n.tempo, "neurons": n.neurons, "max_neurons": n.max_neurons})
+        })
+        .collect()
+}
+
+/// The subnet lines of the text summary (none when they could not be read).
+fn subnet_lines(s: &mut String, balances: Option<&Balances>) {
+    let subnets = balances.map(|b| b.subnets.as_slice()).unwrap_or_default();
+    if subnets.is_empty() {
+        return;
+    }
+    let _ = writeln!(s);
+    let _ = writeln!(s, "  subnets    (`wtao subnet list`, `wtao subnet metagraph --netuid N`)");
+    for n in subnets {
+        let _ = writeln!(
+            s,
+            "    {:>3}  {:<8} owner {}  tempo {:>3}  {}/{} neurons",
+            n.netuid, n.name, n.owner, n.tempo, n.neurons, n.max_neurons
+        );
+    }
 }
 
 /// The summary as text.
@@ -114,6 +144,7 @@ pub(crate) fn human(info: &DevnetInfo, balances: Option<&Balances>, mode: &Mode)
             r.name, r.eth_address, r.tao_account, r.tao_uri, r.metrics_url
         );
     }
+    subnet_lines(&mut s, balances);
     let _ = writeln!(s);
     let _ = writeln!(s, "  TAO dev accounts (public dev keys: never use them on a real chain)");
     for (i, a) in info.tao_accounts.iter().enumerate() {
