@@ -37,6 +37,8 @@ pub struct BridgeGenesis {
     pub evm_chain_id: u64,
     /// The TaoBridge proxy: the domain's verifying contract.
     pub bridge: Address,
+    /// The contract's mint bucket capacity (rao), mirrored by the node.
+    pub mint_capacity: u64,
 }
 
 /// `tao-node build-spec --dev` as JSON.
@@ -91,6 +93,7 @@ pub fn patch(spec: &mut Value, genesis: &BridgeGenesis) -> Result<()> {
     bridge.insert("threshold".into(), genesis.threshold.into());
     bridge.insert("evmChainId".into(), genesis.evm_chain_id.into());
     bridge.insert("bridgeContract".into(), genesis.bridge.to_string().into());
+    bridge.insert("mintCapacity".into(), genesis.mint_capacity.into());
     Ok(())
 }
 
@@ -154,11 +157,13 @@ mod tests {
             threshold: 2,
             evm_chain_id: 1337,
             bridge: Address::repeat_byte(0xbb),
+            mint_capacity: 7,
         };
         patch(&mut spec, &genesis).unwrap();
         let bridge = &spec["genesis"]["bridge"];
         assert_eq!(bridge["threshold"], 2);
         assert_eq!(bridge["evmChainId"], 1337);
+        assert_eq!(bridge["mintCapacity"], 7, "the node mirrors the contract's mint bucket");
         assert_eq!(bridge["bridgeContract"], Address::repeat_byte(0xbb).to_string());
         assert_eq!(bridge["relayers"][0]["account"], genesis.relayers[0].tao.public_key);
         assert_eq!(bridge["relayers"][1]["ethAddress"], Address::repeat_byte(4).to_string());
@@ -178,6 +183,7 @@ mod tests {
             threshold: 1,
             evm_chain_id: 1,
             bridge: Address::ZERO,
+            mint_capacity: 0,
         };
         let err = patch(&mut spec, &genesis).unwrap_err().to_string();
         assert!(err.contains("genesis.bridge"), "{err}");

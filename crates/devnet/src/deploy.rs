@@ -22,6 +22,11 @@ use crate::{
 /// cache in `contracts/`).
 const DEPLOY_LOCK_WAIT: Duration = Duration::from_secs(600);
 
+/// The bridge's mint bucket on the devnet, in rao: 100,000 TAO per window. The deploy script gets
+/// it as `WTAO_MINT_CAPACITY` and tao-node's genesis as `bridge.mintCapacity`, so the node never
+/// accepts a block of locks the contract could not mint (issue 17, finding 1).
+pub const DEVNET_MINT_CAPACITY_RAO: u64 = 100_000 * 1_000_000_000;
+
 /// Inputs of the deploy script (passed as `WTAO_*` environment variables).
 #[derive(Clone, Debug)]
 pub struct DeployConfig {
@@ -133,7 +138,8 @@ pub fn deploy(toolchain: &Toolchain, config: &DeployConfig) -> Result<Deployment
         .env("FOUNDRY_BROADCAST", &config.broadcast_dir)
         .env("WTAO_RELAYERS", join(&config.relayers))
         .env("WTAO_THRESHOLD", config.threshold.to_string())
-        .env("WTAO_GUARDIAN", config.guardian.to_string());
+        .env("WTAO_GUARDIAN", config.guardian.to_string())
+        .env("WTAO_MINT_CAPACITY", DEVNET_MINT_CAPACITY_RAO.to_string());
     tracing::info!(target: "devnet::deploy", rpc = %config.rpc_url, "deploying contracts with forge script");
     let output =
         cmd.output().map_err(|source| DevnetError::Spawn { name: "forge".into(), source })?;

@@ -273,6 +273,7 @@ impl Devnet {
                     threshold: shape.threshold,
                     evm_chain_id: shape.evm_chain_id,
                     bridge: deployment.bridge,
+                    mint_capacity: crate::deploy::DEVNET_MINT_CAPACITY_RAO,
                 },
                 &layout.chain_spec(),
             )?;

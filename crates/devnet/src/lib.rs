@@ -47,7 +47,7 @@ pub mod toolchain;
 
 pub use accounts::{DEV_ACCOUNTS, DEV_MNEMONIC, EthAccount, TaoAccount};
 pub use anvil::{Anvil, AnvilConfig};
-pub use deploy::{DeployConfig, Deployment};
+pub use deploy::{DEVNET_MINT_CAPACITY_RAO, DeployConfig, Deployment};
 pub use devnet::{
     Binaries, Devnet, DevnetConfig, DevnetStatus, Progress, down, status, stored_shape,
 };
