@@ -219,10 +219,13 @@ async fn crash_in_the_middle_of_an_epoch_payout_then_restart() {
     assert_eq!(uid(&api, &bob).await, b);
     assert_eq!(uid(&api, &charlie).await, c);
     assert_eq!(stake(&api, &bob).await, bob_before, "nothing of the crashed block");
-    assert_eq!(stake(&api, &charlie).await, 0, "no incentive before the crashed epoch");
+    // An earlier epoch may already have paid Charlie incentive (the first epoch after Bob's
+    // weights can have no dividends yet, so it does not stop at the crash point); what counts is
+    // that the crashed epoch's payout is not half there and is paid once it runs again.
+    let charlie_before = stake(&api, &charlie).await;
     ledgers_add_up(&api).await;
     // The epoch runs again in the re-produced block and pays out.
     until("dividends after the restart", || async { stake(&api, &bob).await > bob_before }).await;
-    assert!(stake(&api, &charlie).await > 0);
+    assert!(stake(&api, &charlie).await > charlie_before, "incentive after the restart");
     ledgers_add_up(&api).await;
 }

@@ -289,6 +289,8 @@ impl World {
                     mint_capacity: limit.capacity,
                     ..BridgeSpec::default()
                 },
+                // No subnets: the property is the bridge's; emission only moves free balances.
+                subtensor: Default::default(),
             },
         };
         let chain =

@@ -73,6 +73,7 @@ impl Net {
                 ],
                 sudo: Some(root.id().to_string()),
                 bridge,
+                subtensor: Default::default(),
             },
         };
         let chain =
