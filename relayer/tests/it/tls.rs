@@ -97,21 +97,29 @@ struct Endpoints {
     _dir: tempfile::TempDir,
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
 async fn endpoints(server: Arc<ServerConfig>) -> Endpoints {
     let root = Toolchain::find_root(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
     let toolchain = Toolchain::ensure(&root).unwrap();
-    let port = free_port();
-    let anvil =
-        Anvil::spawn(&toolchain, AnvilConfig { port, block_time: None, ..Default::default() })
-            .unwrap();
     let dir = tempfile::tempdir().unwrap();
+    let anvil = Anvil::spawn(
+        &AnvilConfig {
+            program: toolchain.anvil(),
+            port: 0,
+            chain_id: 31_337,
+            accounts: 10,
+            state_file: None,
+            log: dir.path().join("anvil.log"),
+            config_out: dir.path().join("anvil-accounts.json"),
+            port_flag: "--anvil-port",
+        },
+        3,
+    )
+    .unwrap();
+    let anvil_addr: SocketAddr =
+        anvil.endpoint().trim_start_matches("http://").trim_end_matches('/').parse().unwrap();
     let bin = node_binary().unwrap_or_else(|e| panic!("could not build tao-node: {e}"));
     let node = TestNode::start(TestNodeConfig::dev(bin, dir.path())).unwrap();
-    let eth_proxy = tls_proxy(SocketAddr::from(([127, 0, 0, 1], port)), server.clone()).await;
+    let eth_proxy = tls_proxy(anvil_addr, server.clone()).await;
     let tao_proxy = tls_proxy(node.addr().parse().unwrap(), server).await;
     Endpoints {
         https: format!("https://{eth_proxy}").parse().unwrap(),

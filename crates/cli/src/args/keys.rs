@@ -7,43 +7,26 @@
 //!    `WTAO_KEYS_PASSWORD`, or asked on the terminal;
 //! 4. on the devnet only, `alice`.
 //!
-//! Secrets are never echoed: [`Secret`] prints as `<redacted>` in Debug, clap hides the
+//! Secrets are never echoed: [`Secret`] (the relayer's) prints as `[redacted]` in Debug, clap hides the
 //! variables' values in `--help`, and the errors about a bad key name the flag, not the key.
 
-use std::{fmt, io::Write, path::PathBuf};
+use std::{io::Write, path::PathBuf};
 
 use alloy::signers::local::PrivateKeySigner;
 use clap::Args;
 use eyre::{WrapErr, bail, eyre};
 use tao_client::Keypair;
 use wtao_devnet::DevnetInfo;
-use wtao_relayer::RelayerKeys;
+use wtao_relayer::{RelayerKeys, secret::Secret};
 
 use super::address::{DEV_NAMES, dev_index};
 
 /// The environment variable holding the keystore password.
 pub(crate) const PASSWORD_VAR: &str = "WTAO_KEYS_PASSWORD";
 
-/// A secret given on the command line or in the environment: its Debug never shows it.
-#[derive(Clone, PartialEq, Eq)]
-pub(crate) struct Secret(String);
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
-
-impl Secret {
-    /// The secret itself.
-    pub(crate) fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
 /// clap's parser for a [`Secret`]: accepts anything (checked later, without echoing it).
 fn secret(text: &str) -> Result<Secret, std::convert::Infallible> {
-    Ok(Secret(text.to_owned()))
+    Ok(Secret::new(text))
 }
 
 /// clap's parser for `--from`.
@@ -208,14 +191,14 @@ pub(crate) fn dev_eth(i: usize, devnet: Option<&DevnetInfo>) -> eyre::Result<Eth
 
 /// The keystore password: `--password-file`, else `WTAO_KEYS_PASSWORD`, else asked on the
 /// terminal (twice when `confirm`, for a new keystore).
-pub(crate) fn password(file: Option<&std::path::Path>, confirm: bool) -> eyre::Result<String> {
+pub(crate) fn password(file: Option<&std::path::Path>, confirm: bool) -> eyre::Result<Secret> {
     if let Some(path) = file {
         let text = std::fs::read_to_string(path)
             .wrap_err_with(|| format!("reading the password file {}", path.display()))?;
-        return Ok(text.lines().next().unwrap_or_default().to_owned());
+        return Ok(Secret::new(text.lines().next().unwrap_or_default()));
     }
     if let Ok(p) = std::env::var(PASSWORD_VAR) {
-        return Ok(p);
+        return Ok(Secret::new(p));
     }
     let no_tty = || {
         eyre!(
@@ -232,7 +215,7 @@ pub(crate) fn password(file: Option<&std::path::Path>, confirm: bool) -> eyre::R
             bail!("an empty password protects nothing; choose one");
         }
     }
-    Ok(first)
+    Ok(Secret::new(first))
 }
 
 /// Asks on the controlling terminal with echo off.
@@ -286,7 +269,7 @@ mod tests {
             Cli::try_parse_from(["x", "--key-uri", "//Secret", "--eth-key", ANVIL_0_KEY]).unwrap();
         let debug = format!("{cli:?}");
         assert!(!debug.contains("Secret\"") && !debug.contains("ac0974"), "{debug}");
-        assert!(debug.contains("<redacted>"), "{debug}");
+        assert!(debug.contains("[redacted]"), "{debug}");
     }
 
     #[test]
@@ -330,7 +313,7 @@ mod tests {
     fn keystores_open_with_the_password_file() {
         let dir = tempfile::tempdir().unwrap();
         let store = dir.path().join("keys");
-        let made = RelayerKeys::generate(&store, "hunter2").unwrap();
+        let made = RelayerKeys::generate(&store, &Secret::new("hunter2")).unwrap();
         let pw = dir.path().join("pw");
         std::fs::write(&pw, "hunter2\n").unwrap();
         let cli = Cli::try_parse_from([

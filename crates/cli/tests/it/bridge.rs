@@ -235,7 +235,8 @@ fn keystores_made_by_keys_new_sign_bridge_commands() {
     let made = ok(new(&[]));
     assert!(Path::new(s).join("eth.json").is_file() && Path::new(s).join("tao.json").is_file());
     // It is the relayer's keystore format: the relayer library opens it.
-    let keys = wtao_relayer::RelayerKeys::open(&store, "pw").unwrap();
+    let keys =
+        wtao_relayer::RelayerKeys::open(&store, &wtao_relayer::secret::Secret::new("pw")).unwrap();
     assert_eq!(made["eth_address"], keys.eth_address().to_checksum(None));
     assert_eq!(made["tao_ss58"], keys.tao_account().to_string());
     // Never overwritten.

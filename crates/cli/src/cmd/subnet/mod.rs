@@ -29,12 +29,11 @@ mod table;
 mod unstake;
 mod weights;
 
-use std::fmt;
-
 use clap::{Args, Subcommand};
 use eyre::{bail, eyre};
 use serde_json::{Value, json};
 use tao_client::{AccountId32, Keypair, TaoClient};
+use wtao_relayer::secret::Secret;
 
 use crate::{
     args::{Account, address::parse_ss58_or_dev, keys},
@@ -82,21 +81,15 @@ impl SubnetArgs {
     }
 }
 
-/// `--hotkey-uri`'s secret: its Debug never shows it.
-#[derive(Clone)]
-pub(crate) struct HotkeySecret(String);
-
-impl fmt::Debug for HotkeySecret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
+/// `--hotkey-uri`'s secret: the one redacted secret type, whose Debug never shows it.
+#[derive(Clone, Debug)]
+pub(crate) struct HotkeySecret(Secret);
 
 impl HotkeySecret {
     /// The pair; the error names the flag, never the secret (clap would echo a value its
     /// parser refused, so the parser accepts anything and the check is here).
     fn pair(&self) -> eyre::Result<Keypair> {
-        wtao_relayer::keys::parse_suri(&self.0).map_err(|_| {
+        wtao_relayer::keys::parse_suri(self.0.expose()).map_err(|_| {
             eyre!(
                 "--hotkey-uri / WTAO_HOTKEY_URI is not an sr25519 secret URI (//Name, a 12 or 24 \
                  word mnemonic with an optional //path, or a 0x seed)"
@@ -107,7 +100,7 @@ impl HotkeySecret {
 
 /// clap's parser for `--hotkey-uri`: accepts anything (checked later, without echoing it).
 fn hotkey_secret(text: &str) -> Result<HotkeySecret, std::convert::Infallible> {
-    Ok(HotkeySecret(text.to_owned()))
+    Ok(HotkeySecret(Secret::new(text)))
 }
 
 /// The hotkey options.
