@@ -9,6 +9,7 @@
 //!     free_balance / bridge_custody_balance / locks_in_block storage at the finalized head
 //!     finalized_blocks()                                    Bridge events of each finalized block
 //!     relayer_set / attesters / find_lock / release_state   a transfer's progress (bridge.rs)
+//!     custody_reading / bridge_records                      audits of the invariants (audit.rs)
 //! ```
 //!
 //! The types come from the node's own metadata, checked in as `metadata/tao-node.scale` and
@@ -28,10 +29,12 @@
 //! Amounts are [`Rao`] (u64, 1 TAO = 10^9 rao, the chain's balance type); Ethereum addresses are
 //! alloy [`Address`]es, as in `wtao-bridge-types`.
 
+mod audit;
 mod bridge;
 mod client;
 mod error;
 
+pub use audit::{BridgeRecord, CustodyReading};
 pub use bridge::{LockedTransfer, ReleaseState, TrackedLock};
 pub use client::{
     BridgeBlock, BridgeBlockStream, LockReceipt, RelayerInfo, ReleaseOutcome, TaoClient, TxReceipt,
