@@ -7,7 +7,8 @@
 //!                          → check_supply; then scan new finalized TAO blocks' Bridge events
 //!  Net::finish ────────▶ audit until drained (deadline): EVM logs E1 → TAO scan to the head
 //!                          → EVM logs E2 → check_histories(TAO, E1 mints + E2 voids/burns);
-//!                          every lock nonce isNonceUsed; stop the poller; one summary line
+//!                          storage agrees (isNonceUsed, Bridge.Released / Pending); stop the
+//!                          poller; one summary line
 //! ```
 //!
 //! A read that fails (a node being restarted, a reorg removing the pinned block) is counted, not
@@ -31,7 +32,7 @@ use alloy::providers::{DynProvider, Provider};
 use alloy::rpc::types::Filter;
 use alloy::sol_types::SolEvent;
 use eyre::{WrapErr, eyre};
-use tao_client::{BridgeRecord, TaoClient};
+use tao_client::{BridgeRecord, ReleaseState, TaoClient};
 use tokio::task::JoinHandle;
 
 use crate::invariants::{
@@ -311,6 +312,12 @@ impl Auditor {
         lock(&self.stats).violations.clone()
     }
 
+    /// [`Self::violations`] for a message: the first few, and how many more.
+    pub(crate) fn violations_report(&self) -> Option<String> {
+        let v = self.violations();
+        (!v.is_empty()).then(|| report(&v))
+    }
+
     /// One race-free supply check now (a scenario checkpoint); returns `(supply, locked)` in rao,
     /// `locked` being the larger custody read. Fails on a violation, the poller's included.
     pub(crate) async fn check_supply_now(&self) -> eyre::Result<(u128, u128)> {
@@ -325,7 +332,7 @@ impl Auditor {
         eyre::ensure!(
             stats.violations.is_empty(),
             "invariant broken:\n{}",
-            stats.violations.join("\n")
+            report(&stats.violations)
         );
         let (before, after) = poll.locked();
         Ok((poll.supply.rao, before.max(after)))
@@ -352,11 +359,14 @@ impl Auditor {
             .await;
             let last = match round {
                 Ok(((f, _), _)) if !f.violations.is_empty() => {
-                    return Err(eyre!("invariant broken:\n{}", f.violations.join("\n")));
+                    return Err(eyre!("invariant broken:\n{}", report(&f.violations)));
                 }
                 Ok(((f, tally), tao)) if f.pending.is_empty() => {
-                    self.check_nonces_used(&tao).await?;
-                    break tally;
+                    match self.check_end_state(&tao).await {
+                        Ok(v) if v.is_empty() => break tally,
+                        Ok(v) => return Err(eyre!("invariant broken:\n{}", report(&v))),
+                        Err(e) => format!("read failed: {e:#}"),
+                    }
                 }
                 Ok(((f, _), _)) => f.pending.join("\n"),
                 Err(e) => format!("read failed: {e:#}"),
@@ -369,14 +379,20 @@ impl Auditor {
             }
             tokio::time::sleep(Duration::from_millis(250)).await;
         };
-        // A last supply check with the bridge at rest, then stop polling.
-        self.check_supply_now().await?;
+        // A last supply check with the bridge at rest (a failed read is retried until the
+        // deadline; a violation fails at once), then stop polling.
+        while let Err(e) = self.check_supply_now().await {
+            if !self.violations().is_empty() || Instant::now() >= deadline {
+                return Err(e);
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
         self.stop();
         let stats = lock(&self.stats).clone();
         eyre::ensure!(
             stats.violations.is_empty(),
             "invariant broken:\n{}",
-            stats.violations.join("\n")
+            report(&stats.violations)
         );
         eyre::ensure!(
             stats.polls > 0,
@@ -397,21 +413,46 @@ impl Auditor {
         })
     }
 
-    /// TaoBridge agrees: every lock's nonce is used (minted, or voided before a refund).
-    async fn check_nonces_used(&self, tao: &TaoHistory) -> eyre::Result<()> {
+    /// Both chains' storage agree with the events: every lock's nonce is used on TaoBridge
+    /// (minted, or voided before a refund); every released burn is in `Bridge.Released` on TAO,
+    /// and no burn blocked by a conflict is there without a `Released` event.
+    async fn check_end_state(&self, tao: &TaoHistory) -> eyre::Result<Vec<String>> {
+        let mut violations = Vec::new();
         let bridge = ITaoBridge::new(self.bridge, &self.eth);
         for l in &tao.locks {
-            let used = bridge.isNonceUsed(l.nonce).call().await?;
-            eyre::ensure!(
-                used,
-                "invariant broken: lock nonce {} ({} rao) is settled by the events but \
-                 TaoBridge.isNonceUsed({}) is false",
-                l.nonce,
-                l.amount,
-                l.nonce
-            );
+            if !bridge.isNonceUsed(l.nonce).call().await? {
+                violations.push(format!(
+                    "lock nonce {} ({} rao) is settled by the events but TaoBridge.isNonceUsed \
+                     says it is not used",
+                    l.nonce, l.amount
+                ));
+            }
         }
-        Ok(())
+        let client = self.scan.lock().await.client().await?;
+        for r in &tao.releases {
+            let state = client.release_state(r.chain_id, r.burn_nonce).await?;
+            if !matches!(state, ReleaseState::Released { .. }) {
+                violations.push(format!(
+                    "burn nonce {} has a Released event (TAO block {}) but Bridge.Released \
+                     storage says {state:?}",
+                    r.burn_nonce, r.block
+                ));
+            }
+        }
+        for &(chain_id, nonce) in &tao.conflicts {
+            if tao.releases.iter().any(|r| (r.chain_id, r.burn_nonce) == (chain_id, nonce)) {
+                continue;
+            }
+            // Pending and conflicted, or settled by root without payment: anything but paid.
+            let state = client.release_state(chain_id, nonce).await?;
+            if matches!(state, ReleaseState::Released { .. }) {
+                violations.push(format!(
+                    "burn nonce {nonce} had a ReleaseConflict and no Released event, but \
+                     Bridge.Released storage says {state:?}"
+                ));
+            }
+        }
+        Ok(violations)
     }
 
     /// Stop the poller (idempotent).
@@ -468,8 +509,32 @@ async fn poll_loop(
     }
 }
 
+/// The first violations (a poller repeats one each poll while it lasts) and how many in all.
+fn report(violations: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut out: Vec<&str> = violations.iter().take(SHOWN).map(String::as_str).collect();
+    let more = violations.len().saturating_sub(SHOWN);
+    let tail = format!("... and {more} more");
+    if more > 0 {
+        out.push(&tail);
+    }
+    out.join("\n")
+}
+
 /// A `uint256` amount as rao; one beyond `u128` (never on a sound bridge) reads as `u128::MAX`,
 /// which breaks any bound it is checked against rather than wrapping below it.
 fn rao(v: U256) -> u128 {
     u128::try_from(v).unwrap_or(u128::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn report_shows_the_first_violations_and_counts_the_rest() {
+        let v: Vec<String> = (0..8).map(|i| format!("v{i}")).collect();
+        assert_eq!(report(&v), "v0\nv1\nv2\nv3\nv4\n... and 3 more");
+        assert_eq!(report(&v[..2]), "v0\nv1");
+    }
 }

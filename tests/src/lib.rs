@@ -439,9 +439,8 @@ impl Net {
 impl Drop for Net {
     fn drop(&mut self) {
         self.auditor.stop();
-        let violations = self.auditor.violations();
-        if !violations.is_empty() {
-            eprintln!("e2e: invariants broken during the scenario:\n{}", violations.join("\n"));
+        if let Some(report) = self.auditor.violations_report() {
+            eprintln!("e2e: invariants broken during the scenario:\n{report}");
         }
         if std::thread::panicking() || std::env::var_os("WTAO_E2E_KEEP").is_some() {
             eprintln!("{}", self.logs());
