@@ -1,7 +1,10 @@
 //! End-to-end bridge scenarios with real processes: anvil, tao-node, three relayers (threshold 2).
 //!
 //! Every scenario checks the supply invariant (DESIGN §5.1: wTAO supply ≤ TAO in custody) after
-//! each step and waits on conditions with deadlines, never on sleeps.
+//! each step and waits on conditions with deadlines, never on sleeps. Under every scenario a
+//! poller checks it at each relayer poll interval too, and `Net::finish`, called last, checks
+//! that every lock was minted or refunded exactly once and every burn released at most once
+//! (see `wtao_e2e::invariants`).
 
 use std::time::Duration;
 
@@ -68,7 +71,7 @@ async fn assert_stays(net: &Net, who: Address, expected: u64, window: Duration) 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn round_trip_three_locks_then_burn() {
-    let net = Net::start(NetConfig::default()).await.unwrap();
+    let mut net = Net::start(NetConfig::default()).await.unwrap();
     let user = user_key();
     let (r1, r2) = (Address::repeat_byte(0x11), Address::repeat_byte(0x22));
     let amounts = [3 * TAO / 2, 2 * TAO + 7, 5 * TAO];
@@ -104,6 +107,7 @@ async fn round_trip_three_locks_then_burn() {
         minted += net.metric(i, "eth_batches_minted_by_us").await.unwrap();
     }
     assert!(minted >= 1, "{}", net.logs());
+    net.finish().await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -136,6 +140,7 @@ async fn one_relayer_down_still_mints_two_down_waits() {
     assert_eq!(net.tao.free_balance(&home).await.unwrap().0, 0, "released with one approval");
     net.start_relayer(0).unwrap();
     wait_tao(&net, &home, TAO).await;
+    net.finish().await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -178,6 +183,7 @@ async fn kill_9_at_any_point_neither_loses_nor_doubles() {
     // Nothing more arrives later.
     assert_stays(&net, user.address(), 7 * TAO, Duration::from_secs(3)).await;
     assert_eq!(net.tao.free_balance(&home).await.unwrap().0, 3 * TAO);
+    net.finish().await.unwrap();
 }
 
 /// Arm `victims` with crash point `point` (a clean SIGTERM restart), run `act`, wait until at
@@ -273,12 +279,14 @@ async fn crash_at_every_step_then_restart_neither_loses_nor_doubles() {
     assert_eq!(net.tao.free_balance(&home).await.unwrap().0, released);
     let (supply, custody) = net.check_supply_invariant().await.unwrap();
     assert_eq!(supply, custody);
+    net.finish().await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reorged_out_burn_is_never_released_reincluded_once() {
     const CONF: u64 = 3;
-    let net = Net::start(NetConfig { confirmations: CONF, ..NetConfig::default() }).await.unwrap();
+    let mut net =
+        Net::start(NetConfig { confirmations: CONF, ..NetConfig::default() }).await.unwrap();
     let user = user_key();
     lock(&net, &dev::eve(), 10 * TAO, user.address()).await;
     wait_wtao(&net, user.address(), 10 * TAO).await;
@@ -334,12 +342,13 @@ async fn reorged_out_burn_is_never_released_reincluded_once() {
     assert_eq!((supply, custody), (6 * TAO, 6 * TAO));
     net.wait_metric_all("tao_pending_burns", MINT_DEADLINE, |v| v == 0).await.unwrap();
     assert_eq!(net.tao.free_balance(&home).await.unwrap().0, 4 * TAO);
+    net.finish().await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forged_mint_and_wrong_release_change_nothing() {
     use wtao_bridge_types::{BridgeDomain, Mint, mint_batch_digest, sign_digest, sort_signatures};
-    let net = Net::start(NetConfig::default()).await.unwrap();
+    let mut net = Net::start(NetConfig::default()).await.unwrap();
     // A relayer key signs a mint for a lock that never happened; alone it is below threshold,
     // and tao-node refuses to store an attestation for a block without locks.
     let domain = BridgeDomain::new(31_337, net.bridge);
@@ -392,11 +401,12 @@ async fn forged_mint_and_wrong_release_change_nothing() {
     assert_eq!(net.tao.free_balance(&home).await.unwrap().0, 0);
     assert_eq!(net.wtao_balance(thief).await.unwrap(), U256::ZERO);
     net.check_supply_invariant().await.unwrap();
+    net.finish().await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn paused_bridge_holds_batches_until_unpause() {
-    let net = Net::start(NetConfig::default()).await.unwrap();
+    let mut net = Net::start(NetConfig::default()).await.unwrap();
     let guardian = net.wallet(&net.guardian).unwrap();
     ITaoBridge::new(net.bridge, &guardian)
         .pause()
@@ -415,11 +425,13 @@ async fn paused_bridge_holds_batches_until_unpause() {
     assert!(held > 0, "relayers report held batches\n{}", net.logs());
     net.as_timelock(ITaoBridge::unpauseCall {}.abi_encode()).await.unwrap();
     wait_wtao(&net, to, 2 * TAO).await;
+    net.finish().await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stuck_mint_is_fee_bumped_and_minted_once() {
-    let net = Net::start(NetConfig { bump_after_ms: 2_000, ..NetConfig::default() }).await.unwrap();
+    let mut net =
+        Net::start(NetConfig { bump_after_ms: 2_000, ..NetConfig::default() }).await.unwrap();
     // The EVM chain stalls: mint transactions sit in the mempool.
     net.interval_mining(0).await.unwrap();
     let to = Address::repeat_byte(0x91);
@@ -443,11 +455,12 @@ async fn stuck_mint_is_fee_bumped_and_minted_once() {
     assert_stays(&net, to, TAO, Duration::from_secs(3)).await;
     let (supply, custody) = net.check_supply_invariant().await.unwrap();
     assert_eq!(supply, custody);
+    net.finish().await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rate_limited_batch_waits_for_the_window() {
-    let net = Net::start(NetConfig::default()).await.unwrap();
+    let mut net = Net::start(NetConfig::default()).await.unwrap();
     // 3 TAO per 20 s: a 2 TAO batch fits, the next 2 TAO batch must wait for the refill.
     let limit = ITaoBridge::RateLimit { capacity: 3 * TAO, window: 20 };
     net.as_timelock(ITaoBridge::setMintLimitCall { limit }.abi_encode()).await.unwrap();
@@ -459,4 +472,5 @@ async fn rate_limited_batch_waits_for_the_window() {
     assert_stays(&net, b, 0, Duration::from_secs(3)).await;
     wait_wtao(&net, b, 2 * TAO).await;
     assert!(started.elapsed() >= Duration::from_secs(4), "minted before the window allowed");
+    net.finish().await.unwrap();
 }

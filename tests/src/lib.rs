@@ -12,6 +12,15 @@
 //!
 //! Nothing here sleeps to synchronise: [`wait_for`] polls a condition against a deadline and
 //! fails with what it last saw.
+//!
+//! Every [`Net`] runs the bridge's invariants ([`invariants`]) for the whole scenario: a poller
+//! started by [`Net::start`] checks wTAO supply ≤ TAO in custody at every relayer poll interval
+//! and records the TAO bridge events, and [`Net::finish`], which every scenario calls last,
+//! waits for the relayers to drain and checks that every lock was minted or refunded exactly
+//! once and every burn released at most once (exactly once unless a conflict was raised).
+
+mod audit;
+pub mod invariants;
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
@@ -22,6 +31,8 @@ use alloy::network::EthereumWallet;
 use alloy::primitives::{Address, B256, U256};
 use alloy::providers::{DynProvider, Provider, ProviderBuilder};
 use alloy::signers::local::PrivateKeySigner;
+pub use audit::AuditSummary;
+use audit::Auditor;
 use eyre::{WrapErr, eyre};
 use tao_client::{AccountId32, Keypair, TaoClient};
 use tao_node::test_utils::node_binary;
@@ -41,6 +52,9 @@ alloy::sol! {
 
 /// How long a relayer gets to report healthy.
 const HEALTHY_DEADLINE: Duration = Duration::from_secs(60);
+
+/// The relayers' poll interval, which is also the invariant poller's.
+const POLL_INTERVAL: Duration = Duration::from_millis(250);
 
 /// How to build the network.
 #[derive(Clone, Debug)]
@@ -82,6 +96,10 @@ impl Default for NetConfig {
 pub struct Net {
     /// Settings it was built with.
     pub config: NetConfig,
+    /// The invariant poller and end audit (stopped before the processes: declared first).
+    auditor: Auditor,
+    /// Whether [`Self::finish`] ran.
+    finished: bool,
     /// anvil, tao-node and the relayers (stopped before `dir` is deleted: declared first).
     pub devnet: Devnet,
     /// Temporary root of the data dir and logs.
@@ -100,8 +118,6 @@ pub struct Net {
     pub tao: TaoClient,
     /// Plain EVM provider (reads, anvil_* calls).
     pub eth: DynProvider,
-    /// Custody balance before any lock (its existential deposit), rao.
-    custody_floor: u64,
 }
 
 impl std::fmt::Debug for Net {
@@ -170,7 +186,7 @@ impl Net {
         devnet_config.node_log = "warn".into();
         devnet_config.relayer = RelayerSettings {
             confirmations: config.confirmations,
-            poll_interval_ms: 250,
+            poll_interval_ms: u64::try_from(POLL_INTERVAL.as_millis())?,
             submit_delay_ms: config.submit_delay_ms,
             bump_after_ms: config.bump_after_ms,
             rust_log: config.relayer_log.into(),
@@ -183,8 +199,17 @@ impl Net {
         let custody_floor = tao.bridge_custody_balance().await?.0;
         let guardian_index = wtao_devnet::accounts::guardian_eth_index(config.relayers);
         let guardian = devnet.anvil.accounts()[guardian_index].private_key.parse()?;
-        Ok(Self {
+        let auditor = Auditor::start(
+            tao.clone(),
+            devnet.node.url(),
+            eth.clone(),
+            (deployment.bridge, deployment.wtao),
             custody_floor,
+            POLL_INTERVAL,
+        );
+        Ok(Self {
+            auditor,
+            finished: false,
             bridge: deployment.bridge,
             wtao: deployment.wtao,
             timelock: deployment.timelock,
@@ -337,15 +362,24 @@ impl Net {
     }
 
     /// DESIGN §5.1: wTAO supply ≤ TAO locked in custody (its balance above what it held before
-    /// the first lock, i.e. its existential deposit). Returns `(supply, locked)`, both rao.
+    /// the first lock, i.e. its existential deposit), read race-free (custody, supply, custody;
+    /// see [`invariants`]). Returns `(supply, locked)`, both rao, `locked` being the larger
+    /// custody read. Also fails when the background poller has seen a violation.
     pub async fn check_supply_invariant(&self) -> eyre::Result<(u64, u64)> {
-        let supply = u64::try_from(self.wtao_supply().await?)?;
-        let custody = self.tao.bridge_custody_balance().await?.0.saturating_sub(self.custody_floor);
-        eyre::ensure!(
-            supply <= custody,
-            "supply invariant broken: wTAO {supply} > custody {custody} rao"
-        );
-        Ok((supply, custody))
+        let (supply, locked) = self.auditor.check_supply_now().await?;
+        Ok((u64::try_from(supply)?, u64::try_from(locked)?))
+    }
+
+    /// The end of a scenario: wait until the relayers have drained, check every lock was minted
+    /// or refunded exactly once and every burn released at most once (exactly once unless a
+    /// conflict was raised), stop the poller and print one summary line. Every scenario calls
+    /// it last; a [`Net`] dropped without it fails the test.
+    pub async fn finish(&mut self) -> eyre::Result<AuditSummary> {
+        self.finished = true;
+        let summary = self.auditor.finish().await.wrap_err_with(|| self.logs())?;
+        let name = std::thread::current().name().unwrap_or("scenario").to_owned();
+        eprintln!("invariants [{name}]: {summary}");
+        Ok(summary)
     }
 
     /// A provider that signs with `key`.
@@ -404,6 +438,10 @@ impl Net {
 
 impl Drop for Net {
     fn drop(&mut self) {
+        self.auditor.stop();
+        if let Some(report) = self.auditor.violations_report() {
+            eprintln!("e2e: invariants broken during the scenario:\n{report}");
+        }
         if std::thread::panicking() || std::env::var_os("WTAO_E2E_KEEP").is_some() {
             eprintln!("{}", self.logs());
             if let Ok(placeholder) = tempfile::TempDir::new() {
@@ -412,6 +450,11 @@ impl Drop for Net {
             }
         }
         // Then the fields drop in order: the devnet stops its processes (relayers first),
-        // then the temporary directory goes.
+        // then the temporary directory goes (also after the panic below).
+        if !self.finished && !std::thread::panicking() {
+            panic!(
+                "the scenario ended without `Net::finish`: its end-of-scenario invariants were not checked"
+            );
+        }
     }
 }

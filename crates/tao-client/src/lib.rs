@@ -10,6 +10,7 @@
 //!     finalized_blocks()                                    Bridge events of each finalized block
 //!     register_network / burned_register / add_stake / set_weights / metagraph   subnets
 //!     relayer_set / attesters / find_lock / release_state   a transfer's progress (bridge.rs)
+//!     custody_reading / bridge_records                      audits of the invariants (audit.rs)
 //! ```
 //!
 //! The types come from the node's own metadata, checked in as `metadata/tao-node.scale` and
@@ -34,11 +35,13 @@
 //! Amounts are [`Rao`] (u64, 1 TAO = 10^9 rao, the chain's balance type); Ethereum addresses are
 //! alloy [`Address`]es, as in `wtao-bridge-types`.
 
+mod audit;
 mod bridge;
 mod client;
 mod error;
 mod subnet;
 
+pub use audit::{BridgeRecord, CustodyReading};
 pub use bridge::{LockedTransfer, ReleaseState, TrackedLock};
 pub use client::{
     BridgeBlock, BridgeBlockStream, LockReceipt, RelayerInfo, ReleaseOutcome, TaoClient, TxReceipt,
