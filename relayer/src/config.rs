@@ -17,6 +17,7 @@
 //! submit_delay_ms = 4000                 # wait per rank before a backup relayer submits a mint
 //! bump_after_ms = 30000                  # resubmit a pending mint with higher fees after this
 //! max_fee_gwei = 500                     # never pay more than this per gas (gwei)
+//! low_balance_gwei = 50000000            # warn (and signer_balance_low = 1) under 0.05 ETH
 //!
 //! [keys]
 //! dir = "keys/relayer-1"                 # eth.json + tao.json (`wtao-relayer keys new`)
@@ -152,6 +153,10 @@ pub struct EthConfig {
     /// Fee cap per gas, in gwei: bumping stops here.
     #[serde(default = "default_max_fee_gwei")]
     pub max_fee_gwei: u64,
+    /// Under this signer balance (gwei) the relayer warns and sets `signer_balance_low` to 1:
+    /// it is about to be unable to pay for mints.
+    #[serde(default = "default_low_balance_gwei")]
+    pub low_balance_gwei: u64,
 }
 
 /// Key locations. The password is not a file setting: see the module docs.
@@ -244,6 +249,9 @@ const fn default_bump_after_ms() -> u64 {
 const fn default_max_fee_gwei() -> u64 {
     500
 }
+const fn default_low_balance_gwei() -> u64 {
+    50_000_000
+}
 
 impl EthConfig {
     /// Poll interval.
@@ -261,6 +269,10 @@ impl EthConfig {
     /// Fee cap in wei.
     pub fn max_fee_wei(&self) -> u128 {
         u128::from(self.max_fee_gwei) * 1_000_000_000
+    }
+    /// Low-balance threshold in wei.
+    pub fn low_balance_wei(&self) -> u128 {
+        u128::from(self.low_balance_gwei) * 1_000_000_000
     }
 }
 
@@ -353,6 +365,7 @@ static FIELDS: &[Field] = &[
     Field::new::<u64>("eth.submit_delay_ms"),
     Field::new::<u64>("eth.bump_after_ms"),
     Field::new::<u64>("eth.max_fee_gwei"),
+    Field::new::<u64>("eth.low_balance_gwei"),
     Field::new::<PathBuf>("keys.dir").path(),
     Field::new::<PathBuf>("keys.password_file").path(),
     Field::new::<PathBuf>("tls.ca_file").path(),

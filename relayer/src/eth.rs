@@ -204,6 +204,11 @@ impl EthClient {
         self.contract().availableMint().call().await.map_err(contract("reading availableMint()"))
     }
 
+    /// The balance of our sender (wei): what it has left to pay for mints.
+    pub async fn balance(&self) -> Result<U256, RelayerError> {
+        self.provider.get_balance(self.from).await.map_err(rpc("reading the signer balance"))
+    }
+
     /// The account nonce of our sender: `pending` includes the mempool.
     pub async fn account_nonce(&self, pending: bool) -> Result<u64, RelayerError> {
         let call = self.provider.get_transaction_count(self.from);
