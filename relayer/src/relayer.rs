@@ -20,9 +20,13 @@ use std::time::Duration;
 use alloy::primitives::{Address, B256, Bytes, U256};
 use futures::StreamExt;
 use tao_client::api::bridge::Event as BridgeEvent;
-use tao_client::{AccountId32, Rao, ReleaseOutcome, TaoClient, TaoClientError};
+use tao_client::{AccountId32, Rao, ReleaseOutcome, TaoClientError};
+
+use crate::failover::{TaoPool, tao_endpoint_failed};
+use crate::quorum::{self, Verdict};
 use tokio::sync::{Mutex, Notify, mpsc};
 use tracing::{Instrument as _, debug, error, info, info_span, warn};
+use url::Url;
 use wtao_bridge_types::{BridgeDomain, mint_batch_digest, recover_signer, sign_digest};
 
 use crate::config::RelayerConfig;
@@ -107,7 +111,7 @@ struct Inner {
     keys: RelayerKeys,
     store: Store,
     metrics: Arc<Metrics>,
-    tao: TaoClient,
+    tao: TaoPool,
     eth: EthClient,
     domain: BridgeDomain,
     set: Mutex<RelayerSet>,
@@ -145,16 +149,24 @@ impl Relayer {
     ) -> Result<Self, RelayerError> {
         let store = Store::open(&config.data_dir)?;
         let tls = ClientTls::new(&config.tls)?;
-        let tao = tls.connect_tao(&config.tao.url).await?;
-        let eth = EthClient::connect(
-            &config.eth.rpc_url,
+        let tao = TaoPool::connect(
+            config.tao.endpoints(),
+            config.tao.stale_after(),
+            tls.clone(),
+            metrics.clone(),
+        )
+        .await?;
+        let eth = EthClient::connect_all(
+            &config.eth.endpoints(),
             config.eth.chain_id,
             config.eth.bridge,
             keys.eth.clone(),
             &tls,
+            config.eth.stale_after(),
+            metrics.clone(),
         )
         .await?;
-        let (node_chain, node_bridge) = tao.bridge_domain().await?;
+        let (node_chain, node_bridge) = tao.client().1.bridge_domain().await?;
         if (node_chain, node_bridge) != (config.eth.chain_id, config.eth.bridge) {
             return Err(RelayerError::Setup(format!(
                 "tao-node's bridge domain is chain {node_chain} / {node_bridge}, but this relayer is configured for chain {} / {}: its attestations would be rejected",
@@ -309,9 +321,33 @@ impl Inner {
 
     async fn tao_watch(self: Arc<Self>) -> Result<(), RelayerError> {
         let start = self.store.tao_cursor()?.unwrap_or(self.config.tao.start_block);
-        let mut blocks = self.tao.finalized_blocks_from(start).await?;
-        while let Some(block) = blocks.next().await {
-            let block = block?;
+        let (index, client) = self.tao.client();
+        let mut blocks =
+            self.tao_call(index, "subscribe", client.finalized_blocks_from(start)).await?;
+        let stale = self.config.tao.stale_after();
+        loop {
+            let block = match tokio::time::timeout(stale, blocks.next()).await {
+                Ok(Some(Ok(block))) => block,
+                Ok(Some(Err(e))) => {
+                    if tao_endpoint_failed(&e) {
+                        self.tao.failed(index, &e.to_string()).await;
+                    }
+                    return Err(e.into());
+                }
+                Ok(None) => {
+                    self.tao.failed(index, "the finalized block subscription ended").await;
+                    break;
+                }
+                Err(_) => {
+                    let url = self.tao.endpoints().urls().get(index).map(Url::to_string);
+                    let e = RelayerError::TaoStale {
+                        url: url.unwrap_or_default(),
+                        secs: stale.as_secs(),
+                    };
+                    self.tao.failed(index, &e.to_string()).await;
+                    return Err(e);
+                }
+            };
             Metrics::set_chain(&self.metrics.head_block, Chain::Tao, block.finalized);
             Metrics::set_chain(
                 &self.metrics.lag_blocks,
@@ -483,7 +519,10 @@ impl Inner {
         }
         let block32 = u32::try_from(block)
             .map_err(|_| RelayerError::Setup(format!("TAO block {block} exceeds u32")))?;
-        let outcome = self.tao.attest(&self.keys.tao, block32, &batch.own_signature).await;
+        let (index, client) = self.tao.client();
+        let outcome = self
+            .tao_call(index, "submit", client.attest(&self.keys.tao, block32, &batch.own_signature))
+            .await;
         if outcome.is_ok() {
             crate::crash::point("attested");
         }
@@ -517,17 +556,38 @@ impl Inner {
         if burn.status != BurnStatus::Pending {
             return Ok(true);
         }
-        // The burn's block must still be canonical: a reorg deeper than `confirmations` after
-        // we saw it must not turn into a release.
-        match self.eth.block(burn.block).await? {
-            Some(b) if b.hash == burn.block_hash => {}
-            _ => {
+        // The burn's block must still be canonical (a reorg deeper than `confirmations` after
+        // we saw it must not turn into a release), and `eth.quorum` providers must report the
+        // same block and log (one lying provider must not move money).
+        let k = self.config.eth.quorum();
+        match quorum::vote(self.eth.voters(k), &burn, k).await {
+            Verdict::Confirmed { .. } => {}
+            Verdict::Reorged { .. } => {
                 return self
                     .finish_burn(
                         nonce,
                         BurnStatus::Dropped { reason: "its block is no longer canonical".into() },
                     )
                     .await;
+            }
+            v @ Verdict::Undecided { agree, other_log, other_block, silent } => {
+                if v.disagreement() {
+                    self.metrics.quorum_disagreements.inc();
+                    warn!(
+                        target: APPROVE,
+                        nonce,
+                        quorum = k,
+                        agree,
+                        other_log,
+                        other_block,
+                        silent,
+                        "EVM providers disagree about this burn; it waits"
+                    );
+                } else {
+                    debug!(target: APPROVE, nonce, quorum = k, agree, silent, "not enough EVM providers answered; the burn waits");
+                }
+                self.defer_burn(nonce);
+                return Ok(false);
             }
         }
         let Ok(amount) = u64::try_from(burn.amount) else {
@@ -544,10 +604,15 @@ impl Inner {
                 .await;
         };
         let recipient = AccountId32(burn.tao_recipient.0);
-        let outcome = self
-            .tao
-            .approve_release(&self.keys.tao, self.eth.chain_id(), nonce, recipient, Rao(amount))
-            .await;
+        let (index, client) = self.tao.client();
+        let call = client.approve_release(
+            &self.keys.tao,
+            self.eth.chain_id(),
+            nonce,
+            recipient,
+            Rao(amount),
+        );
+        let outcome = self.tao_call(index, "submit", call).await;
         if outcome.is_ok() {
             crate::crash::point("approved");
         }
@@ -587,6 +652,25 @@ impl Inner {
         };
         self.metrics.approvals_posted.inc();
         self.finish_burn(nonce, status).await
+    }
+
+    /// Run a tao-node call of endpoint `index`, timed as `method`; an endpoint failure moves
+    /// the pool to the next endpoint.
+    async fn tao_call<T>(
+        &self,
+        index: usize,
+        method: &'static str,
+        call: impl std::future::Future<Output = Result<T, TaoClientError>>,
+    ) -> Result<T, TaoClientError> {
+        let started = std::time::Instant::now();
+        let result = call.await;
+        self.metrics.rpc(Chain::Tao, method, started.elapsed());
+        if let Err(e) = &result
+            && tao_endpoint_failed(e)
+        {
+            self.tao.failed(index, &e.to_string()).await;
+        }
+        result
     }
 
     /// Park burn `nonce` and queue its approval again after a while (rate limit, custody, an
