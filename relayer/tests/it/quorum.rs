@@ -115,7 +115,9 @@ async fn chain_with_burn(
         &mints.iter().map(|m| m.to_mint()).collect::<Vec<_>>(),
     );
     let sig = Bytes::from(sign_digest(key(1).credential(), digest).unwrap().to_vec());
-    let Simulation::Ok(gas) = relayer.simulate_mint(&mints, &[sig.clone()]).await.unwrap() else {
+    let Simulation::Ok(gas) =
+        relayer.simulate_mint(&mints, std::slice::from_ref(&sig)).await.unwrap()
+    else {
         panic!("mint would revert")
     };
     let nonce = relayer.account_nonce(true).await.unwrap();
