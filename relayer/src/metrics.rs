@@ -633,6 +633,16 @@ mod tests {
         assert_eq!(sample(&text, "no_such", &[]), None);
     }
 
+    #[test]
+    fn the_readme_table_lists_every_metric() {
+        let readme = include_str!("../../README.md");
+        for line in Metrics::new().render().lines() {
+            let Some(rest) = line.strip_prefix("# TYPE wtao_relayer_") else { continue };
+            let name = rest.split(' ').next().unwrap();
+            assert!(readme.contains(&format!("`{name}`")), "README's metrics table lacks `{name}`");
+        }
+    }
+
     #[tokio::test]
     async fn health_reflects_progress() {
         let m = Arc::new(Metrics::new());

@@ -330,7 +330,9 @@ async fn reorged_out_burn_is_never_released_reincluded_once() {
     assert!(receipt.status());
     assert_eq!(receipt.block_number, Some(head + 4));
     net.mine(1).await.unwrap();
-    net.wait_metric_all("next_block{chain=\"eth\"}", MINT_DEADLINE, |v| v == head + 3).await.unwrap();
+    net.wait_metric_all("next_block{chain=\"eth\"}", MINT_DEADLINE, |v| v == head + 3)
+        .await
+        .unwrap();
 
     // The reorg: back to `head`, and a new branch whose blocks differ (another transaction in
     // the first one) and that is long enough to confirm where the burn was.
@@ -343,7 +345,9 @@ async fn reorged_out_burn_is_never_released_reincluded_once() {
     let _sent = other.send_transaction(tx).await.unwrap();
     net.mine(CONF + 6).await.unwrap();
     net.wait_metric_all("eth_reorgs_total", MINT_DEADLINE, |v| v >= 1).await.unwrap();
-    net.wait_metric_all("next_block{chain=\"eth\"}", MINT_DEADLINE, |v| v == head + 7).await.unwrap();
+    net.wait_metric_all("next_block{chain=\"eth\"}", MINT_DEADLINE, |v| v == head + 7)
+        .await
+        .unwrap();
     assert_eq!(net.tao.free_balance(&home).await.unwrap().0, 0, "{}", net.logs());
     assert_eq!(net.wtao_balance(user.address()).await.unwrap(), U256::from(10 * TAO));
     net.check_supply_invariant().await.unwrap();
