@@ -110,6 +110,7 @@ async fn round_trip_three_locks_then_burn() {
     let done = |d: &str| format!("transfers_completed_total{{direction=\"{d}\"}}");
     net.wait_metric_all(&done("tao_to_eth"), MINT_DEADLINE, |v| v == 3).await.unwrap();
     net.wait_metric_all(&done("eth_to_tao"), MINT_DEADLINE, |v| v == 1).await.unwrap();
+    net.wait_metric_all("queue_depth{queue=\"batches\"}", MINT_DEADLINE, |v| v == 0).await.unwrap();
     for i in 0..3 {
         let latency = "transfer_latency_seconds_count{direction=\"tao_to_eth\"}";
         assert_eq!(net.metric(i, latency).await.unwrap(), 3, "relayer {i}");
@@ -120,7 +121,7 @@ async fn round_trip_three_locks_then_burn() {
             "wtao_relayer_items_seen_total{direction=\"eth_to_tao\"} 1\n",
             "wtao_relayer_rpc_call_seconds_count{chain=\"eth\",method=\"logs\"}",
             "wtao_relayer_rpc_call_seconds_count{chain=\"tao\",method=\"submit\"}",
-            "wtao_relayer_queue_depth{direction=\"tao_to_eth\",queue=\"batches\"} 0\n",
+            "wtao_relayer_queue_depth{direction=\"eth_to_tao\",queue=\"burns\"}",
             "wtao_relayer_head_block{chain=\"tao\"}",
             "wtao_relayer_signer_balance_low 0\n",
         ] {
