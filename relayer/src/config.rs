@@ -5,10 +5,15 @@
 //!
 //! [tao]
 //! url = "wss://tao.example.org:443"      # tao-node JSON-RPC, ws:// or wss://
+//! # urls = ["wss://a:443", "wss://b:443"] # or several: failover in this order
 //! start_block = 1                        # first TAO block to scan on a fresh data_dir
+//! stale_after_ms = 60000                 # no finalized block this long: next endpoint
 //!
 //! [eth]
 //! rpc_url = "https://eth.example.org"    # http:// or https://
+//! # rpc_urls = ["https://a", "https://b", "https://c"] # or several: failover in this order
+//! quorum = 1                             # endpoints that must agree on a burn to release it
+//! stale_after_ms = 60000                 # no new block this long: next endpoint
 //! chain_id = 31337
 //! bridge = "0x…"                         # TaoBridge proxy
 //! confirmations = 12                     # blocks a burn must be buried under before release
@@ -17,6 +22,7 @@
 //! submit_delay_ms = 4000                 # wait per rank before a backup relayer submits a mint
 //! bump_after_ms = 30000                  # resubmit a pending mint with higher fees after this
 //! max_fee_gwei = 500                     # never pay more than this per gas (gwei)
+//! low_balance_gwei = 50000000            # warn (and signer_balance_low = 1) under 0.05 ETH
 //!
 //! [keys]
 //! dir = "keys/relayer-1"                 # eth.json + tao.json (`wtao-relayer keys new`)
@@ -61,9 +67,13 @@
 //!
 //! # Endpoints
 //!
-//! `tao.url` and `eth.rpc_url` are one endpoint per chain today. Several endpoints per chain
-//! (failover, and a quorum of EVM providers) will be a list beside them; `[tls]` is shared by
-//! every endpoint of both chains, so it does not change shape then.
+//! Each chain has one endpoint (`tao.url`, `eth.rpc_url`) or several (`tao.urls`,
+//! `eth.rpc_urls`; in the environment a comma-separated list, e.g.
+//! `WTAO_RELAYER_ETH_RPC_URLS=https://a,https://b`). Both may be set: the single one comes
+//! first. The relayer uses one endpoint at a time and moves to the next on a transport error or
+//! a stale head (see `crate::failover`). `eth.quorum = k` makes a burn wait until `k` of the EVM
+//! endpoints report the same block and log (see `crate::quorum`). `[tls]` is shared by every
+//! endpoint of both chains.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -117,10 +127,16 @@ pub struct RelayerConfig {
 #[serde(deny_unknown_fields)]
 pub struct TaoConfig {
     /// tao-node JSON-RPC endpoint, `ws://` or `wss://`.
-    pub url: Url,
+    pub url: Option<Url>,
+    /// More endpoints (after `url`), for failover.
+    #[serde(default)]
+    pub urls: Vec<Url>,
     /// First block to scan for locks when the data dir is new.
     #[serde(default = "one")]
     pub start_block: u64,
+    /// An endpoint that delivers no finalized block for this long (ms) is left for the next.
+    #[serde(default = "default_stale_ms")]
+    pub stale_after_ms: u64,
 }
 
 /// The EVM side.
@@ -128,7 +144,16 @@ pub struct TaoConfig {
 #[serde(deny_unknown_fields)]
 pub struct EthConfig {
     /// JSON-RPC endpoint, `http://` or `https://`.
-    pub rpc_url: Url,
+    pub rpc_url: Option<Url>,
+    /// More endpoints (after `rpc_url`), for failover and the quorum.
+    #[serde(default)]
+    pub rpc_urls: Vec<Url>,
+    /// How many endpoints must report a burn's block hash and log before it is approved.
+    #[serde(default = "one")]
+    pub quorum: u64,
+    /// An endpoint whose head does not grow for this long (ms) is left for the next.
+    #[serde(default = "default_stale_ms")]
+    pub stale_after_ms: u64,
     /// Expected chain id (checked against the endpoint at start).
     pub chain_id: u64,
     /// The TaoBridge proxy.
@@ -152,6 +177,10 @@ pub struct EthConfig {
     /// Fee cap per gas, in gwei: bumping stops here.
     #[serde(default = "default_max_fee_gwei")]
     pub max_fee_gwei: u64,
+    /// Under this signer balance (gwei) the relayer warns and sets `signer_balance_low` to 1:
+    /// it is about to be unable to pay for mints.
+    #[serde(default = "default_low_balance_gwei")]
+    pub low_balance_gwei: u64,
 }
 
 /// Key locations. The password is not a file setting: see the module docs.
@@ -229,6 +258,9 @@ const fn yes() -> bool {
 const fn one() -> u64 {
     1
 }
+const fn default_stale_ms() -> u64 {
+    60_000
+}
 const fn default_confirmations() -> u64 {
     12
 }
@@ -244,8 +276,45 @@ const fn default_bump_after_ms() -> u64 {
 const fn default_max_fee_gwei() -> u64 {
     500
 }
+const fn default_low_balance_gwei() -> u64 {
+    50_000_000
+}
+
+/// `first` then `more`, each once, in order.
+fn endpoints(first: Option<&Url>, more: &[Url]) -> Vec<Url> {
+    let mut out: Vec<Url> = Vec::new();
+    for u in first.into_iter().chain(more) {
+        if !out.contains(u) {
+            out.push(u.clone());
+        }
+    }
+    out
+}
+
+impl TaoConfig {
+    /// The endpoints in failover order: `url`, then `urls`.
+    pub fn endpoints(&self) -> Vec<Url> {
+        endpoints(self.url.as_ref(), &self.urls)
+    }
+    /// The stale-head timeout.
+    pub fn stale_after(&self) -> Duration {
+        Duration::from_millis(self.stale_after_ms)
+    }
+}
 
 impl EthConfig {
+    /// The endpoints in failover order: `rpc_url`, then `rpc_urls`.
+    pub fn endpoints(&self) -> Vec<Url> {
+        endpoints(self.rpc_url.as_ref(), &self.rpc_urls)
+    }
+    /// The stale-head timeout.
+    pub fn stale_after(&self) -> Duration {
+        Duration::from_millis(self.stale_after_ms)
+    }
+    /// The quorum as a count.
+    pub fn quorum(&self) -> usize {
+        usize::try_from(self.quorum).unwrap_or(usize::MAX)
+    }
     /// Poll interval.
     pub fn poll_interval(&self) -> Duration {
         Duration::from_millis(self.poll_interval_ms)
@@ -261,6 +330,10 @@ impl EthConfig {
     /// Fee cap in wei.
     pub fn max_fee_wei(&self) -> u128 {
         u128::from(self.max_fee_gwei) * 1_000_000_000
+    }
+    /// Low-balance threshold in wei.
+    pub fn low_balance_wei(&self) -> u128 {
+        u128::from(self.low_balance_gwei) * 1_000_000_000
     }
 }
 
@@ -324,6 +397,10 @@ impl Field {
         if let Ok(b) = raw.parse::<bool>() {
             candidates.push(toml::Value::Boolean(b));
         }
+        // A list: comma-separated.
+        candidates.push(toml::Value::Array(
+            raw.split(',').map(|p| toml::Value::String(p.trim().to_owned())).collect(),
+        ));
         let mut reason = String::new();
         for candidate in candidates {
             match (self.check)(&candidate) {
@@ -342,9 +419,14 @@ fn check<T: DeserializeOwned>(value: &toml::Value) -> Result<(), String> {
 /// Every leaf, once. A test checks this list against the structs' fields.
 static FIELDS: &[Field] = &[
     Field::new::<PathBuf>("data_dir").path().required(),
-    Field::new::<Url>("tao.url").required(),
+    Field::new::<Url>("tao.url"),
+    Field::new::<Vec<Url>>("tao.urls"),
     Field::new::<u64>("tao.start_block"),
-    Field::new::<Url>("eth.rpc_url").required(),
+    Field::new::<u64>("tao.stale_after_ms"),
+    Field::new::<Url>("eth.rpc_url"),
+    Field::new::<Vec<Url>>("eth.rpc_urls"),
+    Field::new::<u64>("eth.quorum"),
+    Field::new::<u64>("eth.stale_after_ms"),
     Field::new::<u64>("eth.chain_id").required(),
     Field::new::<Address>("eth.bridge").required(),
     Field::new::<u64>("eth.confirmations"),
@@ -353,6 +435,7 @@ static FIELDS: &[Field] = &[
     Field::new::<u64>("eth.submit_delay_ms"),
     Field::new::<u64>("eth.bump_after_ms"),
     Field::new::<u64>("eth.max_fee_gwei"),
+    Field::new::<u64>("eth.low_balance_gwei"),
     Field::new::<PathBuf>("keys.dir").path(),
     Field::new::<PathBuf>("keys.password_file").path(),
     Field::new::<PathBuf>("tls.ca_file").path(),
@@ -536,8 +619,51 @@ impl RelayerConfig {
 
     /// The checks a typo would otherwise turn into a confusing failure at run time.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        check_scheme("tao.url", &self.tao.url, &["ws", "wss"])?;
-        check_scheme("eth.rpc_url", &self.eth.rpc_url, &["http", "https"])?;
+        let tao = self.tao.endpoints();
+        let eth = self.eth.endpoints();
+        if tao.is_empty() {
+            return Err(ConfigError::Invalid {
+                field: "tao.url",
+                reason: "no tao-node endpoint: set tao.url (or tao.urls for several)".into(),
+            });
+        }
+        if eth.is_empty() {
+            return Err(ConfigError::Invalid {
+                field: "eth.rpc_url",
+                reason: "no EVM endpoint: set eth.rpc_url (or eth.rpc_urls for several)".into(),
+            });
+        }
+        if let Some(u) = &self.tao.url {
+            check_scheme("tao.url", u, &["ws", "wss"])?;
+        }
+        for u in &self.tao.urls {
+            check_scheme("tao.urls", u, &["ws", "wss"])?;
+        }
+        if let Some(u) = &self.eth.rpc_url {
+            check_scheme("eth.rpc_url", u, &["http", "https"])?;
+        }
+        for u in &self.eth.rpc_urls {
+            check_scheme("eth.rpc_urls", u, &["http", "https"])?;
+        }
+        if self.eth.quorum == 0 || self.eth.quorum() > eth.len() {
+            return Err(ConfigError::Invalid {
+                field: "eth.quorum",
+                reason: format!(
+                    "{} with {} EVM endpoint(s): it must be between 1 and the number of endpoints \
+                     (list them in eth.rpc_urls)",
+                    self.eth.quorum,
+                    eth.len()
+                ),
+            });
+        }
+        for (field, ms) in [
+            ("tao.stale_after_ms", self.tao.stale_after_ms),
+            ("eth.stale_after_ms", self.eth.stale_after_ms),
+        ] {
+            if ms == 0 {
+                return Err(ConfigError::Invalid { field, reason: "must be positive".into() });
+            }
+        }
         if self.eth.bridge == Address::ZERO {
             return Err(ConfigError::Invalid {
                 field: "eth.bridge",
@@ -683,7 +809,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.eth.confirmations, 2);
-        assert_eq!(c.tao.url.as_str(), "wss://10.0.0.1:9944/");
+        assert_eq!(c.tao.url.as_ref().map(Url::as_str), Some("wss://10.0.0.1:9944/"));
         assert_eq!(c.data_dir, PathBuf::from("/var/lib/r1"));
         assert_eq!(c.log.format, LogFormat::Json);
         assert_eq!(c.keys.password.as_ref().map(Secret::expose), Some("123456"));
@@ -824,6 +950,57 @@ mod tests {
             assert!(!shown.contains("correct horse"), "{shown}");
             assert!(shown.contains("redacted"), "{shown}");
         }
+    }
+
+    #[test]
+    fn several_endpoints_and_a_quorum() {
+        // The one-endpoint form alone.
+        let c = parse(MINIMAL, &[]).unwrap();
+        assert_eq!(c.eth.endpoints().len(), 1);
+        assert_eq!(c.eth.quorum, 1);
+        assert_eq!(c.tao.stale_after_ms, 60_000);
+        // Lists in the file, the single key first, duplicates once.
+        let text = MINIMAL
+            .replace(
+                "url = \"ws://127.0.0.1:9944\"",
+                "urls = [\"ws://10.0.0.1:9944\", \"wss://10.0.0.2:443\"]",
+            )
+            .replace(
+                "chain_id = 31337",
+                "chain_id = 31337\nrpc_urls = [\"http://127.0.0.1:8545\", \"https://b\", \"https://c\"]\nquorum = 2\nstale_after_ms = 5000",
+            );
+        let c = parse(&text, &[]).unwrap();
+        assert_eq!(c.tao.url, None);
+        let tao: Vec<String> = c.tao.endpoints().iter().map(Url::to_string).collect();
+        assert_eq!(tao, ["ws://10.0.0.1:9944/", "wss://10.0.0.2/"]);
+        let eth: Vec<String> = c.eth.endpoints().iter().map(Url::to_string).collect();
+        assert_eq!(eth, ["http://127.0.0.1:8545/", "https://b/", "https://c/"]);
+        assert_eq!((c.eth.quorum(), c.eth.stale_after_ms), (2, 5000));
+        // The environment: a comma-separated list.
+        let c = parse(
+            MINIMAL,
+            &[
+                ("WTAO_RELAYER_ETH_RPC_URLS", "http://a:1, http://b:2"),
+                ("WTAO_RELAYER_ETH_QUORUM", "3"),
+                ("WTAO_RELAYER_TAO_URLS", "ws://x:1"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(c.eth.endpoints().len(), 3);
+        assert_eq!(c.eth.quorum(), 3);
+        assert_eq!(c.tao.endpoints().len(), 2);
+        // Errors name the variable.
+        let err = parse(MINIMAL, &[("WTAO_RELAYER_ETH_QUORUM", "2")]).unwrap_err().to_string();
+        assert!(err.starts_with("environment variable WTAO_RELAYER_ETH_QUORUM:"), "{err}");
+        assert!(err.contains("eth.quorum") && err.contains("1 EVM endpoint"), "{err}");
+        let err =
+            parse(MINIMAL, &[("WTAO_RELAYER_ETH_RPC_URLS", "ws://a:1")]).unwrap_err().to_string();
+        assert!(err.starts_with("environment variable WTAO_RELAYER_ETH_RPC_URLS:"), "{err}");
+        let err = parse(MINIMAL, &[("WTAO_RELAYER_TAO_STALE_AFTER_MS", "0")]).unwrap_err();
+        assert!(err.to_string().contains("tao.stale_after_ms"), "{err}");
+        // No endpoint at all.
+        let err = parse(&MINIMAL.replace("rpc_url =", "# rpc_url ="), &[]).unwrap_err().to_string();
+        assert!(err.contains("eth.rpc_url") && err.contains("eth.rpc_urls"), "{err}");
     }
 
     #[test]

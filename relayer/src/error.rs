@@ -277,11 +277,19 @@ pub enum RelayerError {
     /// The environment does not fit the configuration (chain id, domain, relayer set).
     #[error("{0}")]
     Setup(String),
+    /// The tao-node endpoint in use delivered no finalized block for too long.
+    #[error("no finalized block from {url} for {secs} s (tao.stale_after_ms)")]
+    TaoStale {
+        /// The endpoint.
+        url: String,
+        /// How long it has been silent.
+        secs: u64,
+    },
 }
 
 impl RelayerError {
     /// Network and node hiccups: retry. Setup and database errors need an operator.
     pub fn is_transient(&self) -> bool {
-        matches!(self, Self::Tao(_) | Self::Eth { .. })
+        matches!(self, Self::Tao(_) | Self::Eth { .. } | Self::TaoStale { .. })
     }
 }

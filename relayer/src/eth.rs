@@ -14,11 +14,18 @@ use alloy::signers::local::PrivateKeySigner;
 use alloy::sol_types::{SolCall, SolEvent};
 use alloy::transports::{RpcError, TransportErrorKind};
 
+use std::sync::Arc;
+use std::time::Duration;
+
 use alloy::rpc::client::RpcClient;
+use tracing::warn;
 use url::Url;
 
 use crate::error::{RelayerError, TlsError};
-use crate::rpc::HttpTransport;
+use crate::failover::{Endpoints, TARGET};
+use crate::metrics::Metrics;
+use crate::quorum::{BlockView, BurnLog, BurnSource};
+use crate::rpc::FailoverTransport;
 use crate::store::{Burn, BurnStatus, MintRecord, now_ms};
 use crate::tls::{self, ClientTls};
 
@@ -78,10 +85,77 @@ pub struct SignedTx {
 #[derive(Clone, Debug)]
 pub struct EthClient {
     provider: RootProvider,
+    failover: FailoverTransport,
+    /// Each endpoint on its own, for the quorum.
+    voters: Vec<EthView>,
+    /// The failover provider as one voter (quorum 1).
+    main: EthView,
     bridge: Address,
     chain_id: u64,
     wallet: EthereumWallet,
     from: Address,
+}
+
+/// One provider's view of the bridge's `Burned` logs: a [`BurnSource`] for the quorum.
+#[derive(Clone, Debug)]
+pub struct EthView {
+    name: String,
+    provider: RootProvider,
+    bridge: Address,
+}
+
+impl EthView {
+    /// The `Burned` logs of block `hash` (at height `number`).
+    async fn burn_logs(&self, hash: B256) -> Result<Vec<BurnLog>, RelayerError> {
+        let filter = Filter::new()
+            .address(self.bridge)
+            .event_signature(ITaoBridge::Burned::SIGNATURE_HASH)
+            .at_block_hash(hash);
+        let logs = self.provider.get_logs(&filter).await.map_err(rpc("reading Burned logs"))?;
+        logs.into_iter()
+            .map(|log| {
+                let (tx, log_index) = (log.transaction_hash, log.log_index);
+                let ev = log.log_decode::<ITaoBridge::Burned>().map_err(|e| RelayerError::Eth {
+                    context: "decoding a Burned log",
+                    reason: e.to_string(),
+                })?;
+                let ev = ev.inner.data;
+                Ok(BurnLog {
+                    nonce: ev.nonce,
+                    from: ev.from,
+                    tao_recipient: ev.taoRecipient,
+                    amount: ev.amount,
+                    tx,
+                    log_index,
+                })
+            })
+            .collect()
+    }
+
+    async fn block(&self, n: u64) -> Result<Option<BlockId>, RelayerError> {
+        let block = self
+            .provider
+            .get_block_by_number(BlockNumberOrTag::Number(n))
+            .await
+            .map_err(rpc("reading a block"))?;
+        Ok(block.map(|b| BlockId { number: n, hash: b.header.hash, parent: b.header.parent_hash }))
+    }
+}
+
+impl BurnSource for EthView {
+    fn name(&self) -> String {
+        self.name.clone()
+    }
+
+    async fn view(&self, block: u64) -> Result<Option<BlockView>, RelayerError> {
+        let Some(b) = self.block(block).await? else { return Ok(None) };
+        Ok(Some(BlockView { hash: b.hash, burns: self.burn_logs(b.hash).await? }))
+    }
+}
+
+fn provider(transport: FailoverTransport, url: &Url) -> RootProvider {
+    let local = alloy::transports::utils::guess_local_url(url.as_str());
+    RootProvider::new(RpcClient::new(transport, local))
 }
 
 fn rpc(context: &'static str) -> impl FnOnce(RpcError<TransportErrorKind>) -> RelayerError {
@@ -90,7 +164,7 @@ fn rpc(context: &'static str) -> impl FnOnce(RpcError<TransportErrorKind>) -> Re
 
 impl EthClient {
     /// Connect to `url` (`http://`, or `https://` verified against `tls`) and check its chain
-    /// id.
+    /// id: [`Self::connect_all`] with one endpoint.
     pub async fn connect(
         url: &Url,
         chain_id: u64,
@@ -98,21 +172,90 @@ impl EthClient {
         signer: PrivateKeySigner,
         tls: &ClientTls,
     ) -> Result<Self, RelayerError> {
-        tls.check(url)?;
-        let transport = HttpTransport::new(url, tls)?;
-        let local = alloy::transports::utils::guess_local_url(url.as_str());
-        let provider = RootProvider::new(RpcClient::new(transport, local));
-        let actual = provider.get_chain_id().await.map_err(|e| match tls::failure(&e) {
-            Some(failure) => TlsError::Handshake { url: url.to_string(), failure }.into(),
-            None => rpc("reading the chain id")(e),
-        })?;
-        if actual != chain_id {
-            return Err(RelayerError::Setup(format!(
-                "{url} is chain {actual}, but the config says eth.chain_id = {chain_id}"
-            )));
+        let metrics = Arc::new(Metrics::new());
+        let stale = Duration::from_secs(60);
+        Self::connect_all(std::slice::from_ref(url), chain_id, bridge, signer, tls, stale, metrics)
+            .await
+    }
+
+    /// Connect to the endpoints `urls` (failover in this order, see [`crate::failover`]) and
+    /// check their chain id: an endpoint on another chain is a configuration error; one that does
+    /// not answer is logged and used when it comes back; none answering is an error.
+    pub async fn connect_all(
+        urls: &[Url],
+        chain_id: u64,
+        bridge: Address,
+        signer: PrivateKeySigner,
+        tls: &ClientTls,
+        stale_after: Duration,
+        metrics: Arc<Metrics>,
+    ) -> Result<Self, RelayerError> {
+        for url in urls {
+            tls.check(url)?;
         }
+        let failover = FailoverTransport::new(urls, tls, stale_after, metrics.clone())?;
+        let first = urls.first().ok_or_else(|| RelayerError::Setup("no eth.rpc_url".into()))?;
+        let mut voters = Vec::with_capacity(urls.len());
+        let mut first_error = None;
+        let mut answered = false;
+        for url in urls {
+            let one = FailoverTransport::new(
+                std::slice::from_ref(url),
+                tls,
+                stale_after,
+                metrics.clone(),
+            )?;
+            let p = provider(one, url);
+            match p.get_chain_id().await {
+                Ok(actual) if actual != chain_id => {
+                    return Err(RelayerError::Setup(format!(
+                        "{url} is chain {actual}, but the config says eth.chain_id = {chain_id}"
+                    )));
+                }
+                Ok(_) => answered = true,
+                Err(e) => {
+                    let e: RelayerError = match tls::failure(&e) {
+                        Some(failure) => {
+                            TlsError::Handshake { url: url.to_string(), failure }.into()
+                        }
+                        None => rpc("reading the chain id")(e),
+                    };
+                    if urls.len() > 1 {
+                        warn!(target: TARGET, chain = "eth", %url, error = %e, "endpoint not usable now");
+                    }
+                    first_error.get_or_insert(e);
+                }
+            }
+            voters.push(EthView { name: url.to_string(), provider: p, bridge });
+        }
+        if !answered && let Some(e) = first_error {
+            return Err(e);
+        }
+        let main_provider = provider(failover.clone(), first);
+        let main =
+            EthView { name: "the endpoint in use".into(), provider: main_provider.clone(), bridge };
         let from = signer.address();
-        Ok(Self { provider, bridge, chain_id, wallet: EthereumWallet::from(signer), from })
+        Ok(Self {
+            provider: main_provider,
+            failover,
+            voters,
+            main,
+            bridge,
+            chain_id,
+            wallet: EthereumWallet::from(signer),
+            from,
+        })
+    }
+
+    /// The failover state of the endpoints.
+    pub fn endpoints(&self) -> &Endpoints {
+        self.failover.endpoints()
+    }
+
+    /// Who votes on a burn with quorum `k`: with 1, the endpoint in use; above, every configured
+    /// endpoint on its own.
+    pub fn voters(&self, k: usize) -> &[EthView] {
+        if k <= 1 { std::slice::from_ref(&self.main) } else { &self.voters }
     }
 
     /// The chain id.
@@ -141,43 +284,30 @@ impl EthClient {
 
     /// Canonical block `n`, if it exists.
     pub async fn block(&self, n: u64) -> Result<Option<BlockId>, RelayerError> {
-        let block = self
-            .provider
-            .get_block_by_number(BlockNumberOrTag::Number(n))
-            .await
-            .map_err(rpc("reading a block"))?;
-        Ok(block.map(|b| BlockId { number: n, hash: b.header.hash, parent: b.header.parent_hash }))
+        self.main.block(n).await
     }
 
     /// The `Burned` events of block `hash`.
     pub async fn burns_in(&self, block: BlockId) -> Result<Vec<Burn>, RelayerError> {
-        let filter = Filter::new()
-            .address(self.bridge)
-            .event_signature(ITaoBridge::Burned::SIGNATURE_HASH)
-            .at_block_hash(block.hash);
-        let logs = self.provider.get_logs(&filter).await.map_err(rpc("reading Burned logs"))?;
         let now = now_ms();
-        logs.into_iter()
-            .map(|log| {
-                let tx = log.transaction_hash;
-                let ev = log.log_decode::<ITaoBridge::Burned>().map_err(|e| RelayerError::Eth {
-                    context: "decoding a Burned log",
-                    reason: e.to_string(),
-                })?;
-                let ev = ev.inner.data;
-                Ok(Burn {
-                    nonce: ev.nonce,
-                    from: ev.from,
-                    tao_recipient: ev.taoRecipient,
-                    amount: ev.amount,
-                    block: block.number,
-                    block_hash: block.hash,
-                    tx,
-                    seen_at_ms: now,
-                    status: BurnStatus::Pending,
-                })
+        Ok(self
+            .main
+            .burn_logs(block.hash)
+            .await?
+            .into_iter()
+            .map(|l| Burn {
+                nonce: l.nonce,
+                from: l.from,
+                tao_recipient: l.tao_recipient,
+                amount: l.amount,
+                block: block.number,
+                block_hash: block.hash,
+                tx: l.tx,
+                log_index: l.log_index,
+                seen_at_ms: now,
+                status: BurnStatus::Pending,
             })
-            .collect()
+            .collect())
     }
 
     /// The relayer set, sorted by address as the contract keeps it, and the threshold.
@@ -202,6 +332,11 @@ impl EthClient {
     /// What the mint rate limit allows right now (rao).
     pub async fn available_mint(&self) -> Result<U256, RelayerError> {
         self.contract().availableMint().call().await.map_err(contract("reading availableMint()"))
+    }
+
+    /// The balance of our sender (wei): what it has left to pay for mints.
+    pub async fn balance(&self) -> Result<U256, RelayerError> {
+        self.provider.get_balance(self.from).await.map_err(rpc("reading the signer balance"))
     }
 
     /// The account nonce of our sender: `pending` includes the mempool.

@@ -9,7 +9,9 @@
 //!  secret.rs   Secret: a password that is never printed and is zeroed on drop
 //!  keys.rs     encrypted keystore (eth.json, tao.json), its password; dev keys only with --dev
 //!  tls.rs      one rustls (ring) client config for https:// and wss://: system roots + ca_file
-//!  rpc.rs      the EVM JSON-RPC transport: hyper + rustls under alloy's provider
+//!  rpc.rs      the EVM JSON-RPC transport: hyper + rustls under alloy's provider; failover
+//!  failover.rs several endpoints per chain: which one is in use, when to switch (both chains)
+//!  quorum.rs   k of the EVM providers must report a burn's block hash and log to approve it
 //!  store.rs    write-ahead state: cursors, batches, burns (one atomic, flushed commit per step)
 //!  eth.rs      TaoBridge reads, Burned logs, locally signed mint transactions (alloy)
 //!  relayer.rs  the four tasks: tao_watch, tao_tx, minter, eth_watch
@@ -26,8 +28,10 @@ pub mod config;
 pub mod crash;
 pub mod error;
 pub mod eth;
+pub mod failover;
 pub mod keys;
 pub mod metrics;
+pub mod quorum;
 pub mod relayer;
 pub mod rpc;
 pub mod secret;

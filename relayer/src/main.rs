@@ -63,9 +63,18 @@ struct ConfigArgs {
     /// Overrides `tao.url` (ws:// or wss://).
     #[arg(long, value_name = "URL")]
     tao_url: Option<String>,
+    /// Overrides `tao.urls`: more tao-node endpoints for failover, comma-separated.
+    #[arg(long, value_name = "URL,URL")]
+    tao_urls: Option<String>,
     /// Overrides `eth.rpc_url` (http:// or https://).
     #[arg(long, value_name = "URL")]
     eth_rpc_url: Option<String>,
+    /// Overrides `eth.rpc_urls`: more EVM endpoints for failover and the quorum, comma-separated.
+    #[arg(long, value_name = "URL,URL")]
+    eth_rpc_urls: Option<String>,
+    /// Overrides `eth.quorum`: EVM endpoints that must agree on a burn before it is approved.
+    #[arg(long, value_name = "K")]
+    eth_quorum: Option<String>,
     /// Overrides `metrics.addr` (HOST:PORT; empty turns the endpoint off).
     #[arg(long, value_name = "ADDR")]
     metrics_addr: Option<String>,
@@ -79,7 +88,10 @@ impl ConfigArgs {
         let flags: Vec<Override> = [
             ("--data-dir", "data_dir", &self.data_dir),
             ("--tao-url", "tao.url", &self.tao_url),
+            ("--tao-urls", "tao.urls", &self.tao_urls),
             ("--eth-rpc-url", "eth.rpc_url", &self.eth_rpc_url),
+            ("--eth-rpc-urls", "eth.rpc_urls", &self.eth_rpc_urls),
+            ("--eth-quorum", "eth.quorum", &self.eth_quorum),
             ("--metrics-addr", "metrics.addr", &self.metrics_addr),
             ("--log-format", "log.format", &self.log_format),
         ]

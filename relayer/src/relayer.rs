@@ -20,16 +20,20 @@ use std::time::Duration;
 use alloy::primitives::{Address, B256, Bytes, U256};
 use futures::StreamExt;
 use tao_client::api::bridge::Event as BridgeEvent;
-use tao_client::{AccountId32, Rao, ReleaseOutcome, TaoClient, TaoClientError};
+use tao_client::{AccountId32, Rao, ReleaseOutcome, TaoClientError};
+
+use crate::failover::{TaoPool, tao_endpoint_failed};
+use crate::quorum::{self, Verdict};
 use tokio::sync::{Mutex, Notify, mpsc};
-use tracing::{debug, error, info, warn};
+use tracing::{Instrument as _, debug, error, info, info_span, warn};
+use url::Url;
 use wtao_bridge_types::{BridgeDomain, mint_batch_digest, recover_signer, sign_digest};
 
 use crate::config::RelayerConfig;
 use crate::error::RelayerError;
 use crate::eth::{BridgeRevert, EthClient, Fees, Simulation};
 use crate::keys::RelayerKeys;
-use crate::metrics::Metrics;
+use crate::metrics::{Chain, Direction, Metrics};
 use crate::store::{
     Batch, Burn, BurnStatus, Change, KEPT_HASHES, MintRecord, MintStatus, Store, Submission, now_ms,
 };
@@ -43,6 +47,20 @@ enum TaoJob {
     /// Approve the release of burn nonce `.0`.
     Approve(u64),
 }
+
+/// The relayer's tasks: the `task` label of `errors_total` / `retries_total`, and the last part
+/// of each task's tracing target (`relayer::<task>`).
+pub const TASKS: [&str; 5] = ["tao_watch", "sign", "submit", "eth_watch", "approve"];
+
+/// Tracing targets, one per task (filter with e.g. `RUST_LOG=info,relayer::approve=debug`).
+const TAO_WATCH: &str = "relayer::tao_watch";
+const SIGN: &str = "relayer::sign";
+const SUBMIT: &str = "relayer::submit";
+const ETH_WATCH: &str = "relayer::eth_watch";
+const APPROVE: &str = "relayer::approve";
+
+/// How often the signer's balance is read.
+const BALANCE_REFRESH: Duration = Duration::from_secs(15);
 
 /// How far back the EVM watcher scans per poll, at most.
 const EVM_BLOCKS_PER_POLL: u64 = 200;
@@ -93,7 +111,7 @@ struct Inner {
     keys: RelayerKeys,
     store: Store,
     metrics: Arc<Metrics>,
-    tao: TaoClient,
+    tao: TaoPool,
     eth: EthClient,
     domain: BridgeDomain,
     set: Mutex<RelayerSet>,
@@ -104,6 +122,10 @@ struct Inner {
     write: Mutex<()>,
     /// When this process started (ms): submissions older than this may need a rebroadcast.
     started_ms: u64,
+    /// Parked items (batch blocks, burn nonces), for the `parked_items` gauge.
+    parked: std::sync::Mutex<(HashSet<u64>, HashSet<u64>)>,
+    /// When the signer balance was last read (ms).
+    balance_checked_ms: std::sync::atomic::AtomicU64,
 }
 
 /// A running relayer.
@@ -127,16 +149,24 @@ impl Relayer {
     ) -> Result<Self, RelayerError> {
         let store = Store::open(&config.data_dir)?;
         let tls = ClientTls::new(&config.tls)?;
-        let tao = tls.connect_tao(&config.tao.url).await?;
-        let eth = EthClient::connect(
-            &config.eth.rpc_url,
+        let tao = TaoPool::connect(
+            config.tao.endpoints(),
+            config.tao.stale_after(),
+            tls.clone(),
+            metrics.clone(),
+        )
+        .await?;
+        let eth = EthClient::connect_all(
+            &config.eth.endpoints(),
             config.eth.chain_id,
             config.eth.bridge,
             keys.eth.clone(),
             &tls,
+            config.eth.stale_after(),
+            metrics.clone(),
         )
         .await?;
-        let (node_chain, node_bridge) = tao.bridge_domain().await?;
+        let (node_chain, node_bridge) = tao.client().1.bridge_domain().await?;
         if (node_chain, node_bridge) != (config.eth.chain_id, config.eth.bridge) {
             return Err(RelayerError::Setup(format!(
                 "tao-node's bridge domain is chain {node_chain} / {node_bridge}, but this relayer is configured for chain {} / {}: its attestations would be rejected",
@@ -152,6 +182,7 @@ impl Relayer {
         }
         if !sorted.contains(&keys.eth_address()) {
             warn!(
+                target: "relayer",
                 address = %keys.eth_address(),
                 "this relayer's key is not in TaoBridge's relayer set: its signatures will not count"
             );
@@ -160,6 +191,7 @@ impl Relayer {
         let (jobs_tx, jobs) = mpsc::unbounded_channel();
         let set = RelayerSet { sorted, threshold, fetched_ms: now_ms() };
         info!(
+            target: "relayer",
             eth = %keys.eth_address(),
             tao = %keys.tao_account(),
             threshold = set.threshold,
@@ -180,6 +212,8 @@ impl Relayer {
                 jobs: jobs_tx,
                 write: Mutex::new(()),
                 started_ms: now_ms(),
+                parked: std::sync::Mutex::default(),
+                balance_checked_ms: std::sync::atomic::AtomicU64::new(0),
             }),
             jobs,
         })
@@ -201,11 +235,11 @@ impl Relayer {
         let tasks = [
             tokio::spawn(forever("tao_watch", inner.clone(), |i| Box::pin(i.tao_watch()))),
             tokio::spawn(forever("eth_watch", inner.clone(), |i| Box::pin(i.eth_watch()))),
-            tokio::spawn(forever("minter", inner.clone(), |i| Box::pin(i.minter()))),
+            tokio::spawn(forever("submit", inner.clone(), |i| Box::pin(i.minter()))),
             tokio::spawn(inner.clone().tao_tx(jobs)),
         ];
         shutdown.await;
-        info!("shutting down");
+        info!(target: "relayer", "shutting down");
         for t in &tasks {
             t.abort();
         }
@@ -228,17 +262,32 @@ async fn forever(name: &'static str, inner: Arc<Inner>, body: fn(Arc<Inner>) -> 
         match body(inner.clone()).await {
             Ok(()) => backoff.reset(),
             Err(e) => {
-                Metrics::inc(&inner.metrics.errors);
-                Metrics::inc(&inner.metrics.retries);
+                inner.metrics.error(name, true);
                 let delay = backoff.delay();
-                if e.is_transient() {
-                    warn!(task = name, error = %e, retry_in = ?delay, "transient error");
-                } else {
-                    error!(task = name, error = %e, retry_in = ?delay, "error");
-                }
+                task_failed(name, &e, delay);
                 tokio::time::sleep(delay).await;
             }
         }
+    }
+}
+
+/// Log a failed step of task `name` under the task's own target.
+fn task_failed(name: &str, e: &RelayerError, delay: Duration) {
+    macro_rules! log {
+        ($target:expr) => {
+            if e.is_transient() {
+                warn!(target: $target, error = %e, retry_in = ?delay, "transient error");
+            } else {
+                error!(target: $target, error = %e, retry_in = ?delay, "error");
+            }
+        };
+    }
+    match name {
+        "tao_watch" => log!(TAO_WATCH),
+        "sign" => log!(SIGN),
+        "submit" => log!(SUBMIT),
+        "eth_watch" => log!(ETH_WATCH),
+        _ => log!(APPROVE),
     }
 }
 
@@ -272,14 +321,42 @@ impl Inner {
 
     async fn tao_watch(self: Arc<Self>) -> Result<(), RelayerError> {
         let start = self.store.tao_cursor()?.unwrap_or(self.config.tao.start_block);
-        let mut blocks = self.tao.finalized_blocks_from(start).await?;
-        while let Some(block) = blocks.next().await {
-            let block = block?;
-            Metrics::set(
-                &self.metrics.tao_lag_blocks,
+        let (index, client) = self.tao.client();
+        let mut blocks =
+            self.tao_call(index, "subscribe", client.finalized_blocks_from(start)).await?;
+        let stale = self.config.tao.stale_after();
+        loop {
+            let block = match tokio::time::timeout(stale, blocks.next()).await {
+                Ok(Some(Ok(block))) => block,
+                Ok(Some(Err(e))) => {
+                    if tao_endpoint_failed(&e) {
+                        self.tao.failed(index, &e.to_string()).await;
+                    }
+                    return Err(e.into());
+                }
+                Ok(None) => {
+                    self.tao.failed(index, "the finalized block subscription ended").await;
+                    break;
+                }
+                Err(_) => {
+                    let url = self.tao.endpoints().urls().get(index).map(Url::to_string);
+                    let e = RelayerError::TaoStale {
+                        url: url.unwrap_or_default(),
+                        secs: stale.as_secs(),
+                    };
+                    self.tao.failed(index, &e.to_string()).await;
+                    return Err(e);
+                }
+            };
+            Metrics::set_chain(&self.metrics.head_block, Chain::Tao, block.finalized);
+            Metrics::set_chain(
+                &self.metrics.lag_blocks,
+                Chain::Tao,
                 block.finalized.saturating_sub(block.number),
             );
-            self.tao_block(block.number, block.events).await?;
+            self.tao_block(block.number, block.events)
+                .instrument(info_span!(target: TAO_WATCH, "tao_block", number = block.number))
+                .await?;
         }
         Err(RelayerError::Tao(TaoClientError::MissingEvent {
             call: "finalized block stream",
@@ -297,7 +374,7 @@ impl Inner {
         for ev in events {
             match ev {
                 BridgeEvent::Locked { nonce, from, eth_recipient, amount } => {
-                    Metrics::inc(&m.tao_locks_seen);
+                    Metrics::dir(&m.items_seen, Direction::TaoToEth).inc();
                     mints.push(MintRecord {
                         nonce,
                         tao_sender: B256::from(from.0),
@@ -313,31 +390,38 @@ impl Inner {
                         None => match self.store.batch(u64::from(block))? {
                             Some(b) => b,
                             None => {
-                                debug!(block, "attestation for a batch before our start block");
+                                debug!(target: TAO_WATCH, block, "attestation for a batch before our start block");
                                 continue;
                             }
                         },
                     };
                     match recover_signer(batch.digest, &signature) {
                         Ok(a) if a == relayer && set.sorted.contains(&a) => {
-                            Metrics::inc(&m.tao_attestations_seen);
+                            m.attestations_seen.inc();
                             batch.signatures.insert(a, Bytes::from(signature));
                         }
                         other => {
                             // tao-node verified it against its domain; a mismatch here means the
                             // node and this relayer disagree on the digest or the set.
-                            Metrics::inc(&m.conflicts);
-                            warn!(block, %relayer, ?other, "attestation does not verify here; ignored");
+                            Metrics::dir(&m.conflicts, Direction::TaoToEth).inc();
+                            warn!(target: TAO_WATCH, block, %relayer, ?other, "attestation does not verify here; ignored");
                         }
                     }
                     touched.push(batch);
                 }
-                BridgeEvent::Released { .. } => Metrics::inc(&m.tao_releases),
+                BridgeEvent::Released { eth_chain_id, burn_nonce, .. } => {
+                    Metrics::dir(&m.transfers_completed, Direction::EthToTao).inc();
+                    if eth_chain_id == self.config.eth.chain_id
+                        && let Some(burn) = self.store.burn(burn_nonce)?
+                    {
+                        m.latency(Direction::EthToTao, burn.seen_at_ms);
+                    }
+                }
                 BridgeEvent::ReleaseConflict {
                     eth_chain_id, burn_nonce, relayer, amount, ..
                 } => {
-                    Metrics::inc(&m.conflicts);
-                    error!(eth_chain_id, burn_nonce, %relayer, amount, "release conflict on tao-node: governance must resolve it");
+                    Metrics::dir(&m.conflicts, Direction::EthToTao).inc();
+                    error!(target: TAO_WATCH, eth_chain_id, burn_nonce, %relayer, amount, "release conflict on tao-node: governance must resolve it");
                 }
                 _ => {}
             }
@@ -362,8 +446,8 @@ impl Inner {
                 ready_at_ms: None,
                 status: MintStatus::Pending,
             };
-            Metrics::inc(&m.tao_batches_signed);
-            info!(block = number, locks = batch.mints.len(), total_rao = %batch.total(), %digest, "signed mint batch");
+            m.batches_signed.inc();
+            info!(target: SIGN, block = number, locks = batch.mints.len(), total_rao = %batch.total(), %digest, "signed mint batch");
             new_batch = Some(batch);
         }
         for b in touched.iter_mut().chain(new_batch.as_mut()) {
@@ -374,9 +458,9 @@ impl Inner {
         }
         change.tao_cursor(number + 1);
         self.store.commit(change).await?;
-        Metrics::inc(&m.tao_blocks_scanned);
-        Metrics::set(&m.tao_next_block, number + 1);
-        Metrics::set(&m.tao_progress_ms, now_ms());
+        m.blocks_scanned.with_label_values(&[Chain::Tao.label()]).inc();
+        Metrics::set_chain(&m.next_block, Chain::Tao, number + 1);
+        m.progress(Chain::Tao);
         if new_batch.is_some() {
             crate::crash::point("signed");
             let _ = self.jobs.send(TaoJob::Attest(number));
@@ -396,18 +480,23 @@ impl Inner {
                 continue;
             }
             let mut backoff = Backoff::default();
+            let (task, span) = match job {
+                TaoJob::Attest(block) => ("sign", info_span!(target: SIGN, "attest", block)),
+                TaoJob::Approve(nonce) => ("approve", info_span!(target: APPROVE, "burn", nonce)),
+            };
             loop {
-                match self.tao_job(job).await {
+                match self.tao_job(job).instrument(span.clone()).await {
                     Ok(true) => {
                         done.insert(job);
                         break;
                     }
                     Ok(false) => break, // not finished (e.g. rate limited): requeued inside
                     Err(e) => {
-                        Metrics::inc(&self.metrics.errors);
-                        Metrics::inc(&self.metrics.retries);
+                        self.metrics.error(task, true);
                         let delay = backoff.delay();
-                        warn!(?job, error = %e, retry_in = ?delay, "TAO transaction failed; retrying");
+                        let _span = span.enter();
+                        task_failed(task, &e, delay);
+                        drop(_span);
                         tokio::time::sleep(delay).await;
                     }
                 }
@@ -430,7 +519,10 @@ impl Inner {
         }
         let block32 = u32::try_from(block)
             .map_err(|_| RelayerError::Setup(format!("TAO block {block} exceeds u32")))?;
-        let outcome = self.tao.attest(&self.keys.tao, block32, &batch.own_signature).await;
+        let (index, client) = self.tao.client();
+        let outcome = self
+            .tao_call(index, "submit", client.attest(&self.keys.tao, block32, &batch.own_signature))
+            .await;
         if outcome.is_ok() {
             crate::crash::point("attested");
         }
@@ -446,11 +538,11 @@ impl Inner {
         let Some(mut batch) = self.store.batch(block)? else { return Ok(true) };
         batch.attested = true;
         if let Some(name) = &error {
-            Metrics::inc(&self.metrics.errors);
-            error!(block, error = %name, "tao-node refused our attestation");
+            self.metrics.error("sign", false);
+            error!(target: SIGN, block, error = %name, "tao-node refused our attestation");
         } else {
-            Metrics::inc(&self.metrics.tao_attestations_posted);
-            debug!(block, "attested");
+            self.metrics.attestations_posted.inc();
+            debug!(target: SIGN, block, "attested");
         }
         batch.attest_error = error;
         let mut c = Change::new();
@@ -464,17 +556,38 @@ impl Inner {
         if burn.status != BurnStatus::Pending {
             return Ok(true);
         }
-        // The burn's block must still be canonical: a reorg deeper than `confirmations` after
-        // we saw it must not turn into a release.
-        match self.eth.block(burn.block).await? {
-            Some(b) if b.hash == burn.block_hash => {}
-            _ => {
+        // The burn's block must still be canonical (a reorg deeper than `confirmations` after
+        // we saw it must not turn into a release), and `eth.quorum` providers must report the
+        // same block and log (one lying provider must not move money).
+        let k = self.config.eth.quorum();
+        match quorum::vote(self.eth.voters(k), &burn, k).await {
+            Verdict::Confirmed { .. } => {}
+            Verdict::Reorged { .. } => {
                 return self
                     .finish_burn(
                         nonce,
                         BurnStatus::Dropped { reason: "its block is no longer canonical".into() },
                     )
                     .await;
+            }
+            v @ Verdict::Undecided { agree, other_log, other_block, silent } => {
+                if v.disagreement() {
+                    self.metrics.quorum_disagreements.inc();
+                    warn!(
+                        target: APPROVE,
+                        nonce,
+                        quorum = k,
+                        agree,
+                        other_log,
+                        other_block,
+                        silent,
+                        "EVM providers disagree about this burn; it waits"
+                    );
+                } else {
+                    debug!(target: APPROVE, nonce, quorum = k, agree, silent, "not enough EVM providers answered; the burn waits");
+                }
+                self.defer_burn(nonce);
+                return Ok(false);
             }
         }
         let Ok(amount) = u64::try_from(burn.amount) else {
@@ -491,25 +604,31 @@ impl Inner {
                 .await;
         };
         let recipient = AccountId32(burn.tao_recipient.0);
-        let outcome = self
-            .tao
-            .approve_release(&self.keys.tao, self.eth.chain_id(), nonce, recipient, Rao(amount))
-            .await;
+        let (index, client) = self.tao.client();
+        let call = client.approve_release(
+            &self.keys.tao,
+            self.eth.chain_id(),
+            nonce,
+            recipient,
+            Rao(amount),
+        );
+        let outcome = self.tao_call(index, "submit", call).await;
         if outcome.is_ok() {
             crate::crash::point("approved");
         }
         let status = match outcome {
             Ok(ReleaseOutcome::Approved { approvals }) => {
-                info!(nonce, approvals, "release approved");
+                info!(target: APPROVE, nonce, approvals, "release approved");
                 BurnStatus::Approved { released: false }
             }
             Ok(ReleaseOutcome::Released { amount, .. }) => {
-                info!(nonce, amount_rao = amount.0, "release completed by our approval");
+                info!(target: APPROVE, nonce, amount_rao = amount.0, "release completed by our approval");
                 BurnStatus::Approved { released: true }
             }
             Ok(ReleaseOutcome::Conflict { .. }) => {
-                Metrics::inc(&self.metrics.conflicts);
+                Metrics::dir(&self.metrics.conflicts, Direction::EthToTao).inc();
                 error!(
+                    target: APPROVE,
                     nonce,
                     "our approval conflicts with earlier ones: the nonce is blocked until governance resolves it"
                 );
@@ -519,32 +638,73 @@ impl Inner {
                 Some(("Bridge", "AlreadyApproved")) => BurnStatus::Approved { released: false },
                 Some(("Bridge", "AlreadyReleased")) => BurnStatus::Approved { released: true },
                 Some(("Bridge", "ReleaseInConflict")) => {
-                    Metrics::inc(&self.metrics.conflicts);
+                    Metrics::dir(&self.metrics.conflicts, Direction::EthToTao).inc();
                     BurnStatus::Conflict
                 }
                 Some(("Bridge", "RateLimited" | "InsufficientCustody")) => {
-                    Metrics::inc(&self.metrics.retries);
-                    warn!(nonce, error = ?e.module_error(), "release deferred; retrying later");
-                    let jobs = self.jobs.clone();
-                    let delay = self.config.eth.poll_interval() * 5;
-                    tokio::spawn(async move {
-                        tokio::time::sleep(delay).await;
-                        let _ = jobs.send(TaoJob::Approve(nonce));
-                    });
+                    self.metrics.retries.with_label_values(&["approve"]).inc();
+                    warn!(target: APPROVE, nonce, error = ?e.module_error(), "release deferred; retrying later");
+                    self.defer_burn(nonce);
                     return Ok(false);
                 }
                 _ => return Err(e.into()),
             },
         };
-        Metrics::inc(&self.metrics.tao_approvals_posted);
+        self.metrics.approvals_posted.inc();
         self.finish_burn(nonce, status).await
     }
 
+    /// Run a tao-node call of endpoint `index`, timed as `method`; an endpoint failure moves
+    /// the pool to the next endpoint.
+    async fn tao_call<T>(
+        &self,
+        index: usize,
+        method: &'static str,
+        call: impl std::future::Future<Output = Result<T, TaoClientError>>,
+    ) -> Result<T, TaoClientError> {
+        let started = std::time::Instant::now();
+        let result = call.await;
+        self.metrics.rpc(Chain::Tao, method, started.elapsed());
+        if let Err(e) = &result
+            && tao_endpoint_failed(e)
+        {
+            self.tao.failed(index, &e.to_string()).await;
+        }
+        result
+    }
+
+    /// Park burn `nonce` and queue its approval again after a while (rate limit, custody, an
+    /// EVM quorum not reached): the queue keeps flowing meanwhile.
+    fn defer_burn(&self, nonce: u64) {
+        self.park(Direction::EthToTao, nonce, true);
+        let jobs = self.jobs.clone();
+        let delay = self.config.eth.poll_interval() * 5;
+        tokio::spawn(async move {
+            tokio::time::sleep(delay).await;
+            let _ = jobs.send(TaoJob::Approve(nonce));
+        });
+    }
+
+    /// Mark item `id` of `d` as parked or not, and update the gauge.
+    fn park(&self, d: Direction, id: u64, parked: bool) {
+        let Ok(mut sets) = self.parked.lock() else { return };
+        let set = match d {
+            Direction::TaoToEth => &mut sets.0,
+            Direction::EthToTao => &mut sets.1,
+        };
+        let changed = if parked { set.insert(id) } else { set.remove(&id) };
+        if changed {
+            Metrics::dir_gauge(&self.metrics.parked, d)
+                .set(i64::try_from(set.len()).unwrap_or(i64::MAX));
+        }
+    }
+
     async fn finish_burn(&self, nonce: u64, status: BurnStatus) -> Result<bool, RelayerError> {
+        self.park(Direction::EthToTao, nonce, false);
         let _w = self.write.lock().await;
         if let Some(mut burn) = self.store.burn(nonce)? {
             if let BurnStatus::Dropped { reason } = &status {
-                warn!(nonce, %reason, "burn dropped");
+                warn!(target: APPROVE, nonce, %reason, "burn dropped");
             }
             burn.status = status;
             let mut c = Change::new();
@@ -572,24 +732,39 @@ impl Inner {
         let set = self.relayer_set().await?;
         let batches = self.store.batches()?;
         let mut pending = 0u64;
+        let mut locks = 0u64;
+        let mut failed = 0u64;
         let mut oldest = u64::MAX;
         for batch in batches {
+            if matches!(batch.status, MintStatus::Failed { .. }) {
+                failed += 1;
+            }
             if matches!(batch.status, MintStatus::Minted { .. } | MintStatus::Failed { .. }) {
                 continue;
             }
             pending += 1;
+            locks += batch.mints.len() as u64;
             oldest = oldest.min(batch.seen_at_ms);
             match &batch.status {
                 MintStatus::Submitted(sub) => {
                     self.track(&batch, sub.clone(), rebroadcast_done).await?;
                 }
-                MintStatus::Pending => self.maybe_submit(&batch, &set).await?,
+                MintStatus::Pending => {
+                    self.maybe_submit(&batch, &set)
+                        .instrument(info_span!(target: SUBMIT, "batch", block = batch.block))
+                        .await?;
+                }
                 _ => {}
             }
         }
-        Metrics::set(&self.metrics.eth_pending_batches, pending);
+        let m = &self.metrics;
+        let gauge = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+        let d = Direction::TaoToEth.label();
+        m.queue_depth.with_label_values(&[d, "batches"]).set(gauge(pending));
+        m.queue_depth.with_label_values(&[d, "locks"]).set(gauge(locks));
+        Metrics::dir_gauge(&m.failed, Direction::TaoToEth).set(gauge(failed));
         let age = if oldest == u64::MAX { 0 } else { now_ms().saturating_sub(oldest) / 1000 };
-        Metrics::set(&self.metrics.eth_oldest_pending_seconds, age);
+        Metrics::dir_gauge(&m.oldest_pending, Direction::TaoToEth).set(gauge(age));
         Ok(())
     }
 
@@ -606,13 +781,16 @@ impl Inner {
 
     async fn mark_minted(&self, batch: &Batch, tx: Option<B256>) -> Result<(), RelayerError> {
         let m = &self.metrics;
-        Metrics::inc(&m.eth_batches_minted);
-        m.eth_transfers_minted
-            .fetch_add(batch.mints.len() as u64, std::sync::atomic::Ordering::Relaxed);
-        if tx.is_some() {
-            Metrics::inc(&m.eth_batches_minted_by_us);
+        m.batches_minted.inc();
+        Metrics::dir(&m.transfers_completed, Direction::TaoToEth).inc_by(batch.mints.len() as u64);
+        for _ in &batch.mints {
+            m.latency(Direction::TaoToEth, batch.seen_at_ms);
         }
-        info!(block = batch.block, locks = batch.mints.len(), ?tx, "batch minted");
+        if tx.is_some() {
+            m.batches_minted_by_us.inc();
+        }
+        self.park(Direction::TaoToEth, batch.block, false);
+        info!(target: SUBMIT, block = batch.block, locks = batch.mints.len(), ?tx, "batch minted");
         self.set_status(batch.block, MintStatus::Minted { tx }).await
     }
 
@@ -643,13 +821,15 @@ impl Inner {
             return self.mark_minted(batch, None).await;
         }
         if self.eth.paused().await? {
-            Metrics::inc(&self.metrics.eth_mints_held);
-            debug!(block = batch.block, "bridge paused; holding the batch");
+            self.metrics.mints_held.inc();
+            self.park(Direction::TaoToEth, batch.block, true);
+            debug!(target: SUBMIT, block = batch.block, "bridge paused; holding the batch");
             return Ok(());
         }
         if self.eth.available_mint().await? < U256::from(batch.total()) {
-            Metrics::inc(&self.metrics.eth_mints_held);
-            debug!(block = batch.block, "mint rate limit reached; holding the batch");
+            self.metrics.mints_held.inc();
+            self.park(Direction::TaoToEth, batch.block, true);
+            debug!(target: SUBMIT, block = batch.block, "mint rate limit reached; holding the batch");
             return Ok(());
         }
         let sigs: Vec<Bytes> = batch
@@ -690,8 +870,9 @@ impl Inner {
         crate::crash::point("mint_recorded");
         self.eth.send_raw(&tx.raw).await?;
         crate::crash::point("mint_sent");
-        Metrics::inc(&self.metrics.eth_mints_submitted);
-        info!(block = batch.block, tx = %tx.hash, nonce, gas, rank, "mint submitted");
+        self.metrics.mint_transactions_sent.inc();
+        self.park(Direction::TaoToEth, batch.block, false);
+        info!(target: SUBMIT, block = batch.block, tx = %tx.hash, nonce, gas, rank, "mint submitted");
         Ok(())
     }
 
@@ -701,23 +882,27 @@ impl Inner {
                 if self.already_minted(batch).await? {
                     self.mark_minted(batch, None).await
                 } else {
-                    Metrics::inc(&self.metrics.conflicts);
+                    Metrics::dir(&self.metrics.conflicts, Direction::TaoToEth).inc();
+                    self.park(Direction::TaoToEth, batch.block, false);
                     let reason =
                         format!("{revert:?}: some of its nonces were minted by another batch");
-                    error!(block = batch.block, %reason, "batch can never be minted");
+                    error!(target: SUBMIT, block = batch.block, %reason, "batch can never be minted");
                     self.set_status(batch.block, MintStatus::Failed { reason }).await
                 }
             }
             BridgeRevert::TaoBridgePaused(_) | BridgeRevert::TaoBridgeRateLimited(_) => {
-                Metrics::inc(&self.metrics.eth_mints_held);
+                self.metrics.mints_held.inc();
+                self.park(Direction::TaoToEth, batch.block, true);
                 Ok(())
             }
             other => {
                 // A bad signature or a relayer-set change between signing and minting: keep the
                 // batch; it is retried and reported every round until governance or the
                 // operators fix the set.
-                Metrics::inc(&self.metrics.errors);
-                warn!(block = batch.block, revert = ?other, "mint would revert; holding the batch");
+                self.metrics.mints_held.inc();
+                self.metrics.error("submit", true);
+                self.park(Direction::TaoToEth, batch.block, true);
+                warn!(target: SUBMIT, block = batch.block, revert = ?other, "mint would revert; holding the batch");
                 Ok(())
             }
         }
@@ -734,7 +919,7 @@ impl Inner {
             let Some(receipt) = self.eth.receipt(*hash).await? else { continue };
             let mined_in = receipt.block_number.unwrap_or(head);
             if !receipt.status() {
-                warn!(block = batch.block, tx = %hash, "mint transaction reverted");
+                warn!(target: SUBMIT, block = batch.block, tx = %hash, "mint transaction reverted");
                 if self.already_minted(batch).await? {
                     return self.mark_minted(batch, None).await;
                 }
@@ -753,6 +938,7 @@ impl Inner {
             // Our nonce went to some other transaction (or a receipt is not indexed yet; the
             // next round sees it): start over with a fresh nonce.
             warn!(
+                target: SUBMIT,
                 block = batch.block,
                 nonce = sub.nonce,
                 "mint nonce consumed elsewhere; resubmitting"
@@ -779,7 +965,7 @@ impl Inner {
             max_priority_fee_per_gas: raise(sub.max_priority_fee_per_gas),
         };
         if fees.max_fee_per_gas <= sub.max_fee_per_gas {
-            warn!(block = batch.block, "mint pending at the fee cap; waiting");
+            warn!(target: SUBMIT, block = batch.block, "mint pending at the fee cap; waiting");
             return Ok(());
         }
         let tx = self.eth.sign_mint(&batch.mints, &sub.sigs, sub.nonce, sub.gas, fees).await?;
@@ -790,9 +976,9 @@ impl Inner {
         sub.sent_at_ms = now_ms();
         self.set_status(batch.block, MintStatus::Submitted(sub)).await?;
         self.eth.send_raw(&tx.raw).await?;
-        Metrics::inc(&self.metrics.eth_mint_fee_bumps);
-        Metrics::inc(&self.metrics.eth_mints_submitted);
-        info!(block = batch.block, tx = %tx.hash, max_fee_wei = fees.max_fee_per_gas, "mint fee bumped");
+        self.metrics.mint_fee_bumps.inc();
+        self.metrics.mint_transactions_sent.inc();
+        info!(target: SUBMIT, block = batch.block, tx = %tx.hash, max_fee_wei = fees.max_fee_per_gas, "mint fee bumped");
         Ok(())
     }
 
@@ -801,27 +987,71 @@ impl Inner {
     async fn eth_watch(self: Arc<Self>) -> Result<(), RelayerError> {
         loop {
             self.eth_round().await?;
-            Metrics::set(&self.metrics.eth_progress_ms, now_ms());
+            self.metrics.progress(Chain::Eth);
             self.update_burn_gauges()?;
+            self.check_balance().await;
             tokio::time::sleep(self.config.eth.poll_interval()).await;
         }
     }
 
     fn update_burn_gauges(&self) -> Result<(), RelayerError> {
+        let burns = self.store.burns()?;
+        let failed = burns
+            .iter()
+            .filter(|b| matches!(b.status, BurnStatus::Conflict | BurnStatus::Dropped { .. }))
+            .count();
         let pending: Vec<Burn> =
-            self.store.burns()?.into_iter().filter(|b| b.status == BurnStatus::Pending).collect();
-        Metrics::set(&self.metrics.tao_pending_burns, pending.len() as u64);
+            burns.into_iter().filter(|b| b.status == BurnStatus::Pending).collect();
+        let m = &self.metrics;
+        let gauge = |v: usize| i64::try_from(v).unwrap_or(i64::MAX);
+        m.queue_depth
+            .with_label_values(&[Direction::EthToTao.label(), "burns"])
+            .set(gauge(pending.len()));
+        Metrics::dir_gauge(&m.failed, Direction::EthToTao).set(gauge(failed));
         let oldest = pending.iter().map(|b| b.seen_at_ms).min();
         let age = oldest.map_or(0, |t| now_ms().saturating_sub(t) / 1000);
-        Metrics::set(&self.metrics.tao_oldest_pending_seconds, age);
+        Metrics::dir_gauge(&m.oldest_pending, Direction::EthToTao)
+            .set(i64::try_from(age).unwrap_or(i64::MAX));
         Ok(())
+    }
+
+    /// Refresh `signer_balance_wei` every [`BALANCE_REFRESH`]; warn (once per crossing) when it
+    /// falls under `eth.low_balance_gwei`. A failed read is only logged: the next poll retries.
+    async fn check_balance(&self) {
+        let last = self.balance_checked_ms.load(std::sync::atomic::Ordering::Relaxed);
+        if now_ms().saturating_sub(last) < BALANCE_REFRESH.as_millis() as u64 {
+            return;
+        }
+        self.balance_checked_ms.store(now_ms(), std::sync::atomic::Ordering::Relaxed);
+        let balance = match self.eth.balance().await {
+            Ok(b) => b,
+            Err(e) => {
+                debug!(target: SUBMIT, error = %e, "could not read the signer balance");
+                return;
+            }
+        };
+        let m = &self.metrics;
+        m.signer_balance_wei.set(f64::from(balance));
+        let low = balance < U256::from(self.config.eth.low_balance_wei());
+        let was_low = m.signer_balance_low.get() == 1;
+        m.signer_balance_low.set(i64::from(low));
+        if low && !was_low {
+            warn!(
+                target: SUBMIT,
+                address = %self.eth.from(),
+                balance_wei = %balance,
+                threshold_gwei = self.config.eth.low_balance_gwei,
+                "signer balance is low: fund it, or this relayer cannot pay for mints"
+            );
+        }
     }
 
     async fn eth_round(&self) -> Result<(), RelayerError> {
         let head = self.eth.head().await?;
         let target = head.saturating_sub(self.config.eth.confirmations);
         let mut next = self.store.eth_cursor()?.unwrap_or(self.config.eth.start_block);
-        Metrics::set(&self.metrics.eth_lag_blocks, (target + 1).saturating_sub(next));
+        Metrics::set_chain(&self.metrics.head_block, Chain::Eth, target);
+        Metrics::set_chain(&self.metrics.lag_blocks, Chain::Eth, (target + 1).saturating_sub(next));
         let end = target.min(next + EVM_BLOCKS_PER_POLL - 1);
         while next <= end {
             let Some(block) = self.eth.block(next).await? else { return Ok(()) };
@@ -837,7 +1067,7 @@ impl Inner {
             let mut change = Change::new();
             let mut queued = Vec::new();
             for burn in burns {
-                Metrics::inc(&self.metrics.eth_burns_seen);
+                Metrics::dir(&self.metrics.items_seen, Direction::EthToTao).inc();
                 let known = self.store.burn(burn.nonce)?;
                 let handled = known.as_ref().is_some_and(|old| match old.status {
                     BurnStatus::Approved { .. } | BurnStatus::Conflict => true,
@@ -848,13 +1078,14 @@ impl Inner {
                     Some(old) if handled => {
                         if old.tx != burn.tx || old.amount != burn.amount {
                             warn!(
+                                target: ETH_WATCH,
                                 nonce = burn.nonce,
                                 "burn nonce seen again with different contents; keeping the first"
                             );
                         }
                     }
                     _ => {
-                        info!(nonce = burn.nonce, amount_rao = %burn.amount, block = next, "burn confirmed");
+                        info!(target: ETH_WATCH, nonce = burn.nonce, amount_rao = %burn.amount, block = next, "burn confirmed");
                         change.burn(&burn);
                         queued.push(burn.nonce);
                     }
@@ -872,9 +1103,9 @@ impl Inner {
             for nonce in queued {
                 let _ = self.jobs.send(TaoJob::Approve(nonce));
             }
-            Metrics::inc(&self.metrics.eth_blocks_scanned);
+            self.metrics.blocks_scanned.with_label_values(&[Chain::Eth.label()]).inc();
             next += 1;
-            Metrics::set(&self.metrics.eth_next_block, next);
+            Metrics::set_chain(&self.metrics.next_block, Chain::Eth, next);
         }
         Ok(())
     }
@@ -884,7 +1115,7 @@ impl Inner {
     /// approved from the dropped blocks cannot be taken back — that needs a reorg deeper than
     /// `confirmations`, and is logged as an error.
     async fn rewind(&self, last: u64) -> Result<u64, RelayerError> {
-        Metrics::inc(&self.metrics.eth_reorgs);
+        self.metrics.eth_reorgs.inc();
         let mut n = last;
         let mut change = Change::new();
         loop {
@@ -908,8 +1139,9 @@ impl Inner {
                     b.status = BurnStatus::Dropped { reason: "reorged out before approval".into() };
                     change.burn(&b);
                 } else {
-                    Metrics::inc(&self.metrics.conflicts);
+                    Metrics::dir(&self.metrics.conflicts, Direction::EthToTao).inc();
                     error!(
+                        target: ETH_WATCH,
                         nonce = burn.nonce,
                         block = burn.block,
                         "an approved burn was reorged out: reorg deeper than `confirmations`"
@@ -919,8 +1151,8 @@ impl Inner {
         }
         change.eth_cursor(resume);
         self.store.commit(change).await?;
-        Metrics::set(&self.metrics.eth_next_block, resume);
-        warn!(from_block = resume, to_block = last, "EVM reorg: rescanning");
+        Metrics::set_chain(&self.metrics.next_block, Chain::Eth, resume);
+        warn!(target: ETH_WATCH, from_block = resume, to_block = last, "EVM reorg: rescanning");
         Ok(resume)
     }
 }

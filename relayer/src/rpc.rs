@@ -11,8 +11,9 @@
 //! It is a `tower::Service<RequestPacket>` like alloy's own HTTP transports, so the provider,
 //! `sol!` bindings and any later tower layer (retries, failover, timing) stack on it unchanged.
 
+use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use alloy::rpc::json_rpc::{RequestPacket, ResponsePacket};
 use alloy::transports::{TransportError, TransportErrorKind, TransportFut};
@@ -25,6 +26,8 @@ use hyper_util::rt::TokioExecutor;
 use url::Url;
 
 use crate::error::TlsError;
+use crate::failover::Endpoints;
+use crate::metrics::{Chain, Metrics};
 use crate::tls::{self, ClientTls};
 
 /// How long to wait for a TCP connection (and no longer: an unreachable endpoint is an error the
@@ -104,6 +107,109 @@ impl tower::Service<RequestPacket> for HttpTransport {
 
     fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         // hyper's pool takes requests at any time.
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, packet: RequestPacket) -> Self::Future {
+        Box::pin(self.clone().send(packet))
+    }
+}
+
+/// The method class of a request, the `method` label of `wtao_relayer_rpc_call_seconds`.
+pub fn method_class(packet: &RequestPacket) -> &'static str {
+    let RequestPacket::Single(req) = packet else { return "batch" };
+    match req.method() {
+        "eth_blockNumber" => "head",
+        "eth_getBlockByNumber" | "eth_getBlockByHash" => "block",
+        "eth_getLogs" => "logs",
+        "eth_call" | "eth_estimateGas" => "call",
+        "eth_sendRawTransaction" => "send",
+        "eth_getTransactionReceipt" => "receipt",
+        "eth_getTransactionCount" | "eth_getBalance" => "account",
+        "eth_feeHistory" | "eth_gasPrice" | "eth_maxPriorityFeePerGas" => "fees",
+        "eth_chainId" => "chain_id",
+        _ => "other",
+    }
+}
+
+/// The block number in an `eth_blockNumber` answer.
+fn head_of(response: &ResponsePacket) -> Option<u64> {
+    let ResponsePacket::Single(r) = response else { return None };
+    let raw = r.payload.as_success()?;
+    serde_json::from_str::<alloy::primitives::U64>(raw.get()).ok().map(|n| n.to::<u64>())
+}
+
+/// Several EVM endpoints behind one transport: each request goes to the endpoint in use and, on
+/// a transport error or a stale head, to the next (see [`crate::failover`]). A JSON-RPC error
+/// (a revert, a rejected transaction) is the node's answer and is returned as it is. Every call
+/// is timed into `wtao_relayer_rpc_call_seconds{chain="eth",method}`.
+#[derive(Clone, Debug)]
+pub struct FailoverTransport {
+    transports: Arc<Vec<HttpTransport>>,
+    endpoints: Arc<Endpoints>,
+    metrics: Arc<Metrics>,
+}
+
+impl FailoverTransport {
+    /// Transports to `urls` (each `https://` one verified against `tls`).
+    pub fn new(
+        urls: &[Url],
+        tls: &ClientTls,
+        stale_after: Duration,
+        metrics: Arc<Metrics>,
+    ) -> Result<Self, TlsError> {
+        let transports =
+            urls.iter().map(|u| HttpTransport::new(u, tls)).collect::<Result<_, _>>()?;
+        let endpoints = Endpoints::new(Chain::Eth, urls.to_vec(), stale_after, metrics.clone());
+        Ok(Self { transports: Arc::new(transports), endpoints: Arc::new(endpoints), metrics })
+    }
+
+    /// The failover state.
+    pub fn endpoints(&self) -> &Endpoints {
+        &self.endpoints
+    }
+
+    async fn send(self, packet: RequestPacket) -> Result<ResponsePacket, TransportError> {
+        let method = method_class(&packet);
+        let mut last_error = None;
+        let mut stale_answer = None;
+        for i in self.endpoints.order() {
+            let Some(transport) = self.transports.get(i) else { continue };
+            let started = Instant::now();
+            let result = transport.clone().send(packet.clone()).await;
+            self.metrics.rpc(Chain::Eth, method, started.elapsed());
+            match result {
+                Ok(response) => {
+                    if let Some(head) = head_of(&response)
+                        && self.endpoints.head(i, head)
+                    {
+                        self.endpoints.failed(i, &self.endpoints.stale_reason());
+                        stale_answer.get_or_insert(response);
+                        continue;
+                    }
+                    self.endpoints.succeeded(i);
+                    return Ok(response);
+                }
+                Err(e) => {
+                    self.endpoints.failed(i, &e.to_string());
+                    last_error = Some(e);
+                }
+            }
+        }
+        // Every endpoint is stale: the chain itself may be halted; say what they say.
+        if let Some(response) = stale_answer {
+            return Ok(response);
+        }
+        Err(last_error.unwrap_or_else(|| TransportErrorKind::custom_str("no EVM endpoint")))
+    }
+}
+
+impl tower::Service<RequestPacket> for FailoverTransport {
+    type Response = ResponsePacket;
+    type Error = TransportError;
+    type Future = TransportFut<'static>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         Poll::Ready(Ok(()))
     }
 

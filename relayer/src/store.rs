@@ -179,6 +179,9 @@ pub struct Burn {
     pub block_hash: B256,
     /// The transaction.
     pub tx: Option<B256>,
+    /// Index of the log in its block (absent in records written before it was kept).
+    #[serde(default)]
+    pub log_index: Option<u64>,
     /// When it was seen (unix ms).
     pub seen_at_ms: u64,
     /// Release state.

@@ -104,9 +104,33 @@ async fn round_trip_three_locks_then_burn() {
     // Exactly one relayer's approval completed the release; each approved once.
     let mut minted = 0;
     for i in 0..3 {
-        minted += net.metric(i, "eth_batches_minted_by_us").await.unwrap();
+        minted += net.metric(i, "batches_minted_by_us_total").await.unwrap();
     }
     assert!(minted >= 1, "{}", net.logs());
+
+    // Operator metrics, scraped from the running relayers: every relayer counts the three
+    // mints in the lock→mint latency histogram and the release as a completed transfer.
+    let done = |d: &str| format!("transfers_completed_total{{direction=\"{d}\"}}");
+    net.wait_metric_all(&done("tao_to_eth"), MINT_DEADLINE, |v| v == 3).await.unwrap();
+    net.wait_metric_all(&done("eth_to_tao"), MINT_DEADLINE, |v| v == 1).await.unwrap();
+    net.wait_metric_all("queue_depth{queue=\"batches\"}", MINT_DEADLINE, |v| v == 0).await.unwrap();
+    for i in 0..3 {
+        let latency = "transfer_latency_seconds_count{direction=\"tao_to_eth\"}";
+        assert_eq!(net.metric(i, latency).await.unwrap(), 3, "relayer {i}");
+        let text = net.metrics(i).await.unwrap();
+        for needle in [
+            "# TYPE wtao_relayer_transfer_latency_seconds histogram",
+            "# TYPE wtao_relayer_items_seen_total counter",
+            "wtao_relayer_items_seen_total{direction=\"eth_to_tao\"} 1\n",
+            "wtao_relayer_rpc_call_seconds_count{chain=\"eth\",method=\"logs\"}",
+            "wtao_relayer_rpc_call_seconds_count{chain=\"tao\",method=\"submit\"}",
+            "wtao_relayer_queue_depth{direction=\"eth_to_tao\",queue=\"burns\"}",
+            "wtao_relayer_head_block{chain=\"tao\"}",
+            "wtao_relayer_signer_balance_low 0\n",
+        ] {
+            assert!(text.contains(needle), "relayer {i}: no {needle:?} in\n{text}");
+        }
+    }
     net.finish().await.unwrap();
 }
 
@@ -271,8 +295,8 @@ async fn crash_at_every_step_then_restart_neither_loses_nor_doubles() {
         wait_tao(&net, &home, released).await;
     }
     // Everything settles: nothing pending, nothing twice.
-    net.wait_metric_all("eth_pending_batches", MINT_DEADLINE, |v| v == 0).await.unwrap();
-    net.wait_metric_all("tao_pending_burns", MINT_DEADLINE, |v| v == 0).await.unwrap();
+    net.wait_metric_all("queue_depth{queue=\"batches\"}", MINT_DEADLINE, |v| v == 0).await.unwrap();
+    net.wait_metric_all("queue_depth{queue=\"burns\"}", MINT_DEADLINE, |v| v == 0).await.unwrap();
     for (to, amount) in &expected {
         assert_eq!(net.wtao_balance(*to).await.unwrap(), U256::from(*amount));
     }
@@ -294,7 +318,7 @@ async fn reorged_out_burn_is_never_released_reincluded_once() {
     // From here on every EVM block is mined by the test, so the reorg is exact.
     net.interval_mining(0).await.unwrap();
     net.mine(CONF + 1).await.unwrap();
-    net.wait_metric_all("eth_pending_batches", MINT_DEADLINE, |v| v == 0).await.unwrap();
+    net.wait_metric_all("queue_depth{queue=\"batches\"}", MINT_DEADLINE, |v| v == 0).await.unwrap();
     let head = net.eth.get_block_number().await.unwrap();
     let snapshot: U256 = net.eth.raw_request("evm_snapshot".into(), ()).await.unwrap();
 
@@ -315,7 +339,9 @@ async fn reorged_out_burn_is_never_released_reincluded_once() {
     assert!(receipt.status());
     assert_eq!(receipt.block_number, Some(head + 4));
     net.mine(1).await.unwrap();
-    net.wait_metric_all("eth_next_block", MINT_DEADLINE, |v| v == head + 3).await.unwrap();
+    net.wait_metric_all("next_block{chain=\"eth\"}", MINT_DEADLINE, |v| v == head + 3)
+        .await
+        .unwrap();
 
     // The reorg: back to `head`, and a new branch whose blocks differ (another transaction in
     // the first one) and that is long enough to confirm where the burn was.
@@ -327,8 +353,10 @@ async fn reorged_out_burn_is_never_released_reincluded_once() {
         .value(U256::from(1));
     let _sent = other.send_transaction(tx).await.unwrap();
     net.mine(CONF + 6).await.unwrap();
-    net.wait_metric_all("eth_reorgs", MINT_DEADLINE, |v| v >= 1).await.unwrap();
-    net.wait_metric_all("eth_next_block", MINT_DEADLINE, |v| v == head + 7).await.unwrap();
+    net.wait_metric_all("eth_reorgs_total", MINT_DEADLINE, |v| v >= 1).await.unwrap();
+    net.wait_metric_all("next_block{chain=\"eth\"}", MINT_DEADLINE, |v| v == head + 7)
+        .await
+        .unwrap();
     assert_eq!(net.tao.free_balance(&home).await.unwrap().0, 0, "{}", net.logs());
     assert_eq!(net.wtao_balance(user.address()).await.unwrap(), U256::from(10 * TAO));
     net.check_supply_invariant().await.unwrap();
@@ -340,7 +368,7 @@ async fn reorged_out_burn_is_never_released_reincluded_once() {
     wait_tao(&net, &home, 4 * TAO).await;
     let (supply, custody) = net.check_supply_invariant().await.unwrap();
     assert_eq!((supply, custody), (6 * TAO, 6 * TAO));
-    net.wait_metric_all("tao_pending_burns", MINT_DEADLINE, |v| v == 0).await.unwrap();
+    net.wait_metric_all("queue_depth{queue=\"burns\"}", MINT_DEADLINE, |v| v == 0).await.unwrap();
     assert_eq!(net.tao.free_balance(&home).await.unwrap().0, 4 * TAO);
     net.finish().await.unwrap();
 }
@@ -390,7 +418,7 @@ async fn forged_mint_and_wrong_release_change_nothing() {
     let conflicts = wait_for("a conflict reported", MINT_DEADLINE, || async {
         let mut c = 0;
         for i in 0..3 {
-            c += net.metric(i, "conflicts").await.unwrap_or(0);
+            c += net.metric(i, "conflicts_total").await.unwrap_or(0);
         }
         Ok((c > 0).then_some(c))
     })
@@ -419,9 +447,9 @@ async fn paused_bridge_holds_batches_until_unpause() {
     let to = Address::repeat_byte(0x77);
     lock(&net, &dev::eve(), 2 * TAO, to).await;
     assert_stays(&net, to, 0, Duration::from_secs(6)).await;
-    let held = net.metric(0, "eth_mints_held").await.unwrap()
-        + net.metric(1, "eth_mints_held").await.unwrap()
-        + net.metric(2, "eth_mints_held").await.unwrap();
+    let held = net.metric(0, "mints_held_total").await.unwrap()
+        + net.metric(1, "mints_held_total").await.unwrap()
+        + net.metric(2, "mints_held_total").await.unwrap();
     assert!(held > 0, "relayers report held batches\n{}", net.logs());
     net.as_timelock(ITaoBridge::unpauseCall {}.abi_encode()).await.unwrap();
     wait_wtao(&net, to, 2 * TAO).await;
@@ -439,7 +467,7 @@ async fn stuck_mint_is_fee_bumped_and_minted_once() {
     let bumps = wait_for("a fee bump", MINT_DEADLINE, || async {
         let mut b = 0;
         for i in 0..3 {
-            b += net.metric(i, "eth_mint_fee_bumps").await?;
+            b += net.metric(i, "mint_fee_bumps_total").await?;
         }
         Ok((b > 0).then_some(b))
     })
@@ -451,7 +479,7 @@ async fn stuck_mint_is_fee_bumped_and_minted_once() {
     // others revert on the used nonce and are recognised as minted.
     net.interval_mining(1).await.unwrap();
     wait_wtao(&net, to, TAO).await;
-    net.wait_metric_all("eth_pending_batches", MINT_DEADLINE, |v| v == 0).await.unwrap();
+    net.wait_metric_all("queue_depth{queue=\"batches\"}", MINT_DEADLINE, |v| v == 0).await.unwrap();
     assert_stays(&net, to, TAO, Duration::from_secs(3)).await;
     let (supply, custody) = net.check_supply_invariant().await.unwrap();
     assert_eq!(supply, custody);

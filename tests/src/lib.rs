@@ -285,13 +285,21 @@ impl Net {
         Ok(wtao_relayer::metrics::get(self.devnet.relayers[i].metrics_addr(), "/metrics").await?)
     }
 
-    /// A metric's value on relayer `i`.
+    /// A metric's value on relayer `i`: `name` without the `wtao_relayer_` prefix, optionally
+    /// with labels (`queue_depth{queue="batches"}`); the sum of every series that matches.
     pub async fn metric(&self, i: usize, name: &str) -> eyre::Result<u64> {
         let text = self.metrics(i).await?;
-        let key = format!("wtao_relayer_{name} ");
-        text.lines()
-            .find_map(|l| l.strip_prefix(&key))
-            .and_then(|v| v.trim().parse().ok())
+        let (base, labels) = match name.split_once('{') {
+            Some((base, rest)) => (base, rest.trim_end_matches('}')),
+            None => (name, ""),
+        };
+        let labels: Vec<(&str, &str)> = labels
+            .split(',')
+            .filter_map(|p| p.split_once('='))
+            .map(|(k, v)| (k, v.trim_matches('"')))
+            .collect();
+        wtao_relayer::metrics::sample(&text, base, &labels)
+            .map(|v| v as u64)
             .ok_or_else(|| eyre!("no metric {name}"))
     }
 
