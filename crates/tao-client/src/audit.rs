@@ -77,13 +77,6 @@ pub struct CustodyReading {
 }
 
 impl TaoClient {
-    /// The finalized head's number.
-    pub async fn finalized_number(&self) -> Result<u64> {
-        let at =
-            self.subxt().at_current_block().await.map_err(TaoClientError::subxt("at block"))?;
-        Ok(at.block_number())
-    }
-
     /// Custody's free balance, with the number of the (finalized) block both were read at, so
     /// that a comparison with another chain can name what it compared.
     pub async fn custody_reading(&self) -> Result<CustodyReading> {

@@ -5,3 +5,28 @@
 mod cli;
 mod quorum;
 mod tls;
+
+use std::path::Path;
+
+use wtao_devnet::{Anvil, AnvilConfig, Toolchain};
+
+/// An anvil on a free port (chosen by anvil itself) with its log and accounts file in `dir`,
+/// and the port it listens on.
+fn anvil(toolchain: &Toolchain, dir: &Path, name: &str) -> (Anvil, u16) {
+    let anvil = Anvil::spawn(
+        &AnvilConfig {
+            program: toolchain.anvil(),
+            port: 0,
+            chain_id: 31_337,
+            accounts: 10,
+            state_file: None,
+            log: dir.join(format!("{name}.log")),
+            config_out: dir.join(format!("{name}-accounts.json")),
+            port_flag: "--anvil-port",
+        },
+        3,
+    )
+    .unwrap();
+    let port = anvil.endpoint().trim_end_matches('/').rsplit(':').next().unwrap().parse().unwrap();
+    (anvil, port)
+}

@@ -15,9 +15,8 @@ use alloy::signers::local::PrivateKeySigner;
 use alloy::sol_types::SolCall as _;
 use url::Url;
 use wtao_bridge_types::{BridgeDomain, mint_batch_digest, sign_digest};
-use wtao_devnet::anvil::DEV_ACCOUNTS;
 use wtao_devnet::deploy::{DeployConfig, deploy};
-use wtao_devnet::{Anvil, AnvilConfig, Toolchain};
+use wtao_devnet::{Anvil, DEV_ACCOUNTS, Toolchain};
 use wtao_relayer::config::TlsConfig;
 use wtao_relayer::eth::{EthClient, ITaoBridge, Simulation};
 use wtao_relayer::metrics::{self, Metrics};
@@ -83,23 +82,20 @@ async fn chain_with_burn(
     amount: u64,
     recipient: B256,
 ) -> (Anvil, Url, Address, Burn) {
-    let port = free_port();
-    let anvil =
-        Anvil::spawn(toolchain, AnvilConfig { port, block_time: None, ..Default::default() })
-            .unwrap();
+    let (anvil, port) = super::anvil(toolchain, dir, &format!("anvil-{amount}"));
     let url: Url = anvil.endpoint().parse().unwrap();
     let config = DeployConfig {
-        rpc_url: anvil.endpoint(),
+        rpc_url: anvil.endpoint().to_owned(),
         deployer_key: DEV_ACCOUNTS[0].1.to_owned(),
-        relayers: vec![DEV_ACCOUNTS[1].0.to_owned()],
+        relayers: vec![DEV_ACCOUNTS[1].0.parse().unwrap()],
         threshold: 1,
-        guardian: DEV_ACCOUNTS[0].0.to_owned(),
+        guardian: DEV_ACCOUNTS[0].0.parse().unwrap(),
         broadcast_dir: dir.join(format!("broadcast-{port}")),
     };
     let tc = toolchain.clone();
     let deployment =
         tokio::task::spawn_blocking(move || deploy(&tc, &config)).await.unwrap().unwrap();
-    let bridge: Address = deployment.bridge.parse().unwrap();
+    let bridge: Address = deployment.bridge;
 
     // Mint `amount` to the user with the relayer's signature.
     let relayer = client(std::slice::from_ref(&url), bridge, key(1)).await;
@@ -195,10 +191,8 @@ async fn a_lying_provider_is_outvoted_and_a_split_blocks_approval() {
 async fn a_dead_endpoint_fails_over_to_the_next_once() {
     let root = Toolchain::find_root(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
     let toolchain = Toolchain::ensure(&root).unwrap();
-    let port = free_port();
-    let _anvil =
-        Anvil::spawn(&toolchain, AnvilConfig { port, block_time: None, ..Default::default() })
-            .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (_anvil, port) = super::anvil(&toolchain, dir.path(), "anvil");
     let live: Url = format!("http://127.0.0.1:{port}").parse().unwrap();
     let dead: Url = format!("http://127.0.0.1:{}", free_port()).parse().unwrap();
     let m = Arc::new(Metrics::new());

@@ -19,7 +19,7 @@ use tokio_rustls::TlsAcceptor;
 use tokio_rustls::rustls::ServerConfig;
 use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use url::Url;
-use wtao_devnet::{Anvil, AnvilConfig, Toolchain};
+use wtao_devnet::{Anvil, Toolchain};
 use wtao_relayer::config::TlsConfig;
 use wtao_relayer::error::{RelayerError, TlsError};
 use wtao_relayer::eth::EthClient;
@@ -101,22 +101,8 @@ async fn endpoints(server: Arc<ServerConfig>) -> Endpoints {
     let root = Toolchain::find_root(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
     let toolchain = Toolchain::ensure(&root).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let anvil = Anvil::spawn(
-        &AnvilConfig {
-            program: toolchain.anvil(),
-            port: 0,
-            chain_id: 31_337,
-            accounts: 10,
-            state_file: None,
-            log: dir.path().join("anvil.log"),
-            config_out: dir.path().join("anvil-accounts.json"),
-            port_flag: "--anvil-port",
-        },
-        3,
-    )
-    .unwrap();
-    let anvil_addr: SocketAddr =
-        anvil.endpoint().trim_start_matches("http://").trim_end_matches('/').parse().unwrap();
+    let (anvil, port) = super::anvil(&toolchain, dir.path(), "anvil");
+    let anvil_addr = SocketAddr::from(([127, 0, 0, 1], port));
     let bin = node_binary().unwrap_or_else(|e| panic!("could not build tao-node: {e}"));
     let node = TestNode::start(TestNodeConfig::dev(bin, dir.path())).unwrap();
     let eth_proxy = tls_proxy(anvil_addr, server.clone()).await;
