@@ -200,10 +200,7 @@ impl Net {
         let addr =
             metrics.trim_start_matches("http://").trim_end_matches("/metrics").parse().unwrap();
         let body = wtao_devnet::http::get(addr, "/metrics").map(|r| r.body).unwrap_or_default();
-        body.lines()
-            .find_map(|l| l.strip_prefix(&format!("wtao_relayer_{name} ")))
-            .and_then(|v| v.trim().parse::<f64>().ok())
-            .map_or(0, |v| v as u64)
+        wtao_relayer::metrics::sample(&body, name, &[]).map_or(0, |v| v as u64)
     }
 
     /// Deploys the V2 mock implementation with the pinned forge; returns its address.
@@ -421,10 +418,10 @@ fn relayer_removed_by_vote_no_longer_counts() {
     rt().block_on(async {
         Bridge::new(bridge, &gp).pause().send().await.unwrap().get_receipt().await.unwrap();
     });
-    let posted_before = net.relayer_metric(2, "tao_attestations_posted");
+    let posted_before = net.relayer_metric(2, "attestations_posted_total");
     let held = net.lock("//Ferdie", 5, ferdie);
     wait_for("relayer-3 to attest the held lock", Duration::from_secs(60), || {
-        let n = net.relayer_metric(2, "tao_attestations_posted");
+        let n = net.relayer_metric(2, "attestations_posted_total");
         if n > posted_before { Ok(()) } else { Err(format!("{n} posted")) }
     });
 
