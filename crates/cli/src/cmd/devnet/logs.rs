@@ -80,12 +80,19 @@ impl LogsArgs {
         }
         let mut offsets = Vec::new();
         for (name, path) in &chosen {
-            for line in process::tail_file(path, self.lines) {
-                if print_line(prefix, name, &line).is_err() {
+            // One read gives both the tail and where following starts (after its last complete
+            // line), so a line appended meanwhile is printed by the loop below instead of being
+            // lost between printing the tail and measuring the file.
+            let text = process::read_from(path, 0);
+            let shown =
+                if self.follow { text.rfind('\n').map_or(0, |end| end + 1) } else { text.len() };
+            let lines: Vec<&str> = text[..shown].lines().collect();
+            for line in &lines[lines.len().saturating_sub(self.lines)..] {
+                if print_line(prefix, name, line).is_err() {
                     return Ok(());
                 }
             }
-            offsets.push(std::fs::metadata(path).map(|m| m.len()).unwrap_or(0));
+            offsets.push(u64::try_from(shown).unwrap_or(0));
         }
         if !self.follow {
             return Ok(());
