@@ -15,6 +15,7 @@ mod bridge;
 mod gov;
 mod quickstart;
 mod subnet;
+mod subnet_demo;
 
 const WTAO: &str = env!("CARGO_BIN_EXE_wtao");
 
