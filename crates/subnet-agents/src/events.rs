@@ -38,6 +38,13 @@ pub enum Event {
         /// Block of the `serve_axon` (`None`: the chain already had this address).
         block: Option<u64>,
     },
+    /// The chain refused a miner's `serve_axon`; retried at the next epoch.
+    AnnounceFailed {
+        /// The address.
+        axon: String,
+        /// The chain's reason.
+        error: String,
+    },
     /// A miner committed its work for an epoch.
     Committed {
         /// The epoch (its start block).
@@ -110,6 +117,9 @@ impl fmt::Display for Event {
                 write!(f, "announced axon {axon} at block {b}")
             }
             Self::Announced { axon, block: None } => write!(f, "axon {axon} already announced"),
+            Self::AnnounceFailed { axon, error } => {
+                write!(f, "could not announce axon {axon} ({error}); retrying next epoch")
+            }
             Self::Committed { epoch, computed, claimed, compute_ms, block, in_time } => {
                 write!(
                     f,

@@ -125,7 +125,7 @@ impl Ctx<'_> {
                 serving: Some(serving.to_string()),
             });
         }
-        self.announce(&hotkey).await?;
+        let mut announced = self.announce(&hotkey).await?;
         loop {
             let info = client.epoch_info(netuid).await?;
             let window = Window::current(netuid, &info)?;
@@ -134,6 +134,9 @@ impl Ctx<'_> {
                 continue;
             }
             last.store(window.start, Ordering::SeqCst);
+            if !announced {
+                announced = self.announce(&hotkey).await?;
+            }
             // A commitment sent now lands in the next block at the earliest.
             if info.block.saturating_add(1) > window.deadline() {
                 (self.events)(&Event::Skipped {
@@ -151,21 +154,31 @@ impl Ctx<'_> {
         }
     }
 
-    /// `serve_axon` unless the chain already has this address.
-    async fn announce(&self, hotkey: &tao_client::AccountId32) -> Result<(), AgentError> {
+    /// `serve_axon` unless the chain already has this address. Returns whether the chain has
+    /// it now: a refusal (e.g. `ServingRateLimitExceeded` after a quick restart) is reported and
+    /// retried at the next epoch, it does not stop the miner.
+    async fn announce(&self, hotkey: &tao_client::AccountId32) -> Result<bool, AgentError> {
         let (netuid, addr) = (self.config.netuid, self.config.announce);
         let current = self.client.axon(netuid, hotkey).await?;
         let block = if current.is_some_and(|a| a.ip == addr.ip() && a.port == addr.port()) {
             None
         } else {
-            let r = self
+            match self
                 .client
                 .serve_axon(self.signer, netuid, addr.ip(), addr.port(), AXON_PROTOCOL_HTTP)
-                .await?;
-            Some(r.block_number)
+                .await
+            {
+                Ok(r) => Some(r.block_number),
+                Err(e) if e.module_error().is_some() => {
+                    let error = e.to_string();
+                    (self.events)(&Event::AnnounceFailed { axon: addr.to_string(), error });
+                    return Ok(false);
+                }
+                Err(e) => return Err(e.into()),
+            }
         };
         (self.events)(&Event::Announced { axon: addr.to_string(), block });
-        Ok(())
+        Ok(true)
     }
 
     /// One epoch: compute until the block before the deadline, commit, serve.

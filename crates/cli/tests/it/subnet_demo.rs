@@ -261,3 +261,53 @@ fn subnet_demo_only_the_honest_miner_earns_and_both_validators_earn_dividends() 
         std::thread::sleep(Duration::from_millis(1_000));
     }
 }
+
+#[test]
+fn devnet_up_subnet_demo_runs_two_miners_and_a_validator_until_down() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().join("devnet");
+    let d = data_dir.to_str().unwrap();
+    let _down = Down(data_dir.clone());
+    let up = ok(wtao(&[
+        "devnet",
+        "up",
+        "--detach",
+        "--subnet-demo",
+        "--json",
+        "--data-dir",
+        d,
+        "--anvil-port",
+        "0",
+        "--tao-port",
+        "0",
+        "--metrics-port",
+        "0",
+    ]));
+    let agents = up["agents"].as_array().unwrap();
+    let names: Vec<&str> = agents.iter().map(|a| a["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["miner-1", "miner-2", "validator-1"], "{up:#}");
+    let pids: Vec<u32> = agents.iter().map(|a| a["pid"].as_u64().unwrap() as u32).collect();
+    let uid = |i: usize| agents[i]["uid"].as_u64().unwrap();
+    let processes = up["processes"].as_array().unwrap();
+    assert!(processes.iter().any(|p| p["name"] == "validator-1"), "{up:#}");
+
+    // The demo runs by itself: the validator sets weights, Yuma pays both honest miners.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let m = metagraph(d);
+        if u16_of(&m, uid(0), "incentive") > 0 && u16_of(&m, uid(1), "incentive") > 0 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no incentive after 120 s: {m:#}");
+        std::thread::sleep(Duration::from_millis(1_000));
+    }
+    let logs = wtao(&["devnet", "logs", "validator-1", "-n", "50", "--data-dir", d]);
+    let text = String::from_utf8_lossy(&logs.stdout).into_owned();
+    assert!(text.contains("set weights at block"), "{text}");
+
+    // `down` stops the agents with the rest.
+    ok(wtao(&["devnet", "down", "--json", "--data-dir", d]));
+    for pid in pids {
+        assert!(!Path::new(&format!("/proc/{pid}")).exists(), "agent {pid} outlived the devnet");
+    }
+}
