@@ -142,7 +142,7 @@ impl Ctx<'_> {
                 (self.events)(&Event::Skipped {
                     epoch: window.epoch(),
                     reason: format!(
-                        "block {} is past the commit deadline {}",
+                        "at block {} it is too late to commit by block {}",
                         info.block,
                         window.deadline()
                     ),
