@@ -36,6 +36,17 @@
 //! [`Event::Reconnected`]; the proof server keeps serving throughout, and an epoch already
 //! committed or scored is not repeated.
 
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects,
+        clippy::panic
+    )
+)]
+
 mod error;
 pub mod events;
 pub mod miner;

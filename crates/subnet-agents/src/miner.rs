@@ -56,7 +56,7 @@ pub fn check_announce(addr: SocketAddr) -> Result<(), AgentError> {
 
 /// Tiles per engine call: about 10^8 multiply-adds (tens of milliseconds on a CPU), at least 1.
 pub fn batch_for(params: &ChallengeParams) -> u64 {
-    (100_000_000 / params.macs_per_tile().max(1)).clamp(1, 4_096)
+    100_000_000u64.checked_div(params.macs_per_tile()).unwrap_or(1).clamp(1, 4_096)
 }
 
 /// Runs a miner until a non-recoverable error; reconnects through node restarts. `store` is
@@ -198,7 +198,8 @@ impl Ctx<'_> {
             let engine = self.engine.clone();
             let slice = self.config.slice;
             work = tokio::task::spawn_blocking(move || {
-                work.compute_until(&*engine, Instant::now() + slice, batch).map(|_| work)
+                let until = Instant::now().checked_add(slice).unwrap_or_else(Instant::now);
+                work.compute_until(&*engine, until, batch).map(|_| work)
             })
             .await
             .map_err(|_| wtao_scoring::EngineError::Internal {
