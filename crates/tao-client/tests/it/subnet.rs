@@ -98,11 +98,19 @@ async fn commitments_axons_block_hashes_and_the_epoch_schedule() {
     assert_eq!((axon.ip.to_string(), axon.port, axon.protocol), ("10.0.0.2".into(), 8091, 4));
     assert_eq!(axon.block, r.block_number);
 
-    // The schedule: the current window opened at LastEpochBlock, less than a tempo ago.
-    let info = within(c.epoch_info(NETUID)).await.unwrap();
+    // The schedule: once an epoch has run, the current window opened at its block
+    // (LastEpochBlock), less than a tempo ago.
+    let start = Instant::now();
+    let info = loop {
+        let info = within(c.epoch_info(NETUID)).await.unwrap();
+        if info.epoch_index > 0 {
+            break info;
+        }
+        assert!(start.elapsed() < DEADLINE, "no epoch: {info:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
     assert_eq!(info.tempo, 10);
     assert!(info.last_epoch_block <= info.block && info.block < info.last_epoch_block + 10);
-    assert!(info.epoch_index > 0, "{info:?}");
     let hash = within(c.block_hash(info.last_epoch_block)).await.unwrap().unwrap();
     let at = c.subxt().at_block(info.last_epoch_block).await.unwrap();
     assert_eq!(hash, at.block_hash());
