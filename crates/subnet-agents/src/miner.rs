@@ -22,6 +22,9 @@ use crate::{
     work::{Mode, ServedWork},
 };
 
+/// Blocks before the deadline at which computing stops and the commitment is sent.
+pub const COMMIT_MARGIN_BLOCKS: u64 = 2;
+
 /// `serve_axon`'s protocol byte for the proof server (plain HTTP over TCP).
 pub const AXON_PROTOCOL_HTTP: u8 = 4;
 
@@ -181,7 +184,7 @@ impl Ctx<'_> {
         Ok(true)
     }
 
-    /// One epoch: compute until the block before the deadline, commit, serve.
+    /// One epoch: compute until [`COMMIT_MARGIN_BLOCKS`] before the deadline, commit, serve.
     async fn epoch(
         &self,
         window: &Window,
@@ -206,8 +209,11 @@ impl Ctx<'_> {
                 engine: "miner",
                 what: "the compute task panicked",
             })??;
+            // Stop with a spare block: the commitment normally lands in the next block, and one
+            // more still makes the deadline.
             if work.remaining() == 0
-                || self.client.finalized_number().await?.saturating_add(1) >= window.deadline()
+                || self.client.finalized_number().await?.saturating_add(COMMIT_MARGIN_BLOCKS)
+                    >= window.deadline()
             {
                 break;
             }
