@@ -145,7 +145,11 @@ impl ProofServer {
         let local = listener.local_addr().map_err(|source| AgentError::Listen { addr, source })?;
         let task = tokio::spawn(async move {
             loop {
-                let Ok((sock, _)) = listener.accept().await else { continue };
+                let Ok((sock, _)) = listener.accept().await else {
+                    // Out of descriptors or the like: do not spin on it.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                };
                 let store = store.clone();
                 tokio::spawn(async move {
                     let _ =
