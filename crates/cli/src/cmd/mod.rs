@@ -12,6 +12,7 @@ pub(crate) mod bridge;
 pub(crate) mod devnet;
 pub(crate) mod gov;
 pub(crate) mod keys;
+pub(crate) mod scoring;
 pub(crate) mod subnet;
 
 use std::ffi::OsString;
@@ -41,6 +42,9 @@ pub(crate) enum Command {
     /// Run subnets: create, register neurons, stake, set weights, read the metagraph.
     Subnet(subnet::SubnetArgs),
 
+    /// The subnet task's engines: benchmark them, see which one --scorer picks and why.
+    Scoring(scoring::ScoringArgs),
+
     /// Run tao-node: the same program as the `tao-node` binary (`wtao node --help`).
     #[command(hide = true, disable_help_flag = true, disable_version_flag = true)]
     Node {
@@ -68,6 +72,7 @@ impl Command {
             Self::Gov(args) => args.run(out),
             Self::Keys(args) => args.run(out),
             Self::Subnet(args) => args.run(out),
+            Self::Scoring(args) => args.run(out),
             Self::Node { args } => Err(multicall::exec(multicall::NODE, &args)),
             Self::Relayer { args } => Err(multicall::exec(multicall::RELAYER, &args)),
         }

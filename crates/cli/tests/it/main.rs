@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 mod bridge;
 mod gov;
 mod quickstart;
+mod scoring;
 mod subnet;
 
 const WTAO: &str = env!("CARGO_BIN_EXE_wtao");
