@@ -13,6 +13,7 @@ pub(crate) mod devnet;
 pub(crate) mod gov;
 pub(crate) mod keys;
 pub(crate) mod miner;
+pub(crate) mod scoring;
 pub(crate) mod subnet;
 pub(crate) mod validator;
 
@@ -49,6 +50,9 @@ pub(crate) enum Command {
     /// Validate a GPU-scored subnet: check the miners' sampled tiles and set weights.
     Validator(validator::ValidatorArgs),
 
+    /// The subnet task's engines: benchmark them, see which one --scorer picks and why.
+    Scoring(scoring::ScoringArgs),
+
     /// Run tao-node: the same program as the `tao-node` binary (`wtao node --help`).
     #[command(hide = true, disable_help_flag = true, disable_version_flag = true)]
     Node {
@@ -78,6 +82,7 @@ impl Command {
             Self::Subnet(args) => args.run(out),
             Self::Miner(args) => args.run(out),
             Self::Validator(args) => args.run(out),
+            Self::Scoring(args) => args.run(out),
             Self::Node { args } => Err(multicall::exec(multicall::NODE, &args)),
             Self::Relayer { args } => Err(multicall::exec(multicall::RELAYER, &args)),
         }

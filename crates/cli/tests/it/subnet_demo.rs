@@ -20,7 +20,7 @@ use std::{
 use serde_json::Value;
 use tao_client::{AdminUtilsCall, TaoClient, dev};
 
-use super::{Down, WTAO, ok, repo_root, wtao};
+use super::{Down, WTAO, ok, repo_root, up_detached, wtao};
 
 /// A `wtao` agent process, killed when dropped; its stdout (events, one JSON object per line)
 /// and stderr go to files.
@@ -268,21 +268,7 @@ fn devnet_up_subnet_demo_runs_two_miners_and_a_validator_until_down() {
     let data_dir = dir.path().join("devnet");
     let d = data_dir.to_str().unwrap();
     let _down = Down(data_dir.clone());
-    let up = ok(wtao(&[
-        "devnet",
-        "up",
-        "--detach",
-        "--subnet-demo",
-        "--json",
-        "--data-dir",
-        d,
-        "--anvil-port",
-        "0",
-        "--tao-port",
-        "0",
-        "--metrics-port",
-        "0",
-    ]));
+    let up = ok(up_detached(d, &["--subnet-demo"]));
     let agents = up["agents"].as_array().unwrap();
     let names: Vec<&str> = agents.iter().map(|a| a["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["miner-1", "miner-2", "validator-1"], "{up:#}");
