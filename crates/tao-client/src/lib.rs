@@ -46,7 +46,7 @@ pub use bridge::{LockedTransfer, ReleaseState, TrackedLock};
 pub use client::{
     BridgeBlock, BridgeBlockStream, LockReceipt, RelayerInfo, ReleaseOutcome, TaoClient, TxReceipt,
 };
-pub use error::{Result, TaoClientError};
+pub use error::{BridgeError, Result, TaoClientError};
 pub use subnet::{AdminUtilsCall, Metagraph, Registration, SubnetInfo};
 pub use subxt::utils::{AccountId32, H160, H256};
 pub use subxt_signer::sr25519::{Keypair, dev};
