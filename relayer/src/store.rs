@@ -729,4 +729,78 @@ mod tests {
             assert_eq!(store.batch(i as u64).unwrap(), Some(b));
         }
     }
+
+    fn burn(nonce: u64, status: BurnStatus) -> Burn {
+        Burn {
+            nonce,
+            from: Address::repeat_byte(1),
+            tao_recipient: B256::repeat_byte(2),
+            amount: alloy::primitives::U256::from(5u64),
+            block: 3,
+            block_hash: B256::repeat_byte(4),
+            tx: None,
+            log_index: None,
+            seen_at_ms: 11,
+            status,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_store_without_the_index_gets_it_built_once() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            // Schema 1: records only.
+            let store = Store::open(dir.path()).unwrap();
+            let mut minted = batch(1);
+            minted.attested = true;
+            minted.status = MintStatus::Minted { tx: None };
+            let mut failed = batch(2);
+            failed.attested = true;
+            failed.status = MintStatus::Failed { reason: "nonce used".into() };
+            let mut c = Change::new();
+            c.batch(&minted).batch(&failed).batch(&batch(3));
+            c.burn(&burn(7, BurnStatus::Pending))
+                .burn(&burn(8, BurnStatus::Approved { released: true }));
+            c.burn(&burn(9, BurnStatus::Conflict));
+            store.commit(c).await.unwrap();
+            store.tree.remove(SCHEMA).unwrap();
+            store.db.flush().unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        let ids = |s| store.open_items(s).unwrap().into_iter().map(|(i, _)| i).collect::<Vec<_>>();
+        assert_eq!(ids(Stage::Attest), [3]);
+        assert_eq!(ids(Stage::Mint), [3]);
+        assert_eq!(ids(Stage::Approve), [7]);
+        assert_eq!(store.attempt(Stage::Approve, 7).unwrap(), Some(Attempt::new(11)));
+        let failed: Vec<_> = store.failed().unwrap().into_iter().map(|i| (i.kind, i.id)).collect();
+        assert_eq!(failed, [(Kind::Batch, 2), (Kind::Burn, 9)]);
+    }
+
+    #[tokio::test]
+    async fn prune_deletes_finished_records_older_than_the_cutoff_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let mut c = Change::new();
+        for n in 1..=4 {
+            c.batch(&batch(n)).finished(Kind::Batch, n, n * 100, n == 2);
+            c.burn(&burn(n, BurnStatus::Approved { released: true }));
+            c.finished(Kind::Burn, n, n * 100, false);
+        }
+        // Burn 1 was re-seen after a reorg and is open again: its record stays.
+        c.enqueue(Stage::Approve, 1, &Attempt::new(0));
+        store.commit(c).await.unwrap();
+        assert_eq!(store.prune(250, 100).await.unwrap(), 4, "two batches and two burns were due");
+        assert_eq!(store.batch(1).unwrap(), None);
+        assert_eq!(store.batch(2).unwrap(), None);
+        assert!(store.batch(3).unwrap().is_some());
+        assert!(store.burn(1).unwrap().is_some(), "open again: kept");
+        assert_eq!(store.burn(2).unwrap(), None);
+        assert!(store.failed().unwrap().is_empty(), "the failed entry went with its record");
+        assert_eq!(store.prune(250, 100).await.unwrap(), 0, "nothing twice");
+        // The limit bounds one pass.
+        assert_eq!(store.prune(u64::MAX, 1).await.unwrap(), 1);
+        assert_eq!(store.prune(u64::MAX, 100).await.unwrap(), 3);
+        assert!(store.batches().unwrap().is_empty());
+        assert_eq!(store.burns().unwrap().len(), 1);
+    }
 }
