@@ -549,7 +549,8 @@ impl Inner {
         outcome: &Outcome,
     ) -> Result<(), RelayerError> {
         let task = stage_task(stage);
-        let step = queue::settle(&self.store, stage, id, attempt, outcome, now_ms()).await?;
+        let step =
+            queue::settle(&self.store, &self.write, stage, id, attempt, outcome, now_ms()).await?;
         match (outcome, step) {
             (Outcome::Retry(error), queue::Step::Update(a)) => {
                 self.metrics.error(task, true);
@@ -850,9 +851,16 @@ impl Inner {
                 Ok(Outcome::Failed(reason))
             }
             MintRefusal::Held(reason) => {
-                // Paused, rate limit, or a relayer-set change between signing and minting: keep
-                // the batch; it is retried on its schedule until the contract or the operators
-                // let it through.
+                // Paused or rate limited: keep the batch; it is retried on its schedule until
+                // the contract lets it through.
+                self.metrics.mints_held.inc();
+                Ok(Outcome::Retry(reason))
+            }
+            MintRefusal::Signers(reason) => {
+                // The relayer set changed since the signatures were collected: re-read it now
+                // (not at the next periodic refresh), so the next attempt uses the signatures
+                // that count.
+                self.set.lock().await.fetched_ms = 0;
                 self.metrics.mints_held.inc();
                 Ok(Outcome::Retry(reason))
             }

@@ -54,9 +54,11 @@ pub enum MintRefusal {
     /// A nonce of the batch is used: minted already (by anyone), or a conflict — the caller
     /// reads the chain to tell which.
     NonceUsed,
-    /// Held by the contract (paused, rate limit) or by its signatures (a relayer-set change):
-    /// retry later.
+    /// Held by the contract (paused, rate limit): retry later.
     Held(String),
+    /// The signatures do not satisfy TaoBridge's current relayer set (it changed since they
+    /// were collected): re-read the set, retry later with the signatures that count now.
+    Signers(String),
     /// The batch as signed can never be minted.
     Permanent(String),
 }
@@ -78,9 +80,13 @@ pub fn mint(revert: &BridgeRevert) -> MintRefusal {
         | R::TaoBridgeRecipientIsBridge(_) => {
             MintRefusal::Permanent(format!("TaoBridge refuses the batch itself: {revert:?}"))
         }
-        other => MintRefusal::Held(format!(
-            "the mint would revert with {other:?} (a relayer-set change since signing?)"
+        R::TaoBridgeThresholdNotMet(_)
+        | R::TaoBridgeInvalidSignature(_)
+        | R::TaoBridgeInvalidSigner(_)
+        | R::TaoBridgeSignersNotSorted(_) => MintRefusal::Signers(format!(
+            "the mint would revert with {revert:?}: TaoBridge's relayer set changed since signing?"
         )),
+        other => MintRefusal::Held(format!("the mint would revert with {other:?}")),
     }
 }
 
@@ -131,7 +137,7 @@ mod tests {
         let signer = BridgeRevert::TaoBridgeInvalidSigner(ITaoBridge::TaoBridgeInvalidSigner {
             signer: Address::repeat_byte(1),
         });
-        assert!(matches!(mint(&signer), MintRefusal::Held(_)));
+        assert!(matches!(mint(&signer), MintRefusal::Signers(_)));
         let limit = BridgeRevert::TaoBridgeRateLimited(ITaoBridge::TaoBridgeRateLimited {
             requested: U256::from(5),
             available: U256::from(2),

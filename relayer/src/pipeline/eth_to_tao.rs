@@ -220,7 +220,9 @@ mod tests {
     async fn tick(tao: &FakeTao, q: &FakeQuorum, ctx: Ctx<'_>, now: u64) {
         for (id, a) in queue::due(ctx.store, Stage::Approve, now).unwrap() {
             let outcome = approve(tao, q, ctx, id).await;
-            queue::settle(ctx.store, Stage::Approve, id, &a, &outcome, now).await.unwrap();
+            queue::settle(ctx.store, ctx.write, Stage::Approve, id, &a, &outcome, now)
+                .await
+                .unwrap();
         }
     }
 

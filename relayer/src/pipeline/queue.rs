@@ -1,6 +1,8 @@
 //! A stage's durable queue: which open items are due, and what an attempt's outcome does to
 //! the item's persisted attempt state.
 
+use tokio::sync::Mutex;
+
 use crate::error::StoreError;
 use crate::store::{Attempt, Change, Stage, Store};
 
@@ -54,8 +56,14 @@ pub fn due(store: &Store, stage: Stage, now_ms: u64) -> Result<Vec<(u64, Attempt
 /// Write the effect of `outcome` on item `id` (one atomic commit); a finished batch or burn
 /// also gets its entry in the finished index (for pruning) and, if it failed, the failed list.
 /// Returns the step taken.
+///
+/// `attempt` is the state the attempt started from. If the entry changed meanwhile (a watcher
+/// queued the item afresh, e.g. a burn seen again after a reorg) or is gone, the attempt's
+/// result is stale and nothing is written: the item keeps its newer state. `write` is the lock
+/// every writer of queue entries holds, which makes that check and the write one step.
 pub async fn settle(
     store: &Store,
+    write: &Mutex<()>,
     stage: Stage,
     id: u64,
     attempt: &Attempt,
@@ -63,14 +71,17 @@ pub async fn settle(
     now_ms: u64,
 ) -> Result<Step, StoreError> {
     let step = step(attempt, outcome, now_ms);
+    if step == Step::Keep {
+        return Ok(step);
+    }
+    let _w = write.lock().await;
+    if store.attempt(stage, id)?.as_ref() != Some(attempt) {
+        return Ok(Step::Keep);
+    }
     let mut change = Change::new();
     match &step {
         Step::Keep => return Ok(step),
         Step::Update(a) => {
-            // Only if it is still open: another task may have finished it meanwhile.
-            if store.attempt(stage, id)?.is_none() {
-                return Ok(Step::Keep);
-            }
             change.enqueue(stage, id, a);
         }
         Step::Remove { failed } => {
@@ -139,6 +150,7 @@ mod tests {
     #[tokio::test]
     async fn a_parked_item_is_not_due_until_its_time_and_survives_reopen() {
         let dir = tempfile::tempdir().unwrap();
+        let w = Mutex::new(());
         {
             let store = Store::open(dir.path()).unwrap();
             let mut c = Change::new();
@@ -149,7 +161,7 @@ mod tests {
             );
             store.commit(c).await.unwrap();
             let a = store.attempt(Stage::Approve, 1).unwrap().unwrap();
-            settle(&store, Stage::Approve, 1, &a, &Outcome::Retry("busy".into()), 10_000)
+            settle(&store, &w, Stage::Approve, 1, &a, &Outcome::Retry("busy".into()), 10_000)
                 .await
                 .unwrap();
             let ids: Vec<u64> =
@@ -164,12 +176,22 @@ mod tests {
         assert_eq!(ids, [1, 2], "due again after its backoff, after a restart too");
         let a = store.attempt(Stage::Approve, 1).unwrap().unwrap();
         assert_eq!((a.attempts, a.last_error.as_deref()), (1, Some("busy")));
-        settle(&store, Stage::Approve, 1, &a, &Outcome::Done, 11_000).await.unwrap();
-        assert_eq!(store.attempt(Stage::Approve, 1).unwrap(), None);
-        // Settling a retry of an item finished meanwhile does not resurrect it.
-        let step = settle(&store, Stage::Approve, 1, &a, &Outcome::Retry("late".into()), 11_000)
+        // Queued afresh meanwhile (a burn seen again): the stale attempt's result is dropped.
+        let mut c = Change::new();
+        c.enqueue(Stage::Approve, 2, &Attempt::new(9));
+        store.commit(c).await.unwrap();
+        let step = settle(&store, &w, Stage::Approve, 2, &Attempt::new(0), &Outcome::Done, 11_000)
             .await
             .unwrap();
+        assert_eq!(step, Step::Keep);
+        assert_eq!(store.attempt(Stage::Approve, 2).unwrap(), Some(Attempt::new(9)));
+        settle(&store, &w, Stage::Approve, 1, &a, &Outcome::Done, 11_000).await.unwrap();
+        assert_eq!(store.attempt(Stage::Approve, 1).unwrap(), None);
+        // Settling a retry of an item finished meanwhile does not resurrect it.
+        let step =
+            settle(&store, &w, Stage::Approve, 1, &a, &Outcome::Retry("late".into()), 11_000)
+                .await
+                .unwrap();
         assert_eq!(step, Step::Keep);
         assert_eq!(store.attempt(Stage::Approve, 1).unwrap(), None);
     }

@@ -156,7 +156,9 @@ mod tests {
     async fn tick(chain: &FakeTao, ctx: Ctx<'_>, now: u64) {
         for (id, a) in queue::due(ctx.store, Stage::Attest, now).unwrap() {
             let outcome = attest(chain, ctx, id).await;
-            queue::settle(ctx.store, Stage::Attest, id, &a, &outcome, now).await.unwrap();
+            queue::settle(ctx.store, ctx.write, Stage::Attest, id, &a, &outcome, now)
+                .await
+                .unwrap();
         }
     }
 
