@@ -840,11 +840,14 @@ mod tests {
                 ("WTAO_RELAYER_DEV_ETH_KEY", "0x01"),
                 ("WTAO_RELAYER_DEV_TAO_SURI", "//Bob"),
                 ("WTAO_RELAYER_CRASH_AT", ""),
+                ("WTAO_RELAYER_STORE_RETENTION_HOURS", "0"),
                 ("UNRELATED", "x"),
             ],
         )
         .unwrap();
         assert_eq!(c.eth.confirmations, 2);
+        assert_eq!(c.store.retention(), None, "0 keeps finished records forever");
+        assert_eq!(StoreConfig::default().retention(), Some(Duration::from_secs(168 * 3600)));
         assert_eq!(c.tao.url.as_ref().map(Url::as_str), Some("wss://10.0.0.1:9944/"));
         assert_eq!(c.data_dir, PathBuf::from("/var/lib/r1"));
         assert_eq!(c.log.format, LogFormat::Json);

@@ -71,7 +71,8 @@ const SET_REFRESH: Duration = Duration::from_secs(30);
 /// How often finished records are pruned, and at most how many per pass.
 const PRUNE_EVERY: Duration = Duration::from_secs(60);
 const PRUNE_BATCH: usize = 10_000;
-/// A queue stage looks at its items at least this often (a wake-up comes sooner).
+/// A queue stage looks at its items at least this often, or every `eth.poll_interval_ms` if
+/// that is shorter (a wake-up comes sooner).
 const STAGE_TICK: Duration = Duration::from_millis(500);
 
 /// Exponential backoff with full jitter, for a task whose whole step failed (an item's own
@@ -525,10 +526,11 @@ impl Inner {
             }
             let depth = queue::depth(&self.store, stage, now_ms())?;
             self.stage_gauges(stage, direction, &depth)?;
+            let tick = self.config.eth.poll_interval().min(STAGE_TICK);
             let wait = depth
                 .next_due_ms
-                .map_or(STAGE_TICK, |t| Duration::from_millis(t.saturating_sub(now_ms())))
-                .min(STAGE_TICK);
+                .map_or(tick, |t| Duration::from_millis(t.saturating_sub(now_ms())))
+                .min(tick);
             tokio::select! {
                 () = self.wake[stage_index(stage)].notified() => {}
                 () = tokio::time::sleep(wait) => {}
