@@ -5,7 +5,7 @@
 //!              attestations; cursor, batch and its queue entries written in one commit
 //!  attest      q/attest: post our signature on tao-node (refused a second time, so a replay
 //!              after a crash is recognised as done)
-//!  mint        q/mint: batches with ≥ threshold signatures: whose turn (deterministic order,
+//!  mint        q/mint (pipeline::mint): batches with ≥ threshold signatures: whose turn (deterministic order,
 //!              then a timeout per rank), paused / rate limit / nonces already used, sign →
 //!              record → send, receipts to `confirmations`, fee bumps, rebroadcast after restart
 //!  eth_watch   EVM blocks up to head − confirmations, parent-hash chain checked against the
@@ -20,7 +20,7 @@
 
 use std::collections::HashSet;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use alloy::primitives::{Address, B256, Bytes, U256};
@@ -34,16 +34,16 @@ use wtao_bridge_types::{BridgeDomain, mint_batch_digest, recover_signer, sign_di
 
 use crate::config::RelayerConfig;
 use crate::error::RelayerError;
-use crate::eth::{BridgeRevert, EthClient, Fees, Simulation};
+use crate::eth::EthClient;
 use crate::failover::{TaoPool, tao_endpoint_failed};
 use crate::keys::RelayerKeys;
 use crate::metrics::{Chain, Direction, Metrics};
-use crate::pipeline::classify::{self, MintRefusal};
+use crate::pipeline::mint::{MintSettings, MintStage, RelayerSet};
 use crate::pipeline::{self, BurnCheck, Ctx, Outcome, TaoChain, queue};
 use crate::quorum::{self, Verdict};
 use crate::store::{
     Attempt, Batch, Burn, BurnStatus, Change, KEPT_HASHES, MintRecord, MintStatus, Stage, Store,
-    Submission, now_ms,
+    now_ms,
 };
 use crate::tls::ClientTls;
 
@@ -54,7 +54,7 @@ pub const TASKS: [&str; 5] = ["tao_watch", "sign", "submit", "eth_watch", "appro
 /// Tracing targets, one per task (filter with e.g. `RUST_LOG=info,relayer::approve=debug`).
 const TAO_WATCH: &str = "relayer::tao_watch";
 const SIGN: &str = pipeline::tao_to_eth::TARGET;
-const SUBMIT: &str = "relayer::submit";
+const SUBMIT: &str = pipeline::mint::TARGET;
 const ETH_WATCH: &str = "relayer::eth_watch";
 const APPROVE: &str = pipeline::eth_to_tao::TARGET;
 
@@ -103,11 +103,10 @@ impl Backoff {
     }
 }
 
-/// The relayer set as the bridge reports it.
+/// The relayer set as the bridge reported it, and when.
 #[derive(Clone, Debug, Default)]
-struct RelayerSet {
-    sorted: Vec<Address>,
-    threshold: u64,
+struct CachedSet {
+    set: RelayerSet,
     fetched_ms: u64,
 }
 
@@ -144,7 +143,9 @@ struct Inner {
     tao: TaoPool,
     eth: EthClient,
     domain: BridgeDomain,
-    set: Mutex<RelayerSet>,
+    set: Mutex<CachedSet>,
+    /// Set by the mint stage when a mint reverts on its signatures: re-read the set now.
+    set_changed: AtomicBool,
     /// Wakes a stage when items arrive (by [`stage_index`]).
     wake: [Notify; 3],
     /// Serialises every store read-modify-write of a batch or burn across tasks.
@@ -220,7 +221,7 @@ impl Relayer {
             );
         }
         let domain = BridgeDomain::new(config.eth.chain_id, config.eth.bridge);
-        let set = RelayerSet { sorted, threshold, fetched_ms: now_ms() };
+        let set = RelayerSet { sorted, threshold };
         info!(
             target: "relayer",
             eth = %keys.eth_address(),
@@ -238,7 +239,8 @@ impl Relayer {
                 tao,
                 eth,
                 domain,
-                set: Mutex::new(set),
+                set: Mutex::new(CachedSet { set, fetched_ms: now_ms() }),
+                set_changed: AtomicBool::new(false),
                 wake: [Notify::new(), Notify::new(), Notify::new()],
                 write: Mutex::new(()),
                 tao_signer: Mutex::new(()),
@@ -327,12 +329,13 @@ fn task_failed(name: &str, e: &RelayerError, delay: Duration) {
 
 impl Inner {
     async fn relayer_set(&self) -> Result<RelayerSet, RelayerError> {
-        let mut set = self.set.lock().await;
-        if now_ms().saturating_sub(set.fetched_ms) > SET_REFRESH.as_millis() as u64 {
+        let mut cached = self.set.lock().await;
+        let changed = self.set_changed.swap(false, Ordering::Relaxed);
+        if changed || now_ms().saturating_sub(cached.fetched_ms) > SET_REFRESH.as_millis() as u64 {
             let (sorted, threshold) = self.eth.relayer_set().await?;
-            *set = RelayerSet { sorted, threshold, fetched_ms: now_ms() };
+            *cached = CachedSet { set: RelayerSet { sorted, threshold }, fetched_ms: now_ms() };
         }
-        Ok(set.clone())
+        Ok(cached.set.clone())
     }
 
     // ------------------------------------------------------------------ TAO → ETH: scanning
@@ -519,7 +522,17 @@ impl Inner {
                     }
                     (Stage::Mint, set) => {
                         let span = info_span!(target: SUBMIT, "batch", block = id);
-                        self.mint_item(id, set.as_ref()).instrument(span).await
+                        let stage = MintStage {
+                            eth: &self.eth,
+                            ctx: self.ctx(),
+                            me: self.keys.eth_address(),
+                            settings: MintSettings::from(&self.config.eth),
+                            started_ms: self.started_ms,
+                            rebroadcast_done: &self.rebroadcast_done,
+                            set_changed: &self.set_changed,
+                        };
+                        let set = set.clone().unwrap_or_default();
+                        stage.mint(id, &set).instrument(span).await
                     }
                 };
                 self.settle(stage, id, &attempt, &outcome).await?;
@@ -694,254 +707,6 @@ impl BurnCheck for Inner {
 }
 
 impl Inner {
-    // ------------------------------------------------------------------ TAO → ETH: minting
-
-    /// One attempt at batch `block`'s mint: submit it when it is ready and our turn, or follow
-    /// the transaction in flight. An RPC error parks this batch only.
-    async fn mint_item(&self, block: u64, set: Option<&RelayerSet>) -> Outcome {
-        let result = async {
-            let Some(batch) = self.store.batch(block)? else { return Ok(Outcome::Done) };
-            match batch.status.clone() {
-                MintStatus::Minted { .. } => Ok(Outcome::Done),
-                MintStatus::Failed { reason } => Ok(Outcome::Failed(reason)),
-                MintStatus::Submitted(sub) => self.track(&batch, sub).await,
-                MintStatus::Pending => match set {
-                    Some(set) => self.maybe_submit(&batch, set).await,
-                    None => Ok(Outcome::Wait),
-                },
-            }
-        }
-        .await;
-        result.unwrap_or_else(|e: RelayerError| Outcome::Retry(e.to_string()))
-    }
-
-    async fn set_status(&self, block: u64, status: MintStatus) -> Result<(), RelayerError> {
-        let _w = self.write.lock().await;
-        if let Some(mut b) = self.store.batch(block)? {
-            b.status = status;
-            let mut c = Change::new();
-            c.batch(&b);
-            self.store.commit(c).await?;
-        }
-        Ok(())
-    }
-
-    async fn mark_minted(&self, batch: &Batch, tx: Option<B256>) -> Result<Outcome, RelayerError> {
-        let m = &self.metrics;
-        m.batches_minted.inc();
-        Metrics::dir(&m.transfers_completed, Direction::TaoToEth).inc_by(batch.mints.len() as u64);
-        for _ in &batch.mints {
-            m.latency(Direction::TaoToEth, batch.seen_at_ms);
-        }
-        if tx.is_some() {
-            m.batches_minted_by_us.inc();
-        }
-        info!(target: SUBMIT, block = batch.block, locks = batch.mints.len(), ?tx, "batch minted");
-        self.set_status(batch.block, MintStatus::Minted { tx }).await?;
-        Ok(Outcome::Done)
-    }
-
-    /// Whether the batch's nonces are already used on the bridge (minted by anyone). A batch is
-    /// all-or-nothing on chain, so its first and last nonces decide; a mix means some other
-    /// batch used some of them, which `simulate_mint` turns into a failure.
-    async fn already_minted(&self, batch: &Batch) -> Result<bool, RelayerError> {
-        let (Some(first), Some(last)) = (batch.mints.first(), batch.mints.last()) else {
-            return Ok(true);
-        };
-        Ok(self.eth.nonce_used(first.nonce).await? && self.eth.nonce_used(last.nonce).await?)
-    }
-
-    async fn maybe_submit(&self, batch: &Batch, set: &RelayerSet) -> Result<Outcome, RelayerError> {
-        let Some(ready_at) = batch.ready_at_ms else { return Ok(Outcome::Wait) };
-        let me = self.keys.eth_address();
-        let Some(my_index) = set.sorted.iter().position(|a| *a == me) else {
-            // Not a submitter (any more): another relayer mints it; we see it minted.
-            return if self.already_minted(batch).await? {
-                self.mark_minted(batch, None).await
-            } else {
-                Ok(Outcome::Wait)
-            };
-        };
-        let n = set.sorted.len() as u64;
-        // Deterministic submitter order per batch: relayer (block mod N) first, then the next
-        // one after `submit_delay`, and so on, so one transaction is sent in the common case
-        // and a dead relayer delays a mint by one step only.
-        let rank = (my_index as u64 + n - batch.block % n) % n;
-        let my_turn = ready_at + rank * self.config.eth.submit_delay_ms;
-        if now_ms() < my_turn {
-            return Ok(Outcome::Wait);
-        }
-        if self.already_minted(batch).await? {
-            return self.mark_minted(batch, None).await;
-        }
-        if self.eth.paused().await? {
-            self.metrics.mints_held.inc();
-            debug!(target: SUBMIT, block = batch.block, "bridge paused; holding the batch");
-            return Ok(Outcome::Retry("TaoBridge is paused".into()));
-        }
-        let available = self.eth.available_mint().await?;
-        if available < U256::from(batch.total()) {
-            self.metrics.mints_held.inc();
-            debug!(target: SUBMIT, block = batch.block, "mint rate limit reached; holding the batch");
-            return Ok(Outcome::Retry(format!(
-                "TaoBridge's mint rate limit: {} rao needed, {available} rao available now",
-                batch.total()
-            )));
-        }
-        let sigs: Vec<Bytes> = batch
-            .signatures
-            .iter()
-            .filter(|(a, _)| set.sorted.contains(a))
-            .take(usize::try_from(set.threshold).unwrap_or(usize::MAX))
-            .map(|(_, s)| s.clone())
-            .collect();
-        if (sigs.len() as u64) < set.threshold {
-            return Ok(Outcome::Wait);
-        }
-        let gas = match self.eth.simulate_mint(&batch.mints, &sigs).await? {
-            Simulation::Ok(gas) => gas,
-            Simulation::Revert(r) => return self.on_revert(batch, r).await,
-        };
-        let nonce = self.eth.account_nonce(true).await?;
-        let fees = self.eth.fees().await?;
-        let fees = Fees {
-            max_fee_per_gas: fees.max_fee_per_gas.min(self.config.eth.max_fee_wei()),
-            max_priority_fee_per_gas: fees
-                .max_priority_fee_per_gas
-                .min(self.config.eth.max_fee_wei()),
-        };
-        let tx = self.eth.sign_mint(&batch.mints, &sigs, nonce, gas, fees).await?;
-        let sub = Submission {
-            nonce,
-            gas,
-            sigs,
-            hashes: vec![tx.hash],
-            raw: tx.raw.clone(),
-            max_fee_per_gas: fees.max_fee_per_gas,
-            max_priority_fee_per_gas: fees.max_priority_fee_per_gas,
-            sent_at_ms: now_ms(),
-        };
-        // Write-ahead: the transaction is on disk before it is on the wire.
-        self.set_status(batch.block, MintStatus::Submitted(sub)).await?;
-        crate::crash::point("mint_recorded");
-        self.eth.send_raw(&tx.raw).await?;
-        crate::crash::point("mint_sent");
-        self.metrics.mint_transactions_sent.inc();
-        info!(target: SUBMIT, block = batch.block, tx = %tx.hash, nonce, gas, rank, "mint submitted");
-        Ok(Outcome::Wait)
-    }
-
-    async fn on_revert(
-        &self,
-        batch: &Batch,
-        revert: BridgeRevert,
-    ) -> Result<Outcome, RelayerError> {
-        match classify::mint(&revert) {
-            MintRefusal::NonceUsed => {
-                if self.already_minted(batch).await? {
-                    return self.mark_minted(batch, None).await;
-                }
-                Metrics::dir(&self.metrics.conflicts, Direction::TaoToEth).inc();
-                let reason = format!("{revert:?}: some of its nonces were minted by another batch");
-                error!(target: SUBMIT, block = batch.block, %reason, "batch can never be minted");
-                self.set_status(batch.block, MintStatus::Failed { reason: reason.clone() }).await?;
-                Ok(Outcome::Failed(reason))
-            }
-            MintRefusal::Permanent(reason) => {
-                error!(target: SUBMIT, block = batch.block, %reason, "batch can never be minted");
-                self.set_status(batch.block, MintStatus::Failed { reason: reason.clone() }).await?;
-                Ok(Outcome::Failed(reason))
-            }
-            MintRefusal::Held(reason) => {
-                // Paused or rate limited: keep the batch; it is retried on its schedule until
-                // the contract lets it through.
-                self.metrics.mints_held.inc();
-                Ok(Outcome::Retry(reason))
-            }
-            MintRefusal::Signers(reason) => {
-                // The relayer set changed since the signatures were collected: re-read it now
-                // (not at the next periodic refresh), so the next attempt uses the signatures
-                // that count.
-                self.set.lock().await.fetched_ms = 0;
-                self.metrics.mints_held.inc();
-                Ok(Outcome::Retry(reason))
-            }
-        }
-    }
-
-    async fn track(&self, batch: &Batch, sub: Submission) -> Result<Outcome, RelayerError> {
-        let head = self.eth.head().await?;
-        for hash in sub.hashes.iter().rev() {
-            let Some(receipt) = self.eth.receipt(*hash).await? else { continue };
-            let mined_in = receipt.block_number.unwrap_or(head);
-            if !receipt.status() {
-                warn!(target: SUBMIT, block = batch.block, tx = %hash, "mint transaction reverted");
-                if self.already_minted(batch).await? {
-                    return self.mark_minted(batch, None).await;
-                }
-                self.set_status(batch.block, MintStatus::Pending).await?;
-                return Ok(Outcome::Wait);
-            }
-            if head + 1 >= mined_in + self.config.eth.confirmations {
-                return self.mark_minted(batch, Some(*hash)).await;
-            }
-            return Ok(Outcome::Wait); // mined, waiting for confirmations
-        }
-        // Not mined (yet).
-        if self.already_minted(batch).await? {
-            return self.mark_minted(batch, None).await;
-        }
-        if self.eth.account_nonce(false).await? > sub.nonce {
-            // Our nonce went to some other transaction (or a receipt is not indexed yet; the
-            // next round sees it): start over with a fresh nonce.
-            warn!(
-                target: SUBMIT,
-                block = batch.block,
-                nonce = sub.nonce,
-                "mint nonce consumed elsewhere; resubmitting"
-            );
-            self.set_status(batch.block, MintStatus::Pending).await?;
-            return Ok(Outcome::Wait);
-        }
-        let first_look =
-            self.rebroadcast_done.lock().map(|mut done| done.insert(batch.block)).unwrap_or(false);
-        if first_look && sub.sent_at_ms < self.started_ms {
-            // First look after a restart: make sure the node still has it.
-            self.eth.send_raw(&sub.raw).await?;
-        }
-        if now_ms().saturating_sub(sub.sent_at_ms) >= self.config.eth.bump_after_ms {
-            self.bump(batch, sub).await?;
-        }
-        Ok(Outcome::Wait)
-    }
-
-    /// Replace a stuck mint with the same nonce and fees raised by 25 % (nodes require ≥ 10 %),
-    /// capped at `max_fee_gwei`.
-    async fn bump(&self, batch: &Batch, mut sub: Submission) -> Result<(), RelayerError> {
-        let cap = self.config.eth.max_fee_wei();
-        let raise = |v: u128| (v + v / 4 + 1).min(cap);
-        let fees = Fees {
-            max_fee_per_gas: raise(sub.max_fee_per_gas),
-            max_priority_fee_per_gas: raise(sub.max_priority_fee_per_gas),
-        };
-        if fees.max_fee_per_gas <= sub.max_fee_per_gas {
-            warn!(target: SUBMIT, block = batch.block, "mint pending at the fee cap; waiting");
-            return Ok(());
-        }
-        let tx = self.eth.sign_mint(&batch.mints, &sub.sigs, sub.nonce, sub.gas, fees).await?;
-        sub.hashes.push(tx.hash);
-        sub.raw = tx.raw.clone();
-        sub.max_fee_per_gas = fees.max_fee_per_gas;
-        sub.max_priority_fee_per_gas = fees.max_priority_fee_per_gas;
-        sub.sent_at_ms = now_ms();
-        self.set_status(batch.block, MintStatus::Submitted(sub)).await?;
-        self.eth.send_raw(&tx.raw).await?;
-        self.metrics.mint_fee_bumps.inc();
-        self.metrics.mint_transactions_sent.inc();
-        info!(target: SUBMIT, block = batch.block, tx = %tx.hash, max_fee_wei = fees.max_fee_per_gas, "mint fee bumped");
-        Ok(())
-    }
-
     // ------------------------------------------------------------------ ETH → TAO
 
     async fn eth_watch(self: Arc<Self>) -> Result<(), RelayerError> {

@@ -5,6 +5,7 @@
 //! ```text
 //!  TAO→ETH   tao_watch (cursor) ──▶ q/attest: post our signature on tao-node
 //!                               └─▶ q/mint:   submit TaoBridge.mint, track it to confirmations
+//!                                             (mint.rs)
 //!  ETH→TAO   eth_watch (cursor) ──▶ q/approve: EVM quorum, then approve the release on tao-node
 //! ```
 //!
@@ -19,6 +20,7 @@
 pub mod backoff;
 pub mod classify;
 pub mod eth_to_tao;
+pub mod mint;
 pub mod queue;
 pub mod tao_to_eth;
 

@@ -1,7 +1,6 @@
 //! TAO→ETH, the attest stage: post our signature of a batch on tao-node, where the other
-//! relayers (and anyone who submits the mint) collect the signatures. The mint stage — whose
-//! turn, paused / rate limit, sign → record → send, receipts, fee bumps — runs in
-//! `relayer.rs` over the same queue machinery ([`super::queue`]).
+//! relayers (and anyone who submits the mint) collect the signatures. The mint stage is
+//! [`super::mint`].
 
 use tracing::{debug, error};
 
