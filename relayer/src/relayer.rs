@@ -841,13 +841,14 @@ impl Inner {
         }
         let resume = n + 1;
         let _w = self.write.lock().await;
-        for burn in self.store.burns()? {
-            if burn.block >= resume {
-                if burn.status == BurnStatus::Pending {
+        for burn in self.store.burns_since(resume)? {
+            match burn.status {
+                BurnStatus::Pending => {
                     let mut b = burn;
                     b.status = BurnStatus::Dropped { reason: "reorged out before approval".into() };
                     change.burn(&b);
-                } else {
+                }
+                BurnStatus::Approved { .. } | BurnStatus::Conflict => {
                     Metrics::dir(&self.metrics.conflicts, Direction::EthToTao).inc();
                     error!(
                         target: ETH_WATCH,
@@ -856,6 +857,8 @@ impl Inner {
                         "an approved burn was reorged out: reorg deeper than `confirmations`"
                     );
                 }
+                // Never approved by us: nothing to take back.
+                BurnStatus::Dropped { .. } | BurnStatus::Refused { .. } => {}
             }
         }
         change.eth_cursor(resume);

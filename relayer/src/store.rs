@@ -555,6 +555,22 @@ impl Store {
         self.scan(BURN)
     }
 
+    /// The burns seen in EVM blocks at or above `min_block`, newest nonce first. Burn nonces
+    /// grow with the block they are in, so this reads from the newest burn back to the first
+    /// one below `min_block`: what a reorg affects, not the history.
+    pub fn burns_since(&self, min_block: u64) -> Result<Vec<Burn>, StoreError> {
+        let mut out = Vec::new();
+        for kv in self.tree.scan_prefix([BURN, b'/']).rev() {
+            let (k, v) = kv?;
+            let burn: Burn = decode(&k, &v)?;
+            if burn.block < min_block {
+                break;
+            }
+            out.push(burn);
+        }
+        Ok(out)
+    }
+
     /// The open items of `stage`, by id, with their attempt state: the index, so the cost is
     /// what is open, not the history.
     pub fn open_items(&self, stage: Stage) -> Result<Vec<(u64, Attempt)>, StoreError> {
@@ -802,5 +818,23 @@ mod tests {
         assert_eq!(store.prune(u64::MAX, 100).await.unwrap(), 3);
         assert!(store.batches().unwrap().is_empty());
         assert_eq!(store.burns().unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn burns_since_reads_back_to_the_first_older_block_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let mut c = Change::new();
+        for (nonce, block) in [(0, 10), (1, 12), (2, 12), (3, 15)] {
+            let mut b = burn(nonce, BurnStatus::Pending);
+            b.block = block;
+            c.burn(&b);
+        }
+        store.commit(c).await.unwrap();
+        let nonces =
+            |min| store.burns_since(min).unwrap().iter().map(|b| b.nonce).collect::<Vec<_>>();
+        assert_eq!(nonces(12), [3, 2, 1]);
+        assert_eq!(nonces(16), Vec::<u64>::new());
+        assert_eq!(nonces(0), [3, 2, 1, 0]);
     }
 }
