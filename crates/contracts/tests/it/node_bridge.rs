@@ -437,17 +437,7 @@ impl World {
     }
 
     fn mints(batch: &[bridge::LockRecord]) -> Vec<Mint> {
-        batch
-            .iter()
-            .map(|l| {
-                Mint::new(
-                    l.nonce,
-                    B256::from(l.from.0),
-                    Address::from(l.eth_recipient.0),
-                    Rao(l.amount),
-                )
-            })
-            .collect()
+        batch.iter().copied().map(Mint::from).collect()
     }
 
     /// Signs block `n`'s batch with relayers 0 and 1 and submits it; on success records the
