@@ -49,8 +49,8 @@ pub fn locked(event: &api::bridge::Event) -> Option<Lock> {
         api::bridge::Event::Locked { nonce, from, eth_recipient, amount } => {
             Some(Lock::from(api::bridge::events::Locked {
                 nonce: *nonce,
-                from: from.clone(),
-                eth_recipient: eth_recipient.clone(),
+                from: *from,
+                eth_recipient: *eth_recipient,
                 amount: *amount,
             }))
         }
