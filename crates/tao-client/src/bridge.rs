@@ -312,3 +312,34 @@ fn dispatch_error(call: &'static str, e: subxt::error::DispatchError) -> TaoClie
     }
     TaoClientError::DispatchOther { call, reason: e.to_string() }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::AccountId32;
+
+    #[test]
+    fn storage_record_event_and_receipt_give_the_same_lock() {
+        let expected = Lock {
+            nonce: 4,
+            tao_sender: B256::repeat_byte(1),
+            recipient: Address::repeat_byte(2),
+            amount: Rao(7),
+        };
+        let (from, eth_recipient) = (AccountId32([1; 32]), H160([2; 20]));
+        let record = LockRecord { nonce: 4, from, eth_recipient, amount: 7 };
+        assert_eq!(Lock::from(record), expected);
+        let event = api::bridge::Event::Locked { nonce: 4, from, eth_recipient, amount: 7 };
+        assert_eq!(locked(&event), Some(expected));
+        let other = api::bridge::Event::LockRefunded { nonce: 4, to: from, amount: 7 };
+        assert_eq!(locked(&other), None);
+        let receipt = LockReceipt {
+            nonce: 4,
+            from,
+            eth_recipient: Address::repeat_byte(2),
+            amount: Rao(7),
+            tx: TxReceipt { block_hash: H256::zero(), block_number: 1, fee: Rao(0) },
+        };
+        assert_eq!(receipt.lock(), expected);
+    }
+}
