@@ -62,6 +62,16 @@ pub enum TaoClientError {
         /// The inner dispatch error.
         reason: String,
     },
+    /// A value is too large for the call (checked before signing).
+    #[error("{what} may hold at most {max} bytes, this one has {len}")]
+    TooLarge {
+        /// What was too large.
+        what: &'static str,
+        /// Its length in bytes.
+        len: usize,
+        /// The most allowed.
+        max: usize,
+    },
     /// The transaction succeeded but the event it must emit was not found: the node and this
     /// client disagree (regenerate `metadata/tao-node.scale`, see the crate docs).
     #[error(
