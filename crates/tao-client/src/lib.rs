@@ -49,7 +49,7 @@ pub use client::{
     BridgeBlock, BridgeBlockStream, LockReceipt, RelayerInfo, ReleaseOutcome, TaoClient, TxReceipt,
 };
 pub use commitments::{AxonEndpoint, EpochInfo, MAX_RAW_COMMITMENT_BYTES, RawCommitment};
-pub use error::{Result, TaoClientError};
+pub use error::{BridgeError, Result, TaoClientError};
 pub use subnet::{AdminUtilsCall, Metagraph, Registration, SubnetInfo};
 pub use subxt::utils::{AccountId32, H160, H256};
 pub use subxt_signer::sr25519::{Keypair, dev};

@@ -67,7 +67,7 @@ fn engine_says_what_auto_picks_and_why() {
     assert!(["cpu", "cuda"].contains(&engine), "{data:#}");
     let why = data["why"].as_str().unwrap();
     if engine == "cpu" {
-        assert!(why.starts_with("CUDA unavailable: "), "{why}");
+        assert!(why.starts_with("auto: CUDA unavailable: "), "{why}");
     }
     let data = ok(wtao(&["scoring", "engine", "--scorer", "cpu", "--json"]));
     assert_eq!(data["engine"], "cpu");

@@ -17,7 +17,7 @@ use wtao_subnet_agents::{
 };
 
 use crate::{
-    args::{EndpointArgs, KeyArgs},
+    args::{EndpointArgs, KeyArgs, parsed},
     output::Output,
 };
 
@@ -51,25 +51,17 @@ pub(crate) struct TaskArgs {
     #[arg(long, value_name = "N")]
     pub(crate) netuid: u16,
 
-    /// The tile engine: auto (CUDA when it starts, else the CPU; the log says why), cpu, or cuda
+    /// The tile engine: auto (CUDA when it starts, else the CPU; a line on stderr says which and why), cpu, or cuda
     /// (fail without a GPU).
     #[arg(long, value_name = "auto|cpu|cuda", env = "WTAO_SCORER", default_value = "auto",
-          value_parser = parse_scorer)]
+          value_parser = parsed::<Scorer>)]
     pub(crate) scorer: Scorer,
 
     /// The challenge size: ci (K=N=64, tiny), dev (K=N=1024, CPU-friendly) or gpu (K=N=4096,
     /// 4.29 GOP per tile). Every miner and validator of a subnet must use the same.
     #[arg(long, value_name = "ci|dev|gpu", env = "WTAO_PROFILE", default_value = "dev",
-          value_parser = parse_profile)]
+          value_parser = parsed::<Profile>)]
     pub(crate) profile: Profile,
-}
-
-fn parse_scorer(text: &str) -> Result<Scorer, String> {
-    text.parse().map_err(|e: wtao_scoring::EngineError| e.to_string())
-}
-
-fn parse_profile(text: &str) -> Result<Profile, String> {
-    text.parse().map_err(|e: wtao_scoring::ParamsError| e.to_string())
 }
 
 impl TaskArgs {
@@ -78,11 +70,13 @@ impl TaskArgs {
         ChallengeParams::profile(self.profile)
     }
 
-    /// Starts the engine (`auto` logs its choice under the `scoring` target).
-    pub(crate) fn engine(&self) -> eyre::Result<Arc<dyn TileEngine>> {
-        let engine = wtao_scoring::select_engine(self.scorer)
+    /// Starts the engine and says on stderr which one and why (e.g. why `auto` fell back to the
+    /// CPU).
+    pub(crate) fn engine(&self, out: &Output) -> eyre::Result<Arc<dyn TileEngine>> {
+        let chosen = wtao_scoring::choose_engine(self.scorer)
             .wrap_err_with(|| format!("starting the {} scorer", self.scorer))?;
-        Ok(Arc::from(engine))
+        out.progress(&format!("tile engine: {} ({})", chosen.engine.description(), chosen.why));
+        Ok(Arc::from(chosen.engine))
     }
 }
 
@@ -142,7 +136,7 @@ impl RunArgs {
         let ep = self.endpoints.resolve()?;
         let url = ep.tao_rpc()?.to_owned();
         let signer = self.keys.tao(ep.devnet.as_ref())?;
-        let engine = self.task.engine()?;
+        let engine = self.task.engine(out)?;
         let events = printer(out);
         let runtime = runtime()?;
         let error = runtime.block_on(async {

@@ -7,18 +7,18 @@ use wtao_scoring::{
     bench::{BenchEngines, BenchOptions},
 };
 
-use crate::output::Output;
+use crate::{args::parsed, output::Output};
 
 /// Options of `wtao scoring bench`.
 #[derive(Debug, Args)]
 pub(crate) struct BenchArgs {
     /// Engines to measure: cpu, cuda, or both (and their ratio).
-    #[arg(long, value_name = "ENGINE", default_value = "both", value_parser = parse_engines)]
+    #[arg(long, value_name = "ENGINE", default_value = "both", value_parser = parsed::<BenchEngines>)]
     engine: BenchEngines,
 
     /// Challenge profile: ci (K=N=64, R=4), dev (K=N=1024, R=64) or gpu (K=N=4096, R=128: the
     /// one the targets are stated for).
-    #[arg(long, value_name = "PROFILE", default_value = "gpu", value_parser = parse_profile)]
+    #[arg(long, value_name = "PROFILE", default_value = "gpu", value_parser = parsed::<Profile>)]
     profile: Profile,
 
     /// Seconds to measure each engine for, at least (after one warm-up batch).
@@ -36,14 +36,6 @@ pub(crate) struct BenchArgs {
     /// Also measure the CPU engine with its portable (non-SIMD) kernel.
     #[arg(long)]
     baseline: bool,
-}
-
-fn parse_engines(s: &str) -> Result<BenchEngines, String> {
-    s.parse().map_err(|e| format!("{e}"))
-}
-
-fn parse_profile(s: &str) -> Result<Profile, String> {
-    s.parse().map_err(|e| format!("{e}"))
 }
 
 fn parse_seconds(s: &str) -> Result<f64, String> {

@@ -2,42 +2,22 @@
 
 use clap::Args;
 use serde_json::json;
-use wtao_scoring::{EngineError, Scorer, engine::SCORER_ENV, select_engine};
+use wtao_scoring::{Scorer, Selected, choose_engine, engine::SCORER_ENV};
 
-use crate::output::Output;
+use crate::{args::parsed, output::Output};
 
 /// Options of `wtao scoring engine`.
 #[derive(Debug, Args)]
 pub(crate) struct EngineArgs {
     /// The choice to try: auto (CUDA when it starts, else the CPU), cpu, or cuda (fails without
     /// a usable GPU).
-    #[arg(long, value_name = "SCORER", env = SCORER_ENV, default_value = "auto", value_parser = parse_scorer)]
+    #[arg(long, value_name = "SCORER", env = SCORER_ENV, default_value = "auto", value_parser = parsed::<Scorer>)]
     scorer: Scorer,
-}
-
-fn parse_scorer(s: &str) -> Result<Scorer, String> {
-    s.parse().map_err(|e| format!("{e}"))
 }
 
 impl EngineArgs {
     pub(crate) fn run(self, out: &Output) -> eyre::Result<()> {
-        // What CUDA says when it cannot start, for `auto`'s "why" (select_engine logs it too).
-        let cuda = match self.scorer {
-            Scorer::Cpu => None,
-            _ => Some(select_engine(Scorer::Cuda).map(|e| e.description())),
-        };
-        let engine = select_engine(self.scorer)?;
-        let why = match (&cuda, engine.name()) {
-            (None, _) => "requested with --scorer cpu".to_owned(),
-            (Some(Err(EngineError::Unavailable { reason, .. })), "cpu") => {
-                format!("CUDA unavailable: {reason}")
-            }
-            (Some(Err(e)), "cpu") => format!("CUDA unavailable: {e}"),
-            (Some(_), "cuda") if self.scorer == Scorer::Cuda => {
-                "requested with --scorer cuda".into()
-            }
-            (Some(_), _) => "CUDA started".to_owned(),
-        };
+        let Selected { engine, why } = choose_engine(self.scorer)?;
         out.success(
             json!({
                 "scorer": self.scorer.name(),

@@ -64,7 +64,7 @@ impl RunArgs {
         let ep = self.endpoints.resolve()?;
         let url = ep.tao_rpc()?.to_owned();
         let signer = self.keys.tao(ep.devnet.as_ref())?;
-        let engine = self.task.engine()?;
+        let engine = self.task.engine(out)?;
         let config = ValidatorConfig {
             netuid: self.task.netuid,
             params: self.task.params(),
