@@ -12,8 +12,9 @@ import {Test} from "./utils/Test.sol";
 
 /// @title VectorsTest
 /// @notice Checks the EIP-712 test vectors shared with the Rust side against the real TaoBridge.
-/// @dev `test/vectors/mint_batches.json` is written by `cargo run -p wtao-bridge-types --example
-/// gen-vectors` and checked there by `cargo test -p wtao-bridge-types`. Here, for every vector, a
+/// @dev `test/vectors/mint_batches.json` is written by `cargo run -p wtao-bridge-types --features
+/// test-utils --example gen-vectors` and checked there by `cargo test -p wtao-bridge-types`. Here,
+/// for every vector, a
 /// TaoBridge proxy is placed at the vector's verifying contract on the vector's chain id and asked
 /// for `hashMintBatch`; every signature must `ECDSA.recover` to its listed relayer, and forge's own
 /// signer must produce the same bytes. If Rust and Solidity ever disagree on a type string, a field

@@ -29,12 +29,10 @@ use crate::rpc::FailoverTransport;
 use crate::store::{Burn, BurnStatus, MintRecord, now_ms};
 use crate::tls::{self, ClientTls};
 
-alloy::sol!(
-    #[sol(rpc, all_derives)]
-    "../contracts/src/interfaces/ITaoBridge.sol"
-);
-
-pub use ITaoBridge::ITaoBridgeErrors as BridgeRevert;
+/// The bridge's bindings: `wtao-bridge-types`' (with its `rpc` feature), the one set in the
+/// workspace.
+pub use wtao_bridge_types::ITaoBridge;
+pub use wtao_bridge_types::ITaoBridge::ITaoBridgeErrors as BridgeRevert;
 
 /// Gas limit headroom over `eth_estimateGas` (percent).
 const GAS_HEADROOM_PERCENT: u64 = 20;

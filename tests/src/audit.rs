@@ -41,12 +41,6 @@ use crate::invariants::{
 };
 use crate::{IERC20View, ITaoBridge};
 
-alloy::sol! {
-    /// `TaoBridge.NoncesVoided` (the recovery of a stuck batch); declared here so the audit
-    /// reads it whether or not this checkout's `ITaoBridge` has it yet.
-    event NoncesVoided(uint64[] nonces);
-}
-
 /// How long the end audit waits for the relayers to drain.
 const DRAIN_DEADLINE: Duration = Duration::from_secs(60);
 
@@ -202,8 +196,8 @@ async fn eth_history(eth: &DynProvider, bridge: Address) -> eyre::Result<EthHist
                     block,
                 });
             }
-            Some(&NoncesVoided::SIGNATURE_HASH) => {
-                h.voided.extend(log.log_decode::<NoncesVoided>()?.inner.data.nonces);
+            Some(&ITaoBridge::NoncesVoided::SIGNATURE_HASH) => {
+                h.voided.extend(log.log_decode::<ITaoBridge::NoncesVoided>()?.inner.data.nonces);
             }
             _ => {}
         }

@@ -36,11 +36,11 @@ use audit::Auditor;
 use eyre::{WrapErr, eyre};
 use tao_client::{AccountId32, Keypair, TaoClient};
 use tao_node::test_utils::node_binary;
+pub use wtao_bridge_types::ITaoBridge;
 use wtao_devnet::{
     Binaries, Deployment, Devnet, DevnetConfig, NetworkShape, RelayerProcess, RelayerSettings,
     Toolchain,
 };
-pub use wtao_relayer::eth::ITaoBridge;
 
 alloy::sol! {
     #[sol(rpc)]

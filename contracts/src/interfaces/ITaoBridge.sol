@@ -4,8 +4,10 @@ pragma solidity ^0.8.30;
 /// @title ITaoBridge
 /// @notice The Ethereum end of the TAO <-> wTAO bridge: mints wTAO for TAO locked on the TAO chain
 /// when `threshold` of the current relayers have signed the batch, and burns wTAO to release TAO.
-/// @dev This interface is the ABI that the relayer, the CLI and the tests are written against
-/// (`crates/bridge-types` mirrors `Mint` and the EIP-712 types). Change it only together with them.
+/// @dev This interface is the ABI that the relayer, the CLI and the tests are written against:
+/// `crates/bridge-types` generates the one set of Rust bindings (`Mint`, `MintBatch`, events,
+/// errors, calls) from this file with alloy's `sol!`. Change it only together with the EIP-712
+/// vectors (`contracts/test/vectors/`).
 interface ITaoBridge {
     /// @notice One TAO -> wTAO transfer: the `Locked` event with this `nonce` on the TAO chain.
     /// @dev EIP-712 type: `Mint(uint64 nonce,bytes32 taoSender,address recipient,uint256 amount)`.
@@ -15,6 +17,14 @@ interface ITaoBridge {
         bytes32 taoSender;
         address recipient;
         uint256 amount;
+    }
+
+    /// @notice What relayers sign: all `Locked` events of one finalized TAO block, in nonce order.
+    /// @dev No function takes it; it is the EIP-712 type of the digest {hashMintBatch} returns:
+    /// `MintBatch(Mint[] mints)Mint(uint64 nonce,bytes32 taoSender,address recipient,uint256 amount)`.
+    /// Declared here so that `crates/bridge-types` generates it, with {Mint}, from this file.
+    struct MintBatch {
+        Mint[] mints;
     }
 
     /// @notice Token-bucket rate limit: up to `capacity` rao at once, refilled linearly so that a

@@ -2,7 +2,7 @@
 //! and `contracts/test/Vectors.t.sol` both check. Deterministic: running it twice changes nothing.
 //!
 //! ```sh
-//! cargo run -p wtao-bridge-types --example gen-vectors
+//! cargo run -p wtao-bridge-types --features test-utils --example gen-vectors
 //! ```
 
 use std::path::PathBuf;

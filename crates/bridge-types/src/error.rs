@@ -1,7 +1,5 @@
 //! Errors of this crate.
 
-use std::path::PathBuf;
-
 use alloy_primitives::{Address, U256};
 
 /// Why a signature, an amount or a signer set was refused.
@@ -41,20 +39,23 @@ pub enum BridgeTypesError {
         /// The signer that appears twice.
         signer: Address,
     },
+    #[cfg(any(test, feature = "test-utils"))]
     /// The test-vector file could not be read or written.
     #[error("test vectors at {path}: {source}")]
     VectorIo {
         /// The file.
-        path: PathBuf,
+        path: std::path::PathBuf,
         /// What went wrong.
         #[source]
         source: std::io::Error,
     },
+    #[cfg(any(test, feature = "test-utils"))]
     /// The test-vector file is not valid JSON of the expected shape.
     #[error("test vectors are not valid JSON of the expected shape: {0}")]
     VectorJson(#[from] serde_json::Error),
+    #[cfg(any(test, feature = "test-utils"))]
     /// A value in the test-vector file differs from what this crate computes: either the file is
-    /// stale (regenerate it with `cargo run -p wtao-bridge-types --example gen-vectors`) or the
+    /// stale (regenerate it with `cargo run -p wtao-bridge-types --features test-utils --example gen-vectors`) or the
     /// encoding changed, and then the contract must change with it.
     #[error("test vector {vector}: {field} is {in_file} in the file but {computed} computed")]
     VectorMismatch {

@@ -1,46 +1,58 @@
-//! The bridge messages as Solidity types (`sol!`), so that ABI and EIP-712 encodings come from
-//! alloy rather than from code of ours. They mirror `contracts/src/interfaces/ITaoBridge.sol`.
+//! The bridge messages. `Mint`, `MintBatch` and `Burned` are the `ITaoBridge` types generated
+//! from the Solidity interface ([`crate::bindings`]), so ABI and EIP-712 encodings come from alloy
+//! and from one declaration; [`Lock`] is the same transfer in Rust units, the type other crates
+//! convert their own records to and from.
 
 use alloy_primitives::{Address, B256, U256};
-use alloy_sol_types::sol;
 use serde::{Deserialize, Serialize};
 
 use crate::BridgeTypesError;
-
-sol! {
-    /// One TAO → wTAO transfer: the `Locked` event with this `nonce` on the TAO chain.
-    ///
-    /// EIP-712 type `Mint(uint64 nonce,bytes32 taoSender,address recipient,uint256 amount)`;
-    /// `amount` is in rao, which is also wTAO's base unit (both have 9 decimals).
-    #[derive(Debug, Default, PartialEq, Eq, Hash)]
-    struct Mint {
-        uint64 nonce;
-        bytes32 taoSender;
-        address recipient;
-        uint256 amount;
-    }
-
-    /// What relayers sign: all `Locked` events of one finalized TAO block, in nonce order.
-    ///
-    /// EIP-712 type
-    /// `MintBatch(Mint[] mints)Mint(uint64 nonce,bytes32 taoSender,address recipient,uint256 amount)`.
-    #[derive(Debug, Default, PartialEq, Eq, Hash)]
-    struct MintBatch {
-        Mint[] mints;
-    }
-
-    /// wTAO burned on the EVM chain to release `amount` rao to `taoRecipient` (a 32-byte
-    /// sr25519/ed25519 public key) on the TAO chain; the release is keyed by
-    /// `(eth_chain_id, nonce)`.
-    #[derive(Debug, Default, PartialEq, Eq, Hash)]
-    event Burned(uint64 indexed nonce, address indexed from, bytes32 indexed taoRecipient, uint256 amount);
-}
+pub use crate::bindings::ITaoBridge::{Burned, Mint, MintBatch};
 
 impl Mint {
     /// The mint for TAO lock `nonce`: `amount` rao from `tao_sender` (its 32-byte public key) to
     /// `recipient` on the EVM chain.
     pub fn new(nonce: u64, tao_sender: B256, recipient: Address, amount: Rao) -> Self {
+        Lock { nonce, tao_sender, recipient, amount }.into()
+    }
+}
+
+/// One TAO → wTAO transfer, as the TAO chain records it: `Bridge.lock` gave it `nonce`, took
+/// `amount` from `tao_sender` into custody and names `recipient` on the EVM chain.
+///
+/// The same four fields as [`Mint`], in Rust units (`amount` in [`Rao`], not `uint256`). Every
+/// crate that keeps a lock in a type of its own — the node's SCALE `LockRecord`, tao-client's
+/// decoded storage, the relayer's store — converts to and from this one with `From`, in one place,
+/// rather than mapping fields by hand. The serde form (`nonce`, `tao_sender`, `recipient`,
+/// `amount` as a number of rao) is the relayer store's record.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+pub struct Lock {
+    /// The lock nonce: strictly increasing on the TAO chain, the mint's nonce on the EVM chain.
+    pub nonce: u64,
+    /// The TAO account that locked (its 32-byte public key).
+    pub tao_sender: B256,
+    /// Who receives the wTAO on the EVM chain.
+    pub recipient: Address,
+    /// The amount locked and to mint.
+    pub amount: Rao,
+}
+
+impl From<Lock> for Mint {
+    fn from(lock: Lock) -> Self {
+        let Lock { nonce, tao_sender, recipient, amount } = lock;
         Self { nonce, taoSender: tao_sender, recipient, amount: amount.into() }
+    }
+}
+
+impl TryFrom<Mint> for Lock {
+    type Error = BridgeTypesError;
+
+    /// Refuses an amount above `u64::MAX` rao, which no lock can have.
+    fn try_from(mint: Mint) -> Result<Self, Self::Error> {
+        let Mint { nonce, taoSender, recipient, amount } = mint;
+        Ok(Self { nonce, tao_sender: taoSender, recipient, amount: Rao::try_from(amount)? })
     }
 }
 
@@ -141,6 +153,46 @@ mod tests {
         assert_eq!(m.taoSender, sender);
         assert_eq!(m.recipient, Address::repeat_byte(2));
         assert_eq!(m.amount, U256::from(1_500_000_000u64));
+    }
+
+    #[test]
+    fn lock_and_mint_convert_both_ways() {
+        let lock = Lock {
+            nonce: 9,
+            tao_sender: B256::repeat_byte(1),
+            recipient: Address::repeat_byte(2),
+            amount: Rao(u64::MAX),
+        };
+        let mint = Mint::from(lock);
+        assert_eq!(
+            mint,
+            Mint::new(9, B256::repeat_byte(1), Address::repeat_byte(2), Rao(u64::MAX))
+        );
+        assert_eq!(Lock::try_from(mint.clone()).unwrap(), lock);
+        let too_much = Mint { amount: U256::from(u64::MAX) + U256::from(1), ..mint };
+        assert!(matches!(Lock::try_from(too_much), Err(BridgeTypesError::AmountOverflow { .. })));
+    }
+
+    #[test]
+    fn lock_serde_form_is_the_relayer_store_record() {
+        // The relayer keeps locks in sled as JSON with these names; a rename would orphan them.
+        let lock = Lock {
+            nonce: 3,
+            tao_sender: B256::repeat_byte(0xaa),
+            recipient: Address::repeat_byte(0xbb),
+            amount: Rao(5),
+        };
+        let json = serde_json::to_value(lock).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "nonce": 3,
+                "tao_sender": B256::repeat_byte(0xaa),
+                "recipient": Address::repeat_byte(0xbb),
+                "amount": 5,
+            })
+        );
+        assert_eq!(serde_json::from_value::<Lock>(json).unwrap(), lock);
     }
 
     #[test]

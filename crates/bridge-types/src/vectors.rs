@@ -1,7 +1,7 @@
 //! Shared EIP-712 test vectors: mint batches → domain separator, struct hash, digest, signatures.
 //!
 //! The file `contracts/test/vectors/mint_batches.json` is written by [`generate`] (run
-//! `cargo run -p wtao-bridge-types --example gen-vectors`) and checked by two independent
+//! `cargo run -p wtao-bridge-types --features test-utils --example gen-vectors`) and checked by two independent
 //! implementations:
 //! - this crate's tests recompute every value with [`VectorFile::check`] and compare the whole file
 //!   with a fresh [`generate`], so a change to the Rust encoding or a stale file fails;
@@ -23,7 +23,8 @@ use crate::{
 };
 
 /// The command that writes the file, recorded in it.
-pub const GENERATOR: &str = "cargo run -p wtao-bridge-types --example gen-vectors";
+pub const GENERATOR: &str =
+    "cargo run -p wtao-bridge-types --features test-utils --example gen-vectors";
 /// The file's path relative to the repository root.
 pub const VECTORS_FILE: &str = "contracts/test/vectors/mint_batches.json";
 

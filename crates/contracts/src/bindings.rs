@@ -1,10 +1,12 @@
 //! `sol!` bindings for the contracts the harness deploys and calls.
 //!
-//! [`ITaoBridge`] is generated from the interface file itself, the ABI relayer, CLI and tests are
-//! written against. The rest are declared here by hand — only the functions, events and errors we
-//! use — because forge's artifact JSON only exists after [`crate::compile`] has run, too late for
-//! a macro. `tests/it/abi.rs` checks every selector and topic below against the compiled ABIs, so
-//! a drift fails a test instead of a call.
+//! [`ITaoBridge`] is `wtao_bridge_types`' (generated there from the interface file, the ABI the
+//! relayer, CLI and tests are written against), re-exported so this crate's users name one set.
+//! The rest — TaoBridge beyond its interface, the proxy, wTAO, the timelock and the governor, which
+//! only this harness deploys — are declared here by hand, only the functions, events and errors we
+//! use, because forge's artifact JSON only exists after [`crate::compile`] has run, too late for a
+//! macro. `tests/it/abi.rs` checks every selector and topic below, and `ITaoBridge`'s, against the
+//! compiled ABIs, so a drift fails a test instead of a call.
 
 #![allow(missing_docs)]
 // the Solidity declarations document themselves; see the .sol sources.
@@ -12,11 +14,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use alloy_sol_types::{SolInterface, decode_revert_reason, sol};
-
-sol!(
-    #[sol(all_derives)]
-    "../../contracts/src/interfaces/ITaoBridge.sol"
-);
+pub use wtao_bridge_types::ITaoBridge;
 
 sol! {
     /// TaoBridge beyond `ITaoBridge`: the initializer, UUPS upgrades, EIP-712 constants and the
@@ -163,6 +161,7 @@ sol! {
         function votingPeriod() external view returns (uint256);
         function proposalThreshold() external view returns (uint256);
         function quorum(uint256 timepoint) external view returns (uint256);
+        function quorumNumerator() external view returns (uint256);
         function state(uint256 proposalId) external view returns (ProposalState);
         function proposalSnapshot(uint256 proposalId) external view returns (uint256);
         function proposalDeadline(uint256 proposalId) external view returns (uint256);
@@ -189,12 +188,6 @@ sol! {
 impl From<ITaoBridge::RateLimit> for TaoBridge::RateLimit {
     fn from(limit: ITaoBridge::RateLimit) -> Self {
         Self { capacity: limit.capacity, window: limit.window }
-    }
-}
-
-impl From<wtao_bridge_types::Mint> for ITaoBridge::Mint {
-    fn from(m: wtao_bridge_types::Mint) -> Self {
-        Self { nonce: m.nonce, taoSender: m.taoSender, recipient: m.recipient, amount: m.amount }
     }
 }
 

@@ -5,12 +5,14 @@
 //!        │ compile(root)            compile.rs: foundry-compilers → contracts/tools/solc (solc-js),
 //!        ▼                          cached in contracts/cache/wtao-contracts/
 //!  Artifacts { name → abi, creation code, runtime code }
-//!        │ deploy_system(evm, ..)   deploy.rs: the Deploy.s.sol sequence (timelock, wTAO, bridge
-//!        ▼                          implementation + proxy, governor, roles)
+//!        │ deploy_system(evm, ..)   deploy.rs: deploy_plan, the Deploy.s.sol sequence as data
+//!        ▼                          (timelock, wTAO, bridge implementation + proxy, governor,
+//!                                   roles), executed here; tests/it/deploy_script.rs checks it
+//!                                   against `forge script Deploy` on anvil
 //!  Evm (revm, CacheDB<EmptyDB>)     evm.rs: deploy / call / transact → Receipt, clock, accounts
 //!        ▲
 //!        │ typed calls, events, errors
-//!  bindings (sol!)                  bindings.rs: ITaoBridge from the interface file, the rest
+//!  bindings (sol!)                  bindings.rs: ITaoBridge from wtao-bridge-types, the rest
 //!                                   declared and checked against the compiled ABIs
 //! ```
 //!
@@ -37,7 +39,10 @@ pub use compile::{
     Artifacts, CACHE_DIR, ContractArtifact, EVM_VERSION, EXTRA_SOURCE_DIR, OPENZEPPELIN_DEPLOYED,
     OPTIMIZER_RUNS, REMAPPINGS, artifacts, compile, default_root,
 };
-pub use deploy::{DeployConfig, System, deploy_system};
+pub use deploy::{
+    Addresses, DEFAULT_ADMIN_ROLE, DeployConfig, DeployPlan, DeployStep, StepKind, System,
+    canceller_role, deploy_plan, deploy_system, executor_role, proposer_role,
+};
 pub use error::ContractsError;
 pub use evm::{
     DEFAULT_CHAIN_ID, EIP7825_TX_GAS_CAP, Evm, GENESIS_TIMESTAMP, Receipt, SPEC, TX_GAS_LIMIT,

@@ -8,9 +8,67 @@ use subxt::PolkadotConfig;
 use subxt::error::TransactionEventsError;
 use subxt::tx::Signer;
 
+use wtao_bridge_types::{B256, Lock};
+
 use crate::api;
+use crate::api::runtime_types::tao_node::runtime::bridge::LockRecord;
 use crate::error::{Result, TaoClientError};
 use crate::{Address, H160, H256, LockReceipt, Rao, RelayerInfo, TaoClient, TxReceipt};
+
+/// `Bridge.LocksByBlock`'s element, as the metadata describes it, is the node's `LockRecord`:
+/// [`Lock`] in SCALE types, field for field.
+impl From<LockRecord> for Lock {
+    fn from(record: LockRecord) -> Self {
+        let LockRecord { nonce, from, eth_recipient, amount } = record;
+        Self {
+            nonce,
+            tao_sender: B256::from(from.0),
+            recipient: Address::from(eth_recipient.0),
+            amount: Rao(amount),
+        }
+    }
+}
+
+/// The `Bridge.Locked` event carries the same four fields as the lock it records.
+impl From<api::bridge::events::Locked> for Lock {
+    fn from(event: api::bridge::events::Locked) -> Self {
+        let api::bridge::events::Locked { nonce, from, eth_recipient, amount } = event;
+        Self {
+            nonce,
+            tao_sender: B256::from(from.0),
+            recipient: Address::from(eth_recipient.0),
+            amount: Rao(amount),
+        }
+    }
+}
+
+/// The lock a `Bridge` event records, if it is `Locked` (what a relayer batches from a block's
+/// events).
+pub fn locked(event: &api::bridge::Event) -> Option<Lock> {
+    match event {
+        api::bridge::Event::Locked { nonce, from, eth_recipient, amount } => {
+            Some(Lock::from(api::bridge::events::Locked {
+                nonce: *nonce,
+                from: *from,
+                eth_recipient: *eth_recipient,
+                amount: *amount,
+            }))
+        }
+        _ => None,
+    }
+}
+
+impl LockReceipt {
+    /// The lock this receipt is for.
+    pub fn lock(&self) -> Lock {
+        Lock {
+            nonce: self.nonce,
+            tao_sender: B256::from(self.from.0),
+            recipient: self.eth_recipient,
+            amount: self.amount,
+        }
+    }
+}
 
 /// A finalized lock with the hash of the extrinsic that made it, for people to look up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,8 +84,9 @@ pub struct TrackedLock {
 pub struct LockedTransfer {
     /// The TAO block whose batch holds it: the batch relayers attest.
     pub block: u32,
-    /// The mint, exactly as relayers sign it and TaoBridge mints it.
-    pub mint: wtao_bridge_types::Mint,
+    /// The lock (`Mint::from(lock)` is the mint exactly as relayers sign it and TaoBridge
+    /// mints it).
+    pub lock: Lock,
 }
 
 /// The state of one burn's release on tao-node, keyed by `(eth_chain_id, burn_nonce)`.
@@ -205,13 +264,7 @@ impl TaoClient {
                     call: "Bridge.LocksByBlock",
                     event: "a block number in the key",
                 })?;
-            let mint = wtao_bridge_types::Mint::new(
-                lock.nonce,
-                wtao_bridge_types::B256::from(lock.from.0),
-                Address::from(lock.eth_recipient.0),
-                Rao(lock.amount),
-            );
-            return Ok(Some(LockedTransfer { block, mint }));
+            return Ok(Some(LockedTransfer { block, lock: lock.into() }));
         }
         Ok(None)
     }
@@ -245,5 +298,36 @@ impl TaoClient {
             approvals: u32::try_from(pending.approvals.len()).unwrap_or(u32::MAX),
             conflicted: pending.conflicted,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::AccountId32;
+
+    #[test]
+    fn storage_record_event_and_receipt_give_the_same_lock() {
+        let expected = Lock {
+            nonce: 4,
+            tao_sender: B256::repeat_byte(1),
+            recipient: Address::repeat_byte(2),
+            amount: Rao(7),
+        };
+        let (from, eth_recipient) = (AccountId32([1; 32]), H160([2; 20]));
+        let record = LockRecord { nonce: 4, from, eth_recipient, amount: 7 };
+        assert_eq!(Lock::from(record), expected);
+        let event = api::bridge::Event::Locked { nonce: 4, from, eth_recipient, amount: 7 };
+        assert_eq!(locked(&event), Some(expected));
+        let other = api::bridge::Event::LockRefunded { nonce: 4, to: from, amount: 7 };
+        assert_eq!(locked(&other), None);
+        let receipt = LockReceipt {
+            nonce: 4,
+            from,
+            eth_recipient: Address::repeat_byte(2),
+            amount: Rao(7),
+            tx: TxReceipt { block_hash: H256::zero(), block_number: 1, fee: Rao(0) },
+        };
+        assert_eq!(receipt.lock(), expected);
     }
 }

@@ -374,17 +374,7 @@ impl TaoClient {
             .map_err(TaoClientError::subxt("reading Bridge.LocksByBlock"))?
             .decode()
             .map_err(TaoClientError::subxt("decoding Bridge.LocksByBlock"))?;
-        Ok(locks
-            .into_iter()
-            .map(|l| {
-                wtao_bridge_types::Mint::new(
-                    l.nonce,
-                    wtao_bridge_types::B256::from(l.from.0),
-                    Address::from(l.eth_recipient.0),
-                    Rao(l.amount),
-                )
-            })
-            .collect())
+        Ok(locks.into_iter().map(|l| wtao_bridge_types::Lock::from(l).into()).collect())
     }
 
     /// The EIP-712 domain tao-node checks attestations against: `(evm chain id, TaoBridge

@@ -44,7 +44,7 @@ mod error;
 mod subnet;
 
 pub use audit::{BridgeRecord, CustodyReading};
-pub use bridge::{LockedTransfer, ReleaseState, TrackedLock};
+pub use bridge::{LockedTransfer, ReleaseState, TrackedLock, locked};
 pub use client::{
     BridgeBlock, BridgeBlockStream, LockReceipt, RelayerInfo, ReleaseOutcome, TaoClient, TxReceipt,
 };
@@ -54,7 +54,7 @@ pub use subnet::{AdminUtilsCall, Metagraph, Registration, SubnetInfo};
 pub use subxt::utils::{AccountId32, H160, H256};
 pub use subxt_signer::sr25519::{Keypair, dev};
 pub use subxt_signer::{SecretUri, SecretUriError};
-pub use wtao_bridge_types::{Address, Rao};
+pub use wtao_bridge_types::{Address, Lock, Rao};
 
 /// Types, calls, storage and events generated from tao-node's metadata.
 #[allow(missing_docs, unreachable_pub, clippy::all)]

@@ -1,7 +1,7 @@
 //! The committed vector file must be exactly what this crate generates, and every value in it must
 //! recompute. A failure here means the Rust encoding changed (then TaoBridge must change too, and
 //! `contracts/test/Vectors.t.sol` will say so) or the file is stale: regenerate it with
-//! `cargo run -p wtao-bridge-types --example gen-vectors`.
+//! `cargo run -p wtao-bridge-types --features test-utils --example gen-vectors`.
 
 use std::path::PathBuf;
 

@@ -1,6 +1,6 @@
 //! The EVM side as the CLI needs it: TaoBridge and WTAO reads, a burn signed here, and the logs
-//! that say when a lock was minted or a burn happened. The bindings are the relayer's (generated
-//! from `contracts/src/interfaces/ITaoBridge.sol`), so there is one ABI for both.
+//! that say when a lock was minted or a burn happened. The bindings are `wtao-bridge-types`'
+//! (generated from `contracts/src/interfaces/ITaoBridge.sol`), the one set the relayer uses too.
 
 use alloy::{
     network::EthereumWallet,
@@ -11,7 +11,7 @@ use alloy::{
     sol_types::SolEvent,
 };
 use eyre::{WrapErr, eyre};
-use wtao_relayer::eth::ITaoBridge;
+use wtao_bridge_types::ITaoBridge;
 
 use super::IERC20Balance;
 

@@ -61,10 +61,7 @@ impl Fixture {
 
     /// Submits `mint(mints, signatures)` from the submitter.
     pub(crate) fn submit(&mut self, mints: &[Mint], signatures: Vec<Bytes>) -> Receipt {
-        let call = ITaoBridge::mintCall {
-            batch: mints.iter().cloned().map(Into::into).collect(),
-            signatures,
-        };
+        let call = ITaoBridge::mintCall { batch: mints.to_vec(), signatures };
         self.evm.send(self.submitter, self.system.bridge, &call).unwrap()
     }
 

@@ -4,6 +4,7 @@
 mod abi;
 mod bridge;
 mod compile;
+mod deploy_script;
 mod fixture;
 mod governance;
 mod node_bridge;

@@ -31,7 +31,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use alloy_primitives::{Address, B256, U256};
+use alloy_primitives::{Address, U256};
 use proptest::prelude::*;
 use tao_node::chain::{Chain, ChainConfig, Store};
 use tao_node::primitives::{AccountId32, H160, MultiSignature};
@@ -42,7 +42,7 @@ use tao_node::runtime::{
     system,
 };
 use tao_node::state::Overlay;
-use wtao_bridge_types::{BridgeDomain, Mint, Rao, mint_batch_digest};
+use wtao_bridge_types::{BridgeDomain, Mint, mint_batch_digest};
 use wtao_contracts::EIP7825_TX_GAS_CAP;
 use wtao_contracts::bindings::{ITaoBridge, ITaoBridge::ITaoBridgeErrors as E, WTAO};
 
@@ -437,17 +437,7 @@ impl World {
     }
 
     fn mints(batch: &[bridge::LockRecord]) -> Vec<Mint> {
-        batch
-            .iter()
-            .map(|l| {
-                Mint::new(
-                    l.nonce,
-                    B256::from(l.from.0),
-                    Address::from(l.eth_recipient.0),
-                    Rao(l.amount),
-                )
-            })
-            .collect()
+        batch.iter().copied().map(Mint::from).collect()
     }
 
     /// Signs block `n`'s batch with relayers 0 and 1 and submits it; on success records the

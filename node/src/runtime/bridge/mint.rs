@@ -109,22 +109,12 @@ pub(super) fn lock(
 
 /// The EIP-712 digest of block `block`'s mint batch under the stored domain.
 pub fn batch_digest(ext: &mut Ext<'_>, block: BlockNumber) -> Option<wtao_bridge_types::B256> {
-    use wtao_bridge_types::{Address, B256, BridgeDomain, Mint, Rao};
+    use wtao_bridge_types::{Address, BridgeDomain, Mint};
     let locks = LOCKS_BY_BLOCK.get(ext, &block);
     if locks.is_empty() {
         return None;
     }
-    let mints: Vec<Mint> = locks
-        .iter()
-        .map(|l| {
-            Mint::new(
-                l.nonce,
-                B256::from(l.from.0),
-                Address::from(l.eth_recipient.0),
-                Rao(l.amount),
-            )
-        })
-        .collect();
+    let mints: Vec<Mint> = locks.into_iter().map(Mint::from).collect();
     let d = DOMAIN.get(ext);
     let domain = BridgeDomain::new(d.chain_id, Address::from(d.verifying_contract.0));
     Some(wtao_bridge_types::mint_batch_digest(&domain, &mints))

@@ -123,7 +123,11 @@ pub fn custody_account() -> AccountId32 {
     AccountId32(a)
 }
 
-/// A lock as recorded for the mint batch.
+/// A lock as recorded for the mint batch: [`wtao_bridge_types::Lock`] in the node's SCALE types.
+///
+/// Kept as its own type because storage and metadata name it (`Bridge.LocksByBlock`, with these
+/// field names and the node's `AccountId32`/`H160`); the two convert 1:1 with `From`, here and
+/// nowhere else.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
 pub struct LockRecord {
     /// Lock nonce.
@@ -134,6 +138,36 @@ pub struct LockRecord {
     pub eth_recipient: H160,
     /// Amount (rao = wTAO base units).
     pub amount: Balance,
+}
+
+impl From<LockRecord> for wtao_bridge_types::Lock {
+    fn from(record: LockRecord) -> Self {
+        let LockRecord { nonce, from, eth_recipient, amount } = record;
+        Self {
+            nonce,
+            tao_sender: wtao_bridge_types::B256::from(from.0),
+            recipient: wtao_bridge_types::Address::from(eth_recipient.0),
+            amount: wtao_bridge_types::Rao(amount),
+        }
+    }
+}
+
+impl From<wtao_bridge_types::Lock> for LockRecord {
+    fn from(lock: wtao_bridge_types::Lock) -> Self {
+        let wtao_bridge_types::Lock { nonce, tao_sender, recipient, amount } = lock;
+        Self {
+            nonce,
+            from: AccountId32(tao_sender.0),
+            eth_recipient: H160(recipient.into_array()),
+            amount: amount.0,
+        }
+    }
+}
+
+impl From<LockRecord> for wtao_bridge_types::Mint {
+    fn from(record: LockRecord) -> Self {
+        wtao_bridge_types::Lock::from(record).into()
+    }
 }
 
 /// One relayer: its TAO account (for `approve_release`) and Ethereum address (for `attest`).

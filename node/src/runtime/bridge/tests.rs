@@ -403,3 +403,36 @@ fn recover_batch_relocks_within_the_current_blocks_capacity() {
     assert!(failures(&events).is_empty());
     assert_eq!(net.batch(n)[0].amount, 6 * TAO);
 }
+
+/// `LockRecord` is `wtao_bridge_types::Lock` in SCALE types: the conversion is 1:1 both ways,
+/// the mint it gives is the one relayers sign, and the storage encoding is the one the metadata
+/// (and every existing database) has.
+#[test]
+fn lock_record_converts_one_to_one_and_keeps_its_encoding() {
+    use wtao_bridge_types::{Address, B256, Lock, Mint, Rao};
+    let record = LockRecord {
+        nonce: 0x0102_0304_0506_0708,
+        from: AccountId32([0x11; 32]),
+        eth_recipient: H160([0x22; 20]),
+        amount: 5 * TAO,
+    };
+    let lock = Lock::from(record);
+    assert_eq!(
+        lock,
+        Lock {
+            nonce: record.nonce,
+            tao_sender: B256::repeat_byte(0x11),
+            recipient: Address::repeat_byte(0x22),
+            amount: Rao(5 * TAO),
+        }
+    );
+    assert_eq!(LockRecord::from(lock), record);
+    assert_eq!(Mint::from(record), Mint::from(lock));
+
+    // nonce u64 LE ‖ from [u8; 32] ‖ eth_recipient [u8; 20] ‖ amount u64 LE.
+    let mut expected = record.nonce.to_le_bytes().to_vec();
+    expected.extend([0x11; 32]);
+    expected.extend([0x22; 20]);
+    expected.extend((5 * TAO).to_le_bytes());
+    assert_eq!(record.encode(), expected);
+}

@@ -72,13 +72,13 @@ impl StatusArgs {
                         (false, false, 0) => "locked",
                         (false, false, _) => "attesting",
                     };
-                    let m = &lock.mint;
-                    let amount: u128 = m.amount.try_into().unwrap_or(u128::MAX);
+                    let m = &lock.lock;
+                    let amount = u128::from(m.amount.0);
                     let mint_tx = mint.and_then(|l| l.tx).map(|t| hex32(&t.0));
                     let data = json!({
                         "direction": "to-eth", "nonce": nonce, "stage": stage,
-                        "amount_rao": m.amount.to_string(),
-                        "from": AccountId32(m.taoSender.0).to_string(),
+                        "amount_rao": m.amount.0.to_string(),
+                        "from": AccountId32(m.tao_sender.0).to_string(),
                         "to": m.recipient.to_checksum(None),
                         "lock": {"block": lock.block},
                         "attestations": attested, "threshold": threshold,
@@ -89,7 +89,7 @@ impl StatusArgs {
                         "lock nonce {nonce}: {} from {} to {}\n  locked    TAO block {}\n  \
                          attested  by {attested} of {} relayers ({threshold} needed)\n",
                         units::tao(amount),
-                        AccountId32(m.taoSender.0),
+                        AccountId32(m.tao_sender.0),
                         m.recipient,
                         lock.block,
                         relayers.len()

@@ -9,10 +9,8 @@
 // `sol!` gives an event's `new` one argument per field (ProposalCreated has nine).
 #![allow(clippy::too_many_arguments)]
 
-alloy::sol! {
-    #[sol(all_derives)]
-    "../../contracts/src/interfaces/ITaoBridge.sol"
-}
+/// TaoBridge's interface: `wtao-bridge-types`' bindings, the workspace's one set.
+pub(crate) use wtao_bridge_types::ITaoBridge;
 
 alloy::sol! {
     /// OpenZeppelin Governor + Settings + CountingSimple + Votes + QuorumFraction +
