@@ -53,7 +53,7 @@ fn batch(block: u64, status: MintStatus) -> Batch {
             nonce: block,
             tao_sender: B256::repeat_byte(1),
             recipient: Address::repeat_byte(2),
-            amount: 1_000_000_000,
+            amount: wtao_bridge_types::Rao(1_000_000_000),
         }],
         digest: B256::repeat_byte(3),
         own_signature: Bytes::from(vec![4; 65]),

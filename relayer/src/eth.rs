@@ -354,15 +354,7 @@ impl EthClient {
     }
 
     fn mint_request(&self, mints: &[MintRecord], sigs: &[Bytes]) -> TransactionRequest {
-        let batch = mints
-            .iter()
-            .map(|m| ITaoBridge::Mint {
-                nonce: m.nonce,
-                taoSender: m.tao_sender,
-                recipient: m.recipient,
-                amount: U256::from(m.amount),
-            })
-            .collect();
+        let batch = mints.iter().copied().map(ITaoBridge::Mint::from).collect();
         let input = ITaoBridge::mintCall { batch, signatures: sigs.to_vec() }.abi_encode();
         TransactionRequest::default().with_from(self.from).with_to(self.bridge).with_input(input)
     }

@@ -23,7 +23,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use alloy::primitives::{Address, B256, Bytes, U256};
+use alloy::primitives::{Address, Bytes, U256};
 use futures::StreamExt;
 use tao_client::api::bridge::Event as BridgeEvent;
 use tao_client::{AccountId32, Rao, ReleaseOutcome, TaoClientError};
@@ -42,8 +42,7 @@ use crate::pipeline::mint::{MintSettings, MintStage, RelayerSet};
 use crate::pipeline::{self, BurnCheck, Ctx, Outcome, TaoChain, queue};
 use crate::quorum::{self, Verdict};
 use crate::store::{
-    Attempt, Batch, Burn, BurnStatus, Change, KEPT_HASHES, MintRecord, MintStatus, Stage, Store,
-    now_ms,
+    Attempt, Batch, Burn, BurnStatus, Change, KEPT_HASHES, MintStatus, Stage, Store, now_ms,
 };
 use crate::tls::ClientTls;
 
@@ -394,14 +393,9 @@ impl Inner {
         let mut touched: Vec<Batch> = Vec::new();
         for ev in events {
             match ev {
-                BridgeEvent::Locked { nonce, from, eth_recipient, amount } => {
+                ref locked @ BridgeEvent::Locked { .. } => {
                     Metrics::dir(&m.items_seen, Direction::TaoToEth).inc();
-                    mints.push(MintRecord {
-                        nonce,
-                        tao_sender: B256::from(from.0),
-                        recipient: Address::from(eth_recipient.0),
-                        amount,
-                    });
+                    mints.extend(tao_client::locked(locked));
                 }
                 BridgeEvent::Attested { block, relayer, signature } => {
                     let relayer = Address::from(relayer.0);
@@ -450,7 +444,7 @@ impl Inner {
         let mut new_batch = None;
         if !mints.is_empty() {
             mints.sort_by_key(|m| m.nonce);
-            let list: Vec<_> = mints.iter().map(|m| m.to_mint()).collect();
+            let list: Vec<_> = mints.iter().copied().map(wtao_bridge_types::Mint::from).collect();
             let digest = mint_batch_digest(&self.domain, &list);
             let sig = Bytes::from(sign_digest(self.keys.signing_key(), digest)?.to_vec());
             let mut signatures = std::collections::BTreeMap::new();

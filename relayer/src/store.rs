@@ -157,30 +157,9 @@ pub struct ItemRef {
     pub id: u64,
 }
 
-/// One lock as it goes into the batch.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MintRecord {
-    /// Lock nonce.
-    pub nonce: u64,
-    /// TAO account that locked (32 bytes).
-    pub tao_sender: B256,
-    /// wTAO recipient.
-    pub recipient: Address,
-    /// Amount (rao).
-    pub amount: u64,
-}
-
-impl MintRecord {
-    /// As `wtao-bridge-types` hashes it.
-    pub fn to_mint(self) -> wtao_bridge_types::Mint {
-        wtao_bridge_types::Mint::new(
-            self.nonce,
-            self.tao_sender,
-            self.recipient,
-            wtao_bridge_types::Rao(self.amount),
-        )
-    }
-}
+/// One lock as it goes into the batch: the bridge's one lock type (its JSON form is the one
+/// stores written before it used, so old records read back unchanged).
+pub type MintRecord = wtao_bridge_types::Lock;
 
 /// Where a batch's mint stands.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -256,7 +235,7 @@ pub struct Batch {
 impl Batch {
     /// Total amount (rao).
     pub fn total(&self) -> u128 {
-        self.mints.iter().map(|m| u128::from(m.amount)).sum()
+        self.mints.iter().map(|m| u128::from(m.amount.0)).sum()
     }
 }
 
@@ -682,7 +661,7 @@ mod tests {
                 nonce: block,
                 tao_sender: B256::repeat_byte(1),
                 recipient: Address::repeat_byte(2),
-                amount: 5,
+                amount: wtao_bridge_types::Rao(5),
             }],
             digest: B256::repeat_byte(3),
             own_signature: Bytes::from(vec![4; 65]),

@@ -536,7 +536,7 @@ mod tests {
                 nonce: block,
                 tao_sender: B256::ZERO,
                 recipient: Address::repeat_byte(2),
-                amount: 5,
+                amount: wtao_bridge_types::Rao(5),
             }],
             digest: B256::repeat_byte(3),
             own_signature: Bytes::from(vec![1; 65]),

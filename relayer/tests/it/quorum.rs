@@ -104,11 +104,11 @@ async fn chain_with_burn(
         nonce: 0,
         tao_sender: B256::repeat_byte(0x5a),
         recipient: user.address(),
-        amount,
+        amount: wtao_bridge_types::Rao(amount),
     }];
     let digest = mint_batch_digest(
         &BridgeDomain::new(31_337, bridge),
-        &mints.iter().map(|m| m.to_mint()).collect::<Vec<_>>(),
+        &mints.iter().map(|m| wtao_bridge_types::Mint::from(*m)).collect::<Vec<_>>(),
     );
     let sig = Bytes::from(sign_digest(key(1).credential(), digest).unwrap().to_vec());
     let Simulation::Ok(gas) =
