@@ -102,10 +102,7 @@ impl MinerWork {
 
     /// Builds the Merkle tree and the commitment for `epoch`.
     pub fn seal(self, epoch: u64) -> Result<SealedWork, MerkleError> {
-        let tree = MerkleTree::new(&self.digests)?;
-        let commitment =
-            Commitment { epoch, merkle_root: tree.root(), tile_count: tree.leaf_count() };
-        Ok(SealedWork { commitment, tree, digests: self.digests })
+        SealedWork::from_digests(epoch, self.digests)
     }
 }
 
@@ -118,6 +115,16 @@ pub struct SealedWork {
 }
 
 impl SealedWork {
+    /// The tree over `digests` (tile `i`'s digest at index `i`) and the commitment naming
+    /// `epoch`: what [`MinerWork::seal`] does with the digests it computed. Public so that a
+    /// test miner can commit digests no engine produced (the devnet's cheating miners).
+    pub fn from_digests(epoch: u64, digests: Vec<u64>) -> Result<Self, MerkleError> {
+        let tree = MerkleTree::new(&digests)?;
+        let commitment =
+            Commitment { epoch, merkle_root: tree.root(), tile_count: tree.leaf_count() };
+        Ok(Self { commitment, tree, digests })
+    }
+
     /// What to put on chain.
     pub fn commitment(&self) -> Commitment {
         self.commitment

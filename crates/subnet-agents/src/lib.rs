@@ -62,7 +62,7 @@ pub use miner::{MinerConfig, run_miner};
 pub use proofs::{ProofServer, ProofStore, fetch_proofs};
 pub use schedule::Window;
 pub use validator::{Neuron, ValidatorConfig, run_validator, score_window};
-pub use work::{Mode, ServedWork};
+pub use work::Mode;
 
 /// Tracing target of the agents (`RUST_LOG=subnet_agents=debug`).
 pub const LOG_TARGET: &str = "subnet_agents";

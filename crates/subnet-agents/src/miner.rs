@@ -11,7 +11,9 @@ use std::{
 };
 
 use tao_client::{Keypair, TaoClient};
-use wtao_scoring::{BlockHash, Challenge, ChallengeParams, Hotkey, MinerWork, TileEngine};
+use wtao_scoring::{
+    BlockHash, Challenge, ChallengeParams, Hotkey, MinerWork, SealedWork, TileEngine,
+};
 
 use crate::{
     error::AgentError,
@@ -19,7 +21,7 @@ use crate::{
     proofs::ProofStore,
     reconnect::run_connected,
     schedule::Window,
-    work::{Mode, ServedWork},
+    work::Mode,
 };
 
 /// Blocks before the deadline at which computing stops and the commitment is sent.
@@ -220,7 +222,8 @@ impl Ctx<'_> {
         }
         let compute_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         let computed = work.tile_count();
-        let served = ServedWork::new(window.epoch(), self.config.mode.digests(work.digests()))?;
+        let served =
+            SealedWork::from_digests(window.epoch(), self.config.mode.digests(work.digests()))?;
         let commitment = served.commitment();
         store.insert(served);
         match self.client.commit_raw(self.signer, self.config.netuid, &commitment.to_bytes()).await

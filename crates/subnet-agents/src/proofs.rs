@@ -23,12 +23,9 @@ use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
     net::{TcpListener, TcpStream},
 };
-use wtao_scoring::TileProof;
+use wtao_scoring::{SealedWork, TileProof};
 
-use crate::{
-    error::{AgentError, FetchError},
-    work::ServedWork,
-};
+use crate::error::{AgentError, FetchError};
 
 /// Epochs a miner keeps serving (the current one and a few late validators' worth).
 pub const KEPT_EPOCHS: usize = 4;
@@ -51,7 +48,7 @@ pub struct ProofsResponse {
 /// The work a miner serves, by epoch; shared by its loop (which inserts) and its server.
 #[derive(Clone, Debug, Default)]
 pub struct ProofStore {
-    inner: Arc<RwLock<BTreeMap<u64, ServedWork>>>,
+    inner: Arc<RwLock<BTreeMap<u64, SealedWork>>>,
 }
 
 impl ProofStore {
@@ -61,7 +58,7 @@ impl ProofStore {
     }
 
     /// Serve `work` for its epoch, dropping all but the newest [`KEPT_EPOCHS`].
-    pub fn insert(&self, work: ServedWork) {
+    pub fn insert(&self, work: SealedWork) {
         let mut map = self.inner.write().unwrap_or_else(|e| e.into_inner());
         map.insert(work.commitment().epoch, work);
         while map.len() > KEPT_EPOCHS {
@@ -262,9 +259,12 @@ mod tests {
     use super::*;
     use crate::work::Mode;
 
-    fn work(epoch: u64, n: u64) -> ServedWork {
-        ServedWork::new(epoch, Mode::Honest.digests(&(0..n).map(|i| i * 7).collect::<Vec<_>>()))
-            .unwrap()
+    fn work(epoch: u64, n: u64) -> SealedWork {
+        SealedWork::from_digests(
+            epoch,
+            Mode::Honest.digests(&(0..n).map(|i| i * 7).collect::<Vec<_>>()),
+        )
+        .unwrap()
     }
 
     #[tokio::test]

@@ -264,12 +264,12 @@ async fn session(
 
 #[cfg(test)]
 mod tests {
-    use wtao_scoring::{CpuEngine, Profile, Verdict};
+    use wtao_scoring::{CpuEngine, Profile, SealedWork, Verdict};
 
     use super::*;
     use crate::{
         proofs::{ProofServer, ProofStore},
-        work::{Mode, ServedWork},
+        work::Mode,
     };
 
     const NETUID: u16 = 1;
@@ -287,7 +287,8 @@ mod tests {
         let hotkey = Hotkey([uid as u8; 32]);
         let mut work = wtao_scoring::MinerWork::new(challenge, &hotkey);
         work.compute(&CpuEngine::new(), tiles).unwrap();
-        let served = ServedWork::new(window.epoch(), mode.digests(work.digests())).unwrap();
+        let served =
+            SealedWork::from_digests(window.epoch(), mode.digests(work.digests())).unwrap();
         let raw = RawCommitment { block, bytes: served.commitment().to_bytes().to_vec() };
         let store = ProofStore::new();
         store.insert(served);

@@ -1,9 +1,9 @@
-//! A miner's committed work as it serves it, and the dishonest modes the end-to-end test runs.
+//! The dishonest modes the end-to-end test runs: the digests a miner commits
+//! ([`wtao_scoring::SealedWork::from_digests`]) from the ones it computed.
 
 use std::{fmt, str::FromStr};
 
 use serde::Serialize;
-use wtao_scoring::{Commitment, MerkleError, MerkleTree, TileProof};
 
 /// How a miner behaves. Only [`Mode::Honest`] is for real use; the others exist so the devnet
 /// test can show that cheating earns nothing.
@@ -66,64 +66,21 @@ impl FromStr for Mode {
     }
 }
 
-/// Work committed for one epoch: the commitment and the tree its proofs come from.
-///
-/// Built from digests the same way [`wtao_scoring::MinerWork::seal`] builds
-/// [`wtao_scoring::SealedWork`] (a test checks they agree), so that the dishonest modes can
-/// commit digests no engine produced.
-#[derive(Clone, Debug)]
-pub struct ServedWork {
-    commitment: Commitment,
-    tree: MerkleTree,
-    digests: Vec<u64>,
-}
-
-impl ServedWork {
-    /// The tree over `digests` and the commitment naming `epoch`.
-    pub fn new(epoch: u64, digests: Vec<u64>) -> Result<Self, MerkleError> {
-        let tree = MerkleTree::new(&digests)?;
-        let commitment =
-            Commitment { epoch, merkle_root: tree.root(), tile_count: tree.leaf_count() };
-        Ok(Self { commitment, tree, digests })
-    }
-
-    /// What goes on chain.
-    pub fn commitment(&self) -> Commitment {
-        self.commitment
-    }
-
-    /// The proofs of `tiles`, in order.
-    pub fn proofs(&self, tiles: &[u64]) -> Result<Vec<TileProof>, MerkleError> {
-        tiles
-            .iter()
-            .map(|&tile| {
-                let count = self.tree.leaf_count();
-                let digest = usize::try_from(tile)
-                    .ok()
-                    .and_then(|i| self.digests.get(i))
-                    .copied()
-                    .ok_or(MerkleError::IndexOutOfRange { index: tile, count })?;
-                Ok(TileProof { tile, digest, proof: self.tree.proof(tile)? })
-            })
-            .collect()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use wtao_scoring::{
-        BlockHash, Challenge, ChallengeParams, CpuEngine, Hotkey, MinerWork, Profile,
+        BlockHash, Challenge, ChallengeParams, CpuEngine, Hotkey, MinerWork, Profile, SealedWork,
     };
 
     use super::*;
 
     #[test]
-    fn honest_work_is_what_the_scoring_crate_seals() {
+    fn honest_mode_commits_what_the_scoring_crate_seals() {
         let challenge =
             Challenge::new(ChallengeParams::profile(Profile::Ci), 1, BlockHash([3; 32])).unwrap();
         let mut work = MinerWork::new(&challenge, &Hotkey([9; 32]));
         work.compute(&CpuEngine::new(), 13).unwrap();
-        let served = ServedWork::new(77, Mode::Honest.digests(work.digests())).unwrap();
+        let served = SealedWork::from_digests(77, Mode::Honest.digests(work.digests())).unwrap();
         let sealed = work.seal(77).unwrap();
         assert_eq!(served.commitment(), sealed.commitment());
         let tiles = [0, 5, 12];
