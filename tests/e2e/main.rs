@@ -16,6 +16,9 @@ use tao_client::{AccountId32, Keypair, Rao, dev};
 use wtao_devnet::DEV_ACCOUNTS;
 use wtao_e2e::{ITaoBridge, Net, NetConfig, wait_for};
 
+mod lying;
+mod outage;
+
 const TAO: u64 = 1_000_000_000;
 const MINT_DEADLINE: Duration = Duration::from_secs(60);
 
