@@ -35,6 +35,9 @@
 //! [metrics]
 //! addr = "127.0.0.1:9615"                # /metrics (Prometheus) and /health
 //!
+//! [store]
+//! retention_hours = 168                  # keep finished batches/burns this long; 0 = forever
+//!
 //! [log]
 //! format = "text"                        # or "json"
 //! ```
@@ -117,9 +120,41 @@ pub struct RelayerConfig {
     /// Metrics and health endpoint.
     #[serde(default)]
     pub metrics: MetricsConfig,
+    /// The relayer's database.
+    #[serde(default)]
+    pub store: StoreConfig,
     /// Logging.
     #[serde(default)]
     pub log: LogConfig,
+}
+
+/// The relayer's database.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreConfig {
+    /// How long finished batches and burns stay in the store (for `status` and duplicate
+    /// detection) before they are pruned, in hours; 0 keeps them forever. Open items are never
+    /// pruned.
+    #[serde(default = "StoreConfig::default_retention_hours")]
+    pub retention_hours: u64,
+}
+
+impl StoreConfig {
+    const fn default_retention_hours() -> u64 {
+        168
+    }
+
+    /// The retention, or `None` to keep finished records forever.
+    pub fn retention(&self) -> Option<Duration> {
+        (self.retention_hours > 0)
+            .then(|| Duration::from_secs(self.retention_hours.saturating_mul(3600)))
+    }
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        Self { retention_hours: Self::default_retention_hours() }
+    }
 }
 
 /// The TAO side.
@@ -441,6 +476,7 @@ static FIELDS: &[Field] = &[
     Field::new::<PathBuf>("tls.ca_file").path(),
     Field::new::<bool>("tls.system_roots"),
     Field::new::<SocketAddr>("metrics.addr"),
+    Field::new::<u64>("store.retention_hours"),
     Field::new::<LogFormat>("log.format"),
 ];
 
@@ -804,11 +840,14 @@ mod tests {
                 ("WTAO_RELAYER_DEV_ETH_KEY", "0x01"),
                 ("WTAO_RELAYER_DEV_TAO_SURI", "//Bob"),
                 ("WTAO_RELAYER_CRASH_AT", ""),
+                ("WTAO_RELAYER_STORE_RETENTION_HOURS", "0"),
                 ("UNRELATED", "x"),
             ],
         )
         .unwrap();
         assert_eq!(c.eth.confirmations, 2);
+        assert_eq!(c.store.retention(), None, "0 keeps finished records forever");
+        assert_eq!(StoreConfig::default().retention(), Some(Duration::from_secs(168 * 3600)));
         assert_eq!(c.tao.url.as_ref().map(Url::as_str), Some("wss://10.0.0.1:9944/"));
         assert_eq!(c.data_dir, PathBuf::from("/var/lib/r1"));
         assert_eq!(c.log.format, LogFormat::Json);

@@ -12,9 +12,11 @@
 //!  rpc.rs      the EVM JSON-RPC transport: hyper + rustls under alloy's provider; failover
 //!  failover.rs several endpoints per chain: which one is in use, when to switch (both chains)
 //!  quorum.rs   k of the EVM providers must report a burn's block hash and log to approve it
-//!  store.rs    write-ahead state: cursors, batches, burns (one atomic, flushed commit per step)
+//!  store.rs    write-ahead state: cursors, batches, burns, the stage queues with each item's
+//!              attempt state, finished/failed indexes (one atomic, flushed commit per step)
+//!  pipeline/   the stages' queues, backoff, error classification, attest and approve stages
 //!  eth.rs      TaoBridge reads, Burned logs, locally signed mint transactions (alloy)
-//!  relayer.rs  the four tasks: tao_watch, tao_tx, minter, eth_watch
+//!  relayer.rs  the tasks: tao_watch, attest, mint, eth_watch, approve, prune
 //!  metrics.rs  Prometheus /metrics, /health, /status
 //!  crash.rs    crash points for the end-to-end tests (--dev only)
 //! ```
@@ -31,6 +33,7 @@ pub mod eth;
 pub mod failover;
 pub mod keys;
 pub mod metrics;
+pub mod pipeline;
 pub mod quorum;
 pub mod relayer;
 pub mod rpc;

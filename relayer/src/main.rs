@@ -41,11 +41,15 @@ enum Command {
         #[command(subcommand)]
         cmd: KeysCommand,
     },
-    /// Print cursors and pending batches/burns: from the running relayer's /status endpoint,
-    /// or straight from the data dir when it is not running.
+    /// Print cursors, each stage's queue, parked items (attempts, next attempt, last error)
+    /// and items that failed for good: from the running relayer's /status endpoint, or
+    /// straight from the data dir when it is not running.
     Status {
         #[command(flatten)]
         config: ConfigArgs,
+        /// Print the JSON document instead of the text report.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -81,6 +85,10 @@ struct ConfigArgs {
     /// Overrides `log.format` (text or json).
     #[arg(long, value_name = "FORMAT")]
     log_format: Option<String>,
+    /// Overrides `store.retention_hours`: how long finished transfers stay in the store
+    /// (0 = forever).
+    #[arg(long, value_name = "HOURS")]
+    store_retention_hours: Option<String>,
 }
 
 impl ConfigArgs {
@@ -94,6 +102,7 @@ impl ConfigArgs {
             ("--eth-quorum", "eth.quorum", &self.eth_quorum),
             ("--metrics-addr", "metrics.addr", &self.metrics_addr),
             ("--log-format", "log.format", &self.log_format),
+            ("--store-retention-hours", "store.retention_hours", &self.store_retention_hours),
         ]
         .into_iter()
         .filter_map(|(flag, field, value)| {
@@ -220,9 +229,9 @@ async fn main() -> eyre::Result<()> {
                 Ok(())
             }
         },
-        Command::Status { config } => {
+        Command::Status { config, json } => {
             let config = config.load()?;
-            status(&config).await
+            status(&config, json).await
         }
     }
 }
@@ -255,16 +264,40 @@ async fn shutdown_signal() {
     }
 }
 
-/// The store as JSON: cursors, and every batch and burn that is not finished.
+/// The store as JSON: cursors, each stage's open and parked items, the open batches and burns,
+/// and the items that failed for good. Reads the open-item index, not the history.
 fn summary(store: &Store) -> serde_json::Value {
-    use wtao_relayer::store::{BurnStatus, MintStatus};
-    let batches = store.batches().unwrap_or_default();
-    let burns = store.burns().unwrap_or_default();
-    let open_batches: Vec<_> = batches
-        .iter()
-        .filter(|b| !matches!(b.status, MintStatus::Minted { .. }))
-        .map(|b| {
-            serde_json::json!({
+    summary_at(store, wtao_relayer::store::now_ms())
+        .unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }))
+}
+
+fn summary_at(
+    store: &Store,
+    now_ms: u64,
+) -> Result<serde_json::Value, wtao_relayer::error::StoreError> {
+    use serde_json::json;
+    use wtao_relayer::store::{Kind, MintStatus, Stage};
+    let mut stages = serde_json::Map::new();
+    let mut parked = Vec::new();
+    for stage in Stage::ALL {
+        let items = store.open_items(stage)?;
+        let n_parked = items.iter().filter(|(_, a)| a.parked()).count();
+        stages.insert(stage.label().into(), json!({ "open": items.len(), "parked": n_parked }));
+        for (id, a) in items.into_iter().filter(|(_, a)| a.parked()) {
+            parked.push(json!({
+                "stage": stage.label(),
+                "id": id,
+                "attempts": a.attempts,
+                "next_attempt_in_s": a.next_at_ms.saturating_sub(now_ms).div_ceil(1000),
+                "open_for_s": now_ms.saturating_sub(a.since_ms) / 1000,
+                "last_error": a.last_error,
+            }));
+        }
+    }
+    let mut batches_open = Vec::new();
+    for (block, _) in store.open_items(Stage::Mint)? {
+        if let Some(b) = store.batch(block)? {
+            batches_open.push(json!({
                 "tao_block": b.block,
                 "locks": b.mints.len(),
                 "total_rao": b.total().to_string(),
@@ -272,35 +305,117 @@ fn summary(store: &Store) -> serde_json::Value {
                 "attested": b.attested,
                 "attest_error": b.attest_error,
                 "status": b.status,
-            })
-        })
-        .collect();
-    let open_burns: Vec<_> =
-        burns.iter().filter(|b| !matches!(b.status, BurnStatus::Approved { .. })).collect();
-    serde_json::json!({
-        "tao_next_block": store.tao_cursor().ok().flatten(),
-        "eth_next_block": store.eth_cursor().ok().flatten(),
-        "batches_total": batches.len(),
-        "batches_open": open_batches,
-        "burns_total": burns.len(),
-        "burns_open": open_burns,
-    })
+            }));
+        }
+    }
+    let mut burns_open = Vec::new();
+    for (nonce, _) in store.open_items(Stage::Approve)? {
+        if let Some(b) = store.burn(nonce)? {
+            burns_open.push(json!(b));
+        }
+    }
+    let mut failed = Vec::new();
+    for item in store.failed()? {
+        let (kind, reason) = match item.kind {
+            Kind::Batch => {
+                let reason = store.batch(item.id)?.and_then(|b| match b.status {
+                    MintStatus::Failed { reason } => Some(reason),
+                    _ => None,
+                });
+                ("batch", reason)
+            }
+            Kind::Burn => {
+                let reason = store.burn(item.id)?.map(|b| match b.status {
+                    wtao_relayer::store::BurnStatus::Conflict => "conflict on tao-node".to_owned(),
+                    wtao_relayer::store::BurnStatus::Dropped { reason }
+                    | wtao_relayer::store::BurnStatus::Refused { reason } => reason,
+                    other => format!("{other:?}"),
+                });
+                ("burn", reason)
+            }
+        };
+        failed.push(json!({ "kind": kind, "id": item.id, "reason": reason }));
+    }
+    Ok(json!({
+        "tao_next_block": store.tao_cursor()?,
+        "eth_next_block": store.eth_cursor()?,
+        "stages": stages,
+        "parked": parked,
+        "failed": failed,
+        "batches_open": batches_open,
+        "burns_open": burns_open,
+        "store_bytes": store.size_on_disk()?,
+    }))
 }
 
-async fn status(config: &RelayerConfig) -> eyre::Result<()> {
-    if let Some(addr) = config.metrics.addr
+/// The text report of `status` from its JSON document.
+fn report(v: &serde_json::Value) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let n = |v: &serde_json::Value| v.as_u64().map_or_else(|| "-".to_owned(), |n| n.to_string());
+    let _ = writeln!(out, "next TAO block  {}", n(&v["tao_next_block"]));
+    let _ = writeln!(out, "next EVM block  {}", n(&v["eth_next_block"]));
+    if let Some(bytes) = v["store_bytes"].as_u64() {
+        let _ = writeln!(out, "store           {:.1} MiB", bytes as f64 / (1024.0 * 1024.0));
+    }
+    let _ = writeln!(out, "\nstage     open  parked");
+    if let Some(stages) = v["stages"].as_object() {
+        for (name, s) in stages {
+            let _ = writeln!(out, "{name:<8} {:>5} {:>7}", n(&s["open"]), n(&s["parked"]));
+        }
+    }
+    let parked = v["parked"].as_array().map(Vec::as_slice).unwrap_or_default();
+    if parked.is_empty() {
+        let _ = writeln!(out, "\nno parked items");
+    } else {
+        let _ = writeln!(out, "\nparked (retried on their own schedule):");
+        for p in parked {
+            let _ = writeln!(
+                out,
+                "  {} {}: {} attempts, next in {} s, last error: {}",
+                p["stage"].as_str().unwrap_or("?"),
+                n(&p["id"]),
+                n(&p["attempts"]),
+                n(&p["next_attempt_in_s"]),
+                p["last_error"].as_str().unwrap_or("-"),
+            );
+        }
+    }
+    let failed = v["failed"].as_array().map(Vec::as_slice).unwrap_or_default();
+    if !failed.is_empty() {
+        let _ = writeln!(out, "\nfailed for good (needs an operator):");
+        for f in failed {
+            let _ = writeln!(
+                out,
+                "  {} {}: {}",
+                f["kind"].as_str().unwrap_or("?"),
+                n(&f["id"]),
+                f["reason"].as_str().unwrap_or("-"),
+            );
+        }
+    }
+    out
+}
+
+async fn status(config: &RelayerConfig, json: bool) -> eyre::Result<()> {
+    let doc = if let Some(addr) = config.metrics.addr
         && let Ok(response) = metrics::get(addr, "/status").await
         && let Some((_, body)) = response.split_once("\r\n\r\n")
     {
-        println!("{body}");
-        return Ok(());
+        serde_json::from_str(body).wrap_err("the relayer's /status answer is not JSON")?
+    } else {
+        let store = Store::open(&config.data_dir).wrap_err_with(|| {
+            format!(
+                "the relayer is not answering on its metrics address and its data dir {} cannot be opened",
+                config.data_dir.display()
+            )
+        })?;
+        summary(&store)
+    };
+    if json {
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+    } else {
+        print!("{}", report(&doc));
     }
-    let store = Store::open(&config.data_dir).wrap_err_with(|| {
-        format!(
-            "the relayer is not answering on its metrics address and its data dir {} cannot be opened",
-            config.data_dir.display()
-        )
-    })?;
-    println!("{}", serde_json::to_string_pretty(&summary(&store))?);
     Ok(())
 }

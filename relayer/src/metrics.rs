@@ -122,15 +122,17 @@ pub struct Metrics {
     pub transfer_latency: HistogramVec,
     /// `rpc_call_seconds{chain,method}`.
     pub rpc_call: HistogramVec,
-    /// `queue_depth{direction,queue}`: pending batches and their locks, pending burns.
+    /// `queue_depth{direction,queue}`: open items per stage (`attest`, `mint`, `approve`);
+    /// pending batches and their locks, pending burns.
     pub queue_depth: IntGaugeVec,
     /// `oldest_pending_seconds{direction}`.
     pub oldest_pending: IntGaugeVec,
-    /// `parked_items{direction}`: items waiting on a condition that is not a network error
-    /// (rate limit, pause, a mint that would revert, an EVM quorum not reached).
+    /// `parked_items{direction}`: open items whose last attempt failed, waiting for their own
+    /// next attempt (an RPC error, rate limit, pause, a mint that would revert, an EVM quorum
+    /// not reached).
     pub parked: IntGaugeVec,
-    /// `failed_items{direction}`: items that will not go through without an operator
-    /// (failed batches; burns in conflict or dropped).
+    /// `failed_items{direction}`: items finished for good without success (failed batches;
+    /// burns in conflict, dropped or refused), until pruned.
     pub failed: IntGaugeVec,
     /// `head_block{chain}`: last finalized TAO block, last confirmed EVM block.
     pub head_block: IntGaugeVec,
@@ -406,6 +408,13 @@ impl Metrics {
         m.queue_depth.with_label_values(&[Direction::TaoToEth.label(), "batches"]);
         m.queue_depth.with_label_values(&[Direction::TaoToEth.label(), "locks"]);
         m.queue_depth.with_label_values(&[Direction::EthToTao.label(), "burns"]);
+        for (d, stage) in [
+            (Direction::TaoToEth, crate::store::Stage::Attest),
+            (Direction::TaoToEth, crate::store::Stage::Mint),
+            (Direction::EthToTao, crate::store::Stage::Approve),
+        ] {
+            m.queue_depth.with_label_values(&[d.label(), stage.label()]);
+        }
         for c in [Chain::Tao, Chain::Eth] {
             let c = &[c.label()];
             m.blocks_scanned.with_label_values(c);
@@ -598,6 +607,16 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("wtao_relayer_lag_blocks{chain=\"tao\"} 7\n"), "{text}");
+        // Every stage's queue and both directions' parked items are there from the start.
+        for (d, q) in [("tao_to_eth", "attest"), ("tao_to_eth", "mint"), ("eth_to_tao", "approve")]
+        {
+            let line = format!("wtao_relayer_queue_depth{{direction=\"{d}\",queue=\"{q}\"}} 0\n");
+            assert!(text.contains(&line), "{line} in {text}");
+        }
+        for d in ["tao_to_eth", "eth_to_tao"] {
+            let line = format!("wtao_relayer_parked_items{{direction=\"{d}\"}} 0\n");
+            assert!(text.contains(&line), "{line} in {text}");
+        }
         assert!(
             text.contains("wtao_relayer_transfers_completed_total{direction=\"tao_to_eth\"} 3\n")
         );

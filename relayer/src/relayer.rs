@@ -1,52 +1,51 @@
-//! The relayer proper: four tasks over one [`Store`].
+//! The relayer proper: the two pipelines (see [`crate::pipeline`]) over one [`Store`].
 //!
 //! ```text
 //!  tao_watch   finalized TAO blocks from the cursor ──▶ new Batch (signed here) + others'
-//!              attestations; cursor and batch written in one commit        ──▶ queue Attest
-//!  tao_tx      one TAO transaction at a time: Attest(block) / Approve(burn nonce); the chain
-//!              refuses a second attestation or approval from us, so a replay after a crash is
-//!              harmless and recognised as "already done"
-//!  minter      batches with ≥ threshold signatures: whose turn (deterministic order, then a
-//!              timeout per rank), paused / rate limit / nonces already used, sign → record →
-//!              send, receipts to `confirmations`, fee bumps, rebroadcast after a restart
+//!              attestations; cursor, batch and its queue entries written in one commit
+//!  attest      q/attest: post our signature on tao-node (refused a second time, so a replay
+//!              after a crash is recognised as done)
+//!  mint        q/mint (pipeline::mint): batches with ≥ threshold signatures: whose turn (deterministic order,
+//!              then a timeout per rank), paused / rate limit / nonces already used, sign →
+//!              record → send, receipts to `confirmations`, fee bumps, rebroadcast after restart
 //!  eth_watch   EVM blocks up to head − confirmations, parent-hash chain checked against the
-//!              stored hashes (reorg ⇒ roll back), Burned logs by block hash ──▶ queue Approve
+//!              stored hashes (reorg ⇒ roll back), Burned logs by block hash ──▶ q/approve
+//!  approve     q/approve: EVM quorum, then approve the release on tao-node
+//!  prune       finished batches and burns older than `store.retention_hours`
 //! ```
+//!
+//! Each queue stage takes its due items one at a time; a failing item is parked with its own
+//! backoff (persisted) and the next item goes on. attest and approve share the sr25519 key, so
+//! their tao-node transactions take turns (one account nonce).
 
 use std::collections::HashSet;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use alloy::primitives::{Address, B256, Bytes, U256};
 use futures::StreamExt;
 use tao_client::api::bridge::Event as BridgeEvent;
 use tao_client::{AccountId32, Rao, ReleaseOutcome, TaoClientError};
-
-use crate::failover::{TaoPool, tao_endpoint_failed};
-use crate::quorum::{self, Verdict};
-use tokio::sync::{Mutex, Notify, mpsc};
+use tokio::sync::{Mutex, Notify};
 use tracing::{Instrument as _, debug, error, info, info_span, warn};
 use url::Url;
 use wtao_bridge_types::{BridgeDomain, mint_batch_digest, recover_signer, sign_digest};
 
 use crate::config::RelayerConfig;
 use crate::error::RelayerError;
-use crate::eth::{BridgeRevert, EthClient, Fees, Simulation};
+use crate::eth::EthClient;
+use crate::failover::{TaoPool, tao_endpoint_failed};
 use crate::keys::RelayerKeys;
 use crate::metrics::{Chain, Direction, Metrics};
+use crate::pipeline::mint::{MintSettings, MintStage, RelayerSet};
+use crate::pipeline::{self, BurnCheck, Ctx, Outcome, TaoChain, queue};
+use crate::quorum::{self, Verdict};
 use crate::store::{
-    Batch, Burn, BurnStatus, Change, KEPT_HASHES, MintRecord, MintStatus, Store, Submission, now_ms,
+    Attempt, Batch, Burn, BurnStatus, Change, KEPT_HASHES, MintRecord, MintStatus, Stage, Store,
+    now_ms,
 };
 use crate::tls::ClientTls;
-
-/// A TAO-side transaction this relayer owes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum TaoJob {
-    /// Post our signature of block `.0`'s batch.
-    Attest(u64),
-    /// Approve the release of burn nonce `.0`.
-    Approve(u64),
-}
 
 /// The relayer's tasks: the `task` label of `errors_total` / `retries_total`, and the last part
 /// of each task's tracing target (`relayer::<task>`).
@@ -54,23 +53,30 @@ pub const TASKS: [&str; 5] = ["tao_watch", "sign", "submit", "eth_watch", "appro
 
 /// Tracing targets, one per task (filter with e.g. `RUST_LOG=info,relayer::approve=debug`).
 const TAO_WATCH: &str = "relayer::tao_watch";
-const SIGN: &str = "relayer::sign";
-const SUBMIT: &str = "relayer::submit";
+const SIGN: &str = pipeline::tao_to_eth::TARGET;
+const SUBMIT: &str = pipeline::mint::TARGET;
 const ETH_WATCH: &str = "relayer::eth_watch";
-const APPROVE: &str = "relayer::approve";
+const APPROVE: &str = pipeline::eth_to_tao::TARGET;
 
 /// How often the signer's balance is read.
 const BALANCE_REFRESH: Duration = Duration::from_secs(15);
 
 /// How far back the EVM watcher scans per poll, at most.
 const EVM_BLOCKS_PER_POLL: u64 = 200;
-/// Backoff bounds for transient errors.
+/// Backoff bounds for a task whose whole step failed (a watcher's subscription, the store).
 const BACKOFF_MIN: Duration = Duration::from_millis(200);
 const BACKOFF_MAX: Duration = Duration::from_secs(30);
 /// How often the relayer set and threshold are re-read from the bridge.
 const SET_REFRESH: Duration = Duration::from_secs(30);
+/// How often finished records are pruned, and at most how many per pass.
+const PRUNE_EVERY: Duration = Duration::from_secs(60);
+const PRUNE_BATCH: usize = 10_000;
+/// A queue stage looks at its items at least this often, or every `eth.poll_interval_ms` if
+/// that is shorter (a wake-up comes sooner).
+const STAGE_TICK: Duration = Duration::from_millis(500);
 
-/// Exponential backoff with full jitter.
+/// Exponential backoff with full jitter, for a task whose whole step failed (an item's own
+/// failures use [`pipeline::backoff`], persisted with the item).
 #[derive(Debug)]
 pub struct Backoff {
     next: Duration,
@@ -97,12 +103,35 @@ impl Backoff {
     }
 }
 
-/// The relayer set as the bridge reports it.
+/// The relayer set as the bridge reported it, and when.
 #[derive(Clone, Debug, Default)]
-struct RelayerSet {
-    sorted: Vec<Address>,
-    threshold: u64,
+struct CachedSet {
+    set: RelayerSet,
     fetched_ms: u64,
+}
+
+fn stage_index(stage: Stage) -> usize {
+    match stage {
+        Stage::Attest => 0,
+        Stage::Mint => 1,
+        Stage::Approve => 2,
+    }
+}
+
+fn stage_direction(stage: Stage) -> Direction {
+    match stage {
+        Stage::Attest | Stage::Mint => Direction::TaoToEth,
+        Stage::Approve => Direction::EthToTao,
+    }
+}
+
+/// The `task` label (and tracing target) a stage's errors count under.
+fn stage_task(stage: Stage) -> &'static str {
+    match stage {
+        Stage::Attest => "sign",
+        Stage::Mint => "submit",
+        Stage::Approve => "approve",
+    }
 }
 
 /// Shared state of the tasks.
@@ -114,24 +143,28 @@ struct Inner {
     tao: TaoPool,
     eth: EthClient,
     domain: BridgeDomain,
-    set: Mutex<RelayerSet>,
-    /// Wakes the minter when signatures arrive.
-    mint_wake: Notify,
-    jobs: mpsc::UnboundedSender<TaoJob>,
+    set: Mutex<CachedSet>,
+    /// Set by the mint stage when a mint reverts on its signatures: re-read the set now.
+    set_changed: AtomicBool,
+    /// Wakes a stage when items arrive (by [`stage_index`]).
+    wake: [Notify; 3],
     /// Serialises every store read-modify-write of a batch or burn across tasks.
     write: Mutex<()>,
+    /// One tao-node transaction at a time: attest and approve sign with the same account.
+    tao_signer: Mutex<()>,
     /// When this process started (ms): submissions older than this may need a rebroadcast.
     started_ms: u64,
-    /// Parked items (batch blocks, burn nonces), for the `parked_items` gauge.
-    parked: std::sync::Mutex<(HashSet<u64>, HashSet<u64>)>,
+    /// Batches whose submission was rebroadcast since this process started.
+    rebroadcast_done: std::sync::Mutex<HashSet<u64>>,
+    /// Parked items per stage (by [`stage_index`]), for the `parked_items` gauge.
+    parked: [AtomicUsize; 3],
     /// When the signer balance was last read (ms).
-    balance_checked_ms: std::sync::atomic::AtomicU64,
+    balance_checked_ms: AtomicU64,
 }
 
 /// A running relayer.
 pub struct Relayer {
     inner: Arc<Inner>,
-    jobs: mpsc::UnboundedReceiver<TaoJob>,
 }
 
 impl std::fmt::Debug for Relayer {
@@ -188,8 +221,7 @@ impl Relayer {
             );
         }
         let domain = BridgeDomain::new(config.eth.chain_id, config.eth.bridge);
-        let (jobs_tx, jobs) = mpsc::unbounded_channel();
-        let set = RelayerSet { sorted, threshold, fetched_ms: now_ms() };
+        let set = RelayerSet { sorted, threshold };
         info!(
             target: "relayer",
             eth = %keys.eth_address(),
@@ -207,15 +239,16 @@ impl Relayer {
                 tao,
                 eth,
                 domain,
-                set: Mutex::new(set),
-                mint_wake: Notify::new(),
-                jobs: jobs_tx,
+                set: Mutex::new(CachedSet { set, fetched_ms: now_ms() }),
+                set_changed: AtomicBool::new(false),
+                wake: [Notify::new(), Notify::new(), Notify::new()],
                 write: Mutex::new(()),
+                tao_signer: Mutex::new(()),
                 started_ms: now_ms(),
-                parked: std::sync::Mutex::default(),
-                balance_checked_ms: std::sync::atomic::AtomicU64::new(0),
+                rebroadcast_done: std::sync::Mutex::default(),
+                parked: [AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0)],
+                balance_checked_ms: AtomicU64::new(0),
             }),
-            jobs,
         })
     }
 
@@ -225,18 +258,20 @@ impl Relayer {
     }
 
     /// Run until `shutdown` resolves. Every step is committed before the next external action,
-    /// so stopping at any await point leaves a state the next start resumes from.
+    /// so stopping at any await point leaves a state the next start resumes from; the queues
+    /// are in the store, so a restart picks up every open item with its attempt state.
     pub async fn run(
         self,
         shutdown: impl std::future::Future<Output = ()>,
     ) -> Result<(), RelayerError> {
-        let Self { inner, jobs } = self;
-        inner.requeue()?;
+        let Self { inner } = self;
         let tasks = [
             tokio::spawn(forever("tao_watch", inner.clone(), |i| Box::pin(i.tao_watch()))),
             tokio::spawn(forever("eth_watch", inner.clone(), |i| Box::pin(i.eth_watch()))),
-            tokio::spawn(forever("submit", inner.clone(), |i| Box::pin(i.minter()))),
-            tokio::spawn(inner.clone().tao_tx(jobs)),
+            tokio::spawn(forever("sign", inner.clone(), |i| Box::pin(i.stage(Stage::Attest)))),
+            tokio::spawn(forever("submit", inner.clone(), |i| Box::pin(i.stage(Stage::Mint)))),
+            tokio::spawn(forever("approve", inner.clone(), |i| Box::pin(i.stage(Stage::Approve)))),
+            tokio::spawn(forever("prune", inner.clone(), |i| Box::pin(i.prune()))),
         ];
         shutdown.await;
         info!(target: "relayer", "shutting down");
@@ -287,34 +322,20 @@ fn task_failed(name: &str, e: &RelayerError, delay: Duration) {
         "sign" => log!(SIGN),
         "submit" => log!(SUBMIT),
         "eth_watch" => log!(ETH_WATCH),
+        "prune" => log!("relayer::prune"),
         _ => log!(APPROVE),
     }
 }
 
 impl Inner {
-    /// After a restart: owed attestations and approvals go back on the queue.
-    fn requeue(&self) -> Result<(), RelayerError> {
-        for b in self.store.batches()? {
-            if !b.attested {
-                let _ = self.jobs.send(TaoJob::Attest(b.block));
-            }
-        }
-        for r in self.store.burns()? {
-            if r.status == BurnStatus::Pending {
-                let _ = self.jobs.send(TaoJob::Approve(r.nonce));
-            }
-        }
-        self.mint_wake.notify_one();
-        Ok(())
-    }
-
     async fn relayer_set(&self) -> Result<RelayerSet, RelayerError> {
-        let mut set = self.set.lock().await;
-        if now_ms().saturating_sub(set.fetched_ms) > SET_REFRESH.as_millis() as u64 {
+        let mut cached = self.set.lock().await;
+        let changed = self.set_changed.swap(false, Ordering::Relaxed);
+        if changed || now_ms().saturating_sub(cached.fetched_ms) > SET_REFRESH.as_millis() as u64 {
             let (sorted, threshold) = self.eth.relayer_set().await?;
-            *set = RelayerSet { sorted, threshold, fetched_ms: now_ms() };
+            *cached = CachedSet { set: RelayerSet { sorted, threshold }, fetched_ms: now_ms() };
         }
-        Ok(set.clone())
+        Ok(cached.set.clone())
     }
 
     // ------------------------------------------------------------------ TAO → ETH: scanning
@@ -456,6 +477,11 @@ impl Inner {
             }
             change.batch(b);
         }
+        if let Some(b) = &new_batch {
+            // Into both TAO→ETH queues in the same commit as the batch and the cursor.
+            let item = Attempt::new(b.seen_at_ms);
+            change.enqueue(Stage::Attest, b.block, &item).enqueue(Stage::Mint, b.block, &item);
+        }
         change.tao_cursor(number + 1);
         self.store.commit(change).await?;
         m.blocks_scanned.with_label_values(&[Chain::Tao.label()]).inc();
@@ -463,195 +489,163 @@ impl Inner {
         m.progress(Chain::Tao);
         if new_batch.is_some() {
             crate::crash::point("signed");
-            let _ = self.jobs.send(TaoJob::Attest(number));
+            self.wake[stage_index(Stage::Attest)].notify_one();
         }
         if new_batch.is_some() || !touched.is_empty() {
-            self.mint_wake.notify_one();
+            self.wake[stage_index(Stage::Mint)].notify_one();
         }
         Ok(())
     }
 
-    // ------------------------------------------------------------------ TAO transactions
+    // ------------------------------------------------------------------ queue stages
 
-    async fn tao_tx(self: Arc<Self>, mut jobs: mpsc::UnboundedReceiver<TaoJob>) {
-        let mut done: HashSet<TaoJob> = HashSet::new();
-        while let Some(job) = jobs.recv().await {
-            if done.contains(&job) {
-                continue;
-            }
-            let mut backoff = Backoff::default();
-            let (task, span) = match job {
-                TaoJob::Attest(block) => ("sign", info_span!(target: SIGN, "attest", block)),
-                TaoJob::Approve(nonce) => ("approve", info_span!(target: APPROVE, "burn", nonce)),
+    /// A queue stage's task: each tick, every due item once, in id order; a failing item is
+    /// parked on its own schedule and the next item goes on. Returns only on a store error.
+    async fn stage(self: Arc<Self>, stage: Stage) -> Result<(), RelayerError> {
+        let direction = stage_direction(stage);
+        loop {
+            let set = match stage {
+                Stage::Mint => Some(self.relayer_set().await?),
+                _ => None,
             };
-            loop {
-                match self.tao_job(job).instrument(span.clone()).await {
-                    Ok(true) => {
-                        done.insert(job);
+            for (id, attempt) in queue::due(&self.store, stage, now_ms())? {
+                let outcome = match (stage, &set) {
+                    (Stage::Attest, _) => {
+                        let span = info_span!(target: SIGN, "attest", block = id);
+                        pipeline::tao_to_eth::attest(&*self, self.ctx(), id).instrument(span).await
+                    }
+                    (Stage::Approve, _) => {
+                        let span = info_span!(target: APPROVE, "burn", nonce = id);
+                        pipeline::eth_to_tao::approve(&*self, &*self, self.ctx(), id)
+                            .instrument(span)
+                            .await
+                    }
+                    (Stage::Mint, set) => {
+                        let span = info_span!(target: SUBMIT, "batch", block = id);
+                        let stage = MintStage {
+                            eth: &self.eth,
+                            ctx: self.ctx(),
+                            me: self.keys.eth_address(),
+                            settings: MintSettings::from(&self.config.eth),
+                            started_ms: self.started_ms,
+                            rebroadcast_done: &self.rebroadcast_done,
+                            set_changed: &self.set_changed,
+                        };
+                        let set = set.clone().unwrap_or_default();
+                        stage.mint(id, &set).instrument(span).await
+                    }
+                };
+                self.settle(stage, id, &attempt, &outcome).await?;
+            }
+            let depth = queue::depth(&self.store, stage, now_ms())?;
+            self.stage_gauges(stage, direction, &depth)?;
+            let tick = self.config.eth.poll_interval().min(STAGE_TICK);
+            let wait = depth
+                .next_due_ms
+                .map_or(tick, |t| Duration::from_millis(t.saturating_sub(now_ms())))
+                .min(tick);
+            tokio::select! {
+                () = self.wake[stage_index(stage)].notified() => {}
+                () = tokio::time::sleep(wait) => {}
+            }
+        }
+    }
+
+    fn ctx(&self) -> Ctx<'_> {
+        Ctx { store: &self.store, write: &self.write, metrics: &self.metrics }
+    }
+
+    /// Persist an attempt's outcome, with its log line and counters.
+    async fn settle(
+        &self,
+        stage: Stage,
+        id: u64,
+        attempt: &Attempt,
+        outcome: &Outcome,
+    ) -> Result<(), RelayerError> {
+        let task = stage_task(stage);
+        let step =
+            queue::settle(&self.store, &self.write, stage, id, attempt, outcome, now_ms()).await?;
+        match (outcome, step) {
+            (Outcome::Retry(error), queue::Step::Update(a)) => {
+                self.metrics.error(task, true);
+                let retry_in = Duration::from_millis(a.next_at_ms.saturating_sub(now_ms()));
+                macro_rules! log {
+                    ($target:expr) => {
+                        warn!(target: $target, stage = stage.label(), id, attempts = a.attempts, ?retry_in, %error, "parked; retrying on its own schedule")
+                    };
+                }
+                match stage {
+                    Stage::Attest => log!(SIGN),
+                    Stage::Mint => log!(SUBMIT),
+                    Stage::Approve => log!(APPROVE),
+                }
+            }
+            (Outcome::Failed(_), _) => self.metrics.error(task, false),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Queue depth, parked items, failed items and the oldest open item's age, per stage.
+    fn stage_gauges(
+        &self,
+        stage: Stage,
+        direction: Direction,
+        depth: &queue::Depth,
+    ) -> Result<(), RelayerError> {
+        let m = &self.metrics;
+        let gauge = |v: usize| i64::try_from(v).unwrap_or(i64::MAX);
+        let d = direction.label();
+        m.queue_depth.with_label_values(&[d, stage.label()]).set(gauge(depth.open));
+        self.parked[stage_index(stage)].store(depth.parked, Ordering::Relaxed);
+        let parked: usize = Stage::ALL
+            .iter()
+            .filter(|s| stage_direction(**s) == direction)
+            .map(|s| self.parked[stage_index(*s)].load(Ordering::Relaxed))
+            .sum();
+        Metrics::dir_gauge(&m.parked, direction).set(gauge(parked));
+        if stage == Stage::Attest {
+            return Ok(()); // the mint stage reports the direction's other gauges
+        }
+        let kind = stage.kind();
+        let failed = self.store.failed()?.iter().filter(|i| i.kind == kind).count();
+        Metrics::dir_gauge(&m.failed, direction).set(gauge(failed));
+        let age = depth.oldest_since_ms.map_or(0, |t| now_ms().saturating_sub(t) / 1000);
+        Metrics::dir_gauge(&m.oldest_pending, direction)
+            .set(i64::try_from(age).unwrap_or(i64::MAX));
+        match stage {
+            Stage::Mint => {
+                let mut locks = 0usize;
+                for (block, _) in self.store.open_items(Stage::Mint)? {
+                    locks += self.store.batch(block)?.map_or(0, |b| b.mints.len());
+                }
+                m.queue_depth.with_label_values(&[d, "batches"]).set(gauge(depth.open));
+                m.queue_depth.with_label_values(&[d, "locks"]).set(gauge(locks));
+            }
+            _ => m.queue_depth.with_label_values(&[d, "burns"]).set(gauge(depth.open)),
+        }
+        Ok(())
+    }
+
+    /// Delete finished records older than `store.retention_hours` (0 keeps them).
+    async fn prune(self: Arc<Self>) -> Result<(), RelayerError> {
+        loop {
+            if let Some(retention) = self.config.store.retention() {
+                let before = now_ms()
+                    .saturating_sub(u64::try_from(retention.as_millis()).unwrap_or(u64::MAX));
+                loop {
+                    let pruned = self.store.prune(before, PRUNE_BATCH).await?;
+                    if pruned > 0 {
+                        info!(target: "relayer::prune", pruned, "pruned finished batches and burns");
+                    }
+                    if pruned < PRUNE_BATCH {
                         break;
                     }
-                    Ok(false) => break, // not finished (e.g. rate limited): requeued inside
-                    Err(e) => {
-                        self.metrics.error(task, true);
-                        let delay = backoff.delay();
-                        let _span = span.enter();
-                        task_failed(task, &e, delay);
-                        drop(_span);
-                        tokio::time::sleep(delay).await;
-                    }
                 }
             }
+            tokio::time::sleep(PRUNE_EVERY).await;
         }
-    }
-
-    /// `Ok(true)`: the job is finished for good.
-    async fn tao_job(&self, job: TaoJob) -> Result<bool, RelayerError> {
-        match job {
-            TaoJob::Attest(block) => self.attest(block).await,
-            TaoJob::Approve(nonce) => self.approve(nonce).await,
-        }
-    }
-
-    async fn attest(&self, block: u64) -> Result<bool, RelayerError> {
-        let Some(batch) = self.store.batch(block)? else { return Ok(true) };
-        if batch.attested {
-            return Ok(true);
-        }
-        let block32 = u32::try_from(block)
-            .map_err(|_| RelayerError::Setup(format!("TAO block {block} exceeds u32")))?;
-        let (index, client) = self.tao.client();
-        let outcome = self
-            .tao_call(index, "submit", client.attest(&self.keys.tao, block32, &batch.own_signature))
-            .await;
-        if outcome.is_ok() {
-            crate::crash::point("attested");
-        }
-        let error = match outcome {
-            Ok(_) => None,
-            Err(e) => match e.module_error() {
-                Some(("Bridge", "AlreadyAttested")) => None,
-                Some(("Bridge", name)) => Some(name.to_owned()),
-                _ => return Err(e.into()),
-            },
-        };
-        let _w = self.write.lock().await;
-        let Some(mut batch) = self.store.batch(block)? else { return Ok(true) };
-        batch.attested = true;
-        if let Some(name) = &error {
-            self.metrics.error("sign", false);
-            error!(target: SIGN, block, error = %name, "tao-node refused our attestation");
-        } else {
-            self.metrics.attestations_posted.inc();
-            debug!(target: SIGN, block, "attested");
-        }
-        batch.attest_error = error;
-        let mut c = Change::new();
-        c.batch(&batch);
-        self.store.commit(c).await?;
-        Ok(true)
-    }
-
-    async fn approve(&self, nonce: u64) -> Result<bool, RelayerError> {
-        let Some(burn) = self.store.burn(nonce)? else { return Ok(true) };
-        if burn.status != BurnStatus::Pending {
-            return Ok(true);
-        }
-        // The burn's block must still be canonical (a reorg deeper than `confirmations` after
-        // we saw it must not turn into a release), and `eth.quorum` providers must report the
-        // same block and log (one lying provider must not move money).
-        let k = self.config.eth.quorum();
-        match quorum::vote(self.eth.voters(k), &burn, k).await {
-            Verdict::Confirmed { .. } => {}
-            Verdict::Reorged { .. } => {
-                return self
-                    .finish_burn(
-                        nonce,
-                        BurnStatus::Dropped { reason: "its block is no longer canonical".into() },
-                    )
-                    .await;
-            }
-            v @ Verdict::Undecided { agree, other_log, other_block, silent } => {
-                if v.disagreement() {
-                    self.metrics.quorum_disagreements.inc();
-                    warn!(
-                        target: APPROVE,
-                        nonce,
-                        quorum = k,
-                        agree,
-                        other_log,
-                        other_block,
-                        silent,
-                        "EVM providers disagree about this burn; it waits"
-                    );
-                } else {
-                    debug!(target: APPROVE, nonce, quorum = k, agree, silent, "not enough EVM providers answered; the burn waits");
-                }
-                self.defer_burn(nonce);
-                return Ok(false);
-            }
-        }
-        let Ok(amount) = u64::try_from(burn.amount) else {
-            return self
-                .finish_burn(
-                    nonce,
-                    BurnStatus::Dropped {
-                        reason: format!(
-                            "amount {} rao does not fit tao-node's u64 balance",
-                            burn.amount
-                        ),
-                    },
-                )
-                .await;
-        };
-        let recipient = AccountId32(burn.tao_recipient.0);
-        let (index, client) = self.tao.client();
-        let call = client.approve_release(
-            &self.keys.tao,
-            self.eth.chain_id(),
-            nonce,
-            recipient,
-            Rao(amount),
-        );
-        let outcome = self.tao_call(index, "submit", call).await;
-        if outcome.is_ok() {
-            crate::crash::point("approved");
-        }
-        let status = match outcome {
-            Ok(ReleaseOutcome::Approved { approvals }) => {
-                info!(target: APPROVE, nonce, approvals, "release approved");
-                BurnStatus::Approved { released: false }
-            }
-            Ok(ReleaseOutcome::Released { amount, .. }) => {
-                info!(target: APPROVE, nonce, amount_rao = amount.0, "release completed by our approval");
-                BurnStatus::Approved { released: true }
-            }
-            Ok(ReleaseOutcome::Conflict { .. }) => {
-                Metrics::dir(&self.metrics.conflicts, Direction::EthToTao).inc();
-                error!(
-                    target: APPROVE,
-                    nonce,
-                    "our approval conflicts with earlier ones: the nonce is blocked until governance resolves it"
-                );
-                BurnStatus::Conflict
-            }
-            Err(e) => match e.module_error() {
-                Some(("Bridge", "AlreadyApproved")) => BurnStatus::Approved { released: false },
-                Some(("Bridge", "AlreadyReleased")) => BurnStatus::Approved { released: true },
-                Some(("Bridge", "ReleaseInConflict")) => {
-                    Metrics::dir(&self.metrics.conflicts, Direction::EthToTao).inc();
-                    BurnStatus::Conflict
-                }
-                Some(("Bridge", "RateLimited" | "InsufficientCustody")) => {
-                    self.metrics.retries.with_label_values(&["approve"]).inc();
-                    warn!(target: APPROVE, nonce, error = ?e.module_error(), "release deferred; retrying later");
-                    self.defer_burn(nonce);
-                    return Ok(false);
-                }
-                _ => return Err(e.into()),
-            },
-        };
-        self.metrics.approvals_posted.inc();
-        self.finish_burn(nonce, status).await
     }
 
     /// Run a tao-node call of endpoint `index`, timed as `method`; an endpoint failure moves
@@ -672,347 +666,56 @@ impl Inner {
         }
         result
     }
+}
 
-    /// Park burn `nonce` and queue its approval again after a while (rate limit, custody, an
-    /// EVM quorum not reached): the queue keeps flowing meanwhile.
-    fn defer_burn(&self, nonce: u64) {
-        self.park(Direction::EthToTao, nonce, true);
-        let jobs = self.jobs.clone();
-        let delay = self.config.eth.poll_interval() * 5;
-        tokio::spawn(async move {
-            tokio::time::sleep(delay).await;
-            let _ = jobs.send(TaoJob::Approve(nonce));
-        });
+/// The tao-node side of the stages: this relayer's key, over the endpoint pool, one
+/// transaction at a time.
+impl TaoChain for Inner {
+    async fn attest(&self, block: u32, signature: &[u8]) -> Result<(), TaoClientError> {
+        let _turn = self.tao_signer.lock().await;
+        let (index, client) = self.tao.client();
+        self.tao_call(index, "submit", client.attest(&self.keys.tao, block, signature))
+            .await
+            .map(drop)
     }
 
-    /// Mark item `id` of `d` as parked or not, and update the gauge.
-    fn park(&self, d: Direction, id: u64, parked: bool) {
-        let Ok(mut sets) = self.parked.lock() else { return };
-        let set = match d {
-            Direction::TaoToEth => &mut sets.0,
-            Direction::EthToTao => &mut sets.1,
-        };
-        let changed = if parked { set.insert(id) } else { set.remove(&id) };
-        if changed {
-            Metrics::dir_gauge(&self.metrics.parked, d)
-                .set(i64::try_from(set.len()).unwrap_or(i64::MAX));
-        }
-    }
-
-    async fn finish_burn(&self, nonce: u64, status: BurnStatus) -> Result<bool, RelayerError> {
-        self.park(Direction::EthToTao, nonce, false);
-        let _w = self.write.lock().await;
-        if let Some(mut burn) = self.store.burn(nonce)? {
-            if let BurnStatus::Dropped { reason } = &status {
-                warn!(target: APPROVE, nonce, %reason, "burn dropped");
-            }
-            burn.status = status;
-            let mut c = Change::new();
-            c.burn(&burn);
-            self.store.commit(c).await?;
-        }
-        Ok(true)
-    }
-
-    // ------------------------------------------------------------------ TAO → ETH: minting
-
-    async fn minter(self: Arc<Self>) -> Result<(), RelayerError> {
-        let mut rebroadcast_done = HashSet::new();
-        loop {
-            self.mint_round(&mut rebroadcast_done).await?;
-            let tick = self.config.eth.poll_interval().min(Duration::from_millis(500));
-            tokio::select! {
-                () = self.mint_wake.notified() => {}
-                () = tokio::time::sleep(tick) => {}
-            }
-        }
-    }
-
-    async fn mint_round(&self, rebroadcast_done: &mut HashSet<u64>) -> Result<(), RelayerError> {
-        let set = self.relayer_set().await?;
-        let batches = self.store.batches()?;
-        let mut pending = 0u64;
-        let mut locks = 0u64;
-        let mut failed = 0u64;
-        let mut oldest = u64::MAX;
-        for batch in batches {
-            if matches!(batch.status, MintStatus::Failed { .. }) {
-                failed += 1;
-            }
-            if matches!(batch.status, MintStatus::Minted { .. } | MintStatus::Failed { .. }) {
-                continue;
-            }
-            pending += 1;
-            locks += batch.mints.len() as u64;
-            oldest = oldest.min(batch.seen_at_ms);
-            match &batch.status {
-                MintStatus::Submitted(sub) => {
-                    self.track(&batch, sub.clone(), rebroadcast_done).await?;
-                }
-                MintStatus::Pending => {
-                    self.maybe_submit(&batch, &set)
-                        .instrument(info_span!(target: SUBMIT, "batch", block = batch.block))
-                        .await?;
-                }
-                _ => {}
-            }
-        }
-        let m = &self.metrics;
-        let gauge = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
-        let d = Direction::TaoToEth.label();
-        m.queue_depth.with_label_values(&[d, "batches"]).set(gauge(pending));
-        m.queue_depth.with_label_values(&[d, "locks"]).set(gauge(locks));
-        Metrics::dir_gauge(&m.failed, Direction::TaoToEth).set(gauge(failed));
-        let age = if oldest == u64::MAX { 0 } else { now_ms().saturating_sub(oldest) / 1000 };
-        Metrics::dir_gauge(&m.oldest_pending, Direction::TaoToEth).set(gauge(age));
-        Ok(())
-    }
-
-    async fn set_status(&self, block: u64, status: MintStatus) -> Result<(), RelayerError> {
-        let _w = self.write.lock().await;
-        if let Some(mut b) = self.store.batch(block)? {
-            b.status = status;
-            let mut c = Change::new();
-            c.batch(&b);
-            self.store.commit(c).await?;
-        }
-        Ok(())
-    }
-
-    async fn mark_minted(&self, batch: &Batch, tx: Option<B256>) -> Result<(), RelayerError> {
-        let m = &self.metrics;
-        m.batches_minted.inc();
-        Metrics::dir(&m.transfers_completed, Direction::TaoToEth).inc_by(batch.mints.len() as u64);
-        for _ in &batch.mints {
-            m.latency(Direction::TaoToEth, batch.seen_at_ms);
-        }
-        if tx.is_some() {
-            m.batches_minted_by_us.inc();
-        }
-        self.park(Direction::TaoToEth, batch.block, false);
-        info!(target: SUBMIT, block = batch.block, locks = batch.mints.len(), ?tx, "batch minted");
-        self.set_status(batch.block, MintStatus::Minted { tx }).await
-    }
-
-    /// Whether the batch's nonces are already used on the bridge (minted by anyone). A batch is
-    /// all-or-nothing on chain, so its first and last nonces decide; a mix means some other
-    /// batch used some of them, which `simulate_mint` turns into a failure.
-    async fn already_minted(&self, batch: &Batch) -> Result<bool, RelayerError> {
-        let (Some(first), Some(last)) = (batch.mints.first(), batch.mints.last()) else {
-            return Ok(true);
-        };
-        Ok(self.eth.nonce_used(first.nonce).await? && self.eth.nonce_used(last.nonce).await?)
-    }
-
-    async fn maybe_submit(&self, batch: &Batch, set: &RelayerSet) -> Result<(), RelayerError> {
-        let Some(ready_at) = batch.ready_at_ms else { return Ok(()) };
-        let me = self.keys.eth_address();
-        let Some(my_index) = set.sorted.iter().position(|a| *a == me) else { return Ok(()) };
-        let n = set.sorted.len() as u64;
-        // Deterministic submitter order per batch: relayer (block mod N) first, then the next
-        // one after `submit_delay`, and so on, so one transaction is sent in the common case
-        // and a dead relayer delays a mint by one step only.
-        let rank = (my_index as u64 + n - batch.block % n) % n;
-        let my_turn = ready_at + rank * self.config.eth.submit_delay_ms;
-        if now_ms() < my_turn {
-            return Ok(());
-        }
-        if self.already_minted(batch).await? {
-            return self.mark_minted(batch, None).await;
-        }
-        if self.eth.paused().await? {
-            self.metrics.mints_held.inc();
-            self.park(Direction::TaoToEth, batch.block, true);
-            debug!(target: SUBMIT, block = batch.block, "bridge paused; holding the batch");
-            return Ok(());
-        }
-        if self.eth.available_mint().await? < U256::from(batch.total()) {
-            self.metrics.mints_held.inc();
-            self.park(Direction::TaoToEth, batch.block, true);
-            debug!(target: SUBMIT, block = batch.block, "mint rate limit reached; holding the batch");
-            return Ok(());
-        }
-        let sigs: Vec<Bytes> = batch
-            .signatures
-            .iter()
-            .filter(|(a, _)| set.sorted.contains(a))
-            .take(usize::try_from(set.threshold).unwrap_or(usize::MAX))
-            .map(|(_, s)| s.clone())
-            .collect();
-        if (sigs.len() as u64) < set.threshold {
-            return Ok(());
-        }
-        let gas = match self.eth.simulate_mint(&batch.mints, &sigs).await? {
-            Simulation::Ok(gas) => gas,
-            Simulation::Revert(r) => return self.on_revert(batch, r).await,
-        };
-        let nonce = self.eth.account_nonce(true).await?;
-        let fees = self.eth.fees().await?;
-        let fees = Fees {
-            max_fee_per_gas: fees.max_fee_per_gas.min(self.config.eth.max_fee_wei()),
-            max_priority_fee_per_gas: fees
-                .max_priority_fee_per_gas
-                .min(self.config.eth.max_fee_wei()),
-        };
-        let tx = self.eth.sign_mint(&batch.mints, &sigs, nonce, gas, fees).await?;
-        let sub = Submission {
-            nonce,
-            gas,
-            sigs,
-            hashes: vec![tx.hash],
-            raw: tx.raw.clone(),
-            max_fee_per_gas: fees.max_fee_per_gas,
-            max_priority_fee_per_gas: fees.max_priority_fee_per_gas,
-            sent_at_ms: now_ms(),
-        };
-        // Write-ahead: the transaction is on disk before it is on the wire.
-        self.set_status(batch.block, MintStatus::Submitted(sub)).await?;
-        crate::crash::point("mint_recorded");
-        self.eth.send_raw(&tx.raw).await?;
-        crate::crash::point("mint_sent");
-        self.metrics.mint_transactions_sent.inc();
-        self.park(Direction::TaoToEth, batch.block, false);
-        info!(target: SUBMIT, block = batch.block, tx = %tx.hash, nonce, gas, rank, "mint submitted");
-        Ok(())
-    }
-
-    async fn on_revert(&self, batch: &Batch, revert: BridgeRevert) -> Result<(), RelayerError> {
-        match revert {
-            BridgeRevert::TaoBridgeNonceUsed(_) => {
-                if self.already_minted(batch).await? {
-                    self.mark_minted(batch, None).await
-                } else {
-                    Metrics::dir(&self.metrics.conflicts, Direction::TaoToEth).inc();
-                    self.park(Direction::TaoToEth, batch.block, false);
-                    let reason =
-                        format!("{revert:?}: some of its nonces were minted by another batch");
-                    error!(target: SUBMIT, block = batch.block, %reason, "batch can never be minted");
-                    self.set_status(batch.block, MintStatus::Failed { reason }).await
-                }
-            }
-            BridgeRevert::TaoBridgePaused(_) | BridgeRevert::TaoBridgeRateLimited(_) => {
-                self.metrics.mints_held.inc();
-                self.park(Direction::TaoToEth, batch.block, true);
-                Ok(())
-            }
-            other => {
-                // A bad signature or a relayer-set change between signing and minting: keep the
-                // batch; it is retried and reported every round until governance or the
-                // operators fix the set.
-                self.metrics.mints_held.inc();
-                self.metrics.error("submit", true);
-                self.park(Direction::TaoToEth, batch.block, true);
-                warn!(target: SUBMIT, block = batch.block, revert = ?other, "mint would revert; holding the batch");
-                Ok(())
-            }
-        }
-    }
-
-    async fn track(
+    async fn approve_release(
         &self,
-        batch: &Batch,
-        sub: Submission,
-        rebroadcast_done: &mut HashSet<u64>,
-    ) -> Result<(), RelayerError> {
-        let head = self.eth.head().await?;
-        for hash in sub.hashes.iter().rev() {
-            let Some(receipt) = self.eth.receipt(*hash).await? else { continue };
-            let mined_in = receipt.block_number.unwrap_or(head);
-            if !receipt.status() {
-                warn!(target: SUBMIT, block = batch.block, tx = %hash, "mint transaction reverted");
-                if self.already_minted(batch).await? {
-                    return self.mark_minted(batch, None).await;
-                }
-                return self.set_status(batch.block, MintStatus::Pending).await;
-            }
-            if head + 1 >= mined_in + self.config.eth.confirmations {
-                return self.mark_minted(batch, Some(*hash)).await;
-            }
-            return Ok(()); // mined, waiting for confirmations
-        }
-        // Not mined (yet).
-        if self.already_minted(batch).await? {
-            return self.mark_minted(batch, None).await;
-        }
-        if self.eth.account_nonce(false).await? > sub.nonce {
-            // Our nonce went to some other transaction (or a receipt is not indexed yet; the
-            // next round sees it): start over with a fresh nonce.
-            warn!(
-                target: SUBMIT,
-                block = batch.block,
-                nonce = sub.nonce,
-                "mint nonce consumed elsewhere; resubmitting"
-            );
-            return self.set_status(batch.block, MintStatus::Pending).await;
-        }
-        if rebroadcast_done.insert(batch.block) && sub.sent_at_ms < self.started_ms {
-            // First look after a restart: make sure the node still has it.
-            self.eth.send_raw(&sub.raw).await?;
-        }
-        if now_ms().saturating_sub(sub.sent_at_ms) >= self.config.eth.bump_after_ms {
-            self.bump(batch, sub).await?;
-        }
-        Ok(())
+        burn_nonce: u64,
+        recipient: AccountId32,
+        amount: Rao,
+    ) -> Result<ReleaseOutcome, TaoClientError> {
+        let _turn = self.tao_signer.lock().await;
+        let (index, client) = self.tao.client();
+        let call = client.approve_release(
+            &self.keys.tao,
+            self.eth.chain_id(),
+            burn_nonce,
+            recipient,
+            amount,
+        );
+        self.tao_call(index, "submit", call).await
     }
+}
 
-    /// Replace a stuck mint with the same nonce and fees raised by 25 % (nodes require ≥ 10 %),
-    /// capped at `max_fee_gwei`.
-    async fn bump(&self, batch: &Batch, mut sub: Submission) -> Result<(), RelayerError> {
-        let cap = self.config.eth.max_fee_wei();
-        let raise = |v: u128| (v + v / 4 + 1).min(cap);
-        let fees = Fees {
-            max_fee_per_gas: raise(sub.max_fee_per_gas),
-            max_priority_fee_per_gas: raise(sub.max_priority_fee_per_gas),
-        };
-        if fees.max_fee_per_gas <= sub.max_fee_per_gas {
-            warn!(target: SUBMIT, block = batch.block, "mint pending at the fee cap; waiting");
-            return Ok(());
-        }
-        let tx = self.eth.sign_mint(&batch.mints, &sub.sigs, sub.nonce, sub.gas, fees).await?;
-        sub.hashes.push(tx.hash);
-        sub.raw = tx.raw.clone();
-        sub.max_fee_per_gas = fees.max_fee_per_gas;
-        sub.max_priority_fee_per_gas = fees.max_priority_fee_per_gas;
-        sub.sent_at_ms = now_ms();
-        self.set_status(batch.block, MintStatus::Submitted(sub)).await?;
-        self.eth.send_raw(&tx.raw).await?;
-        self.metrics.mint_fee_bumps.inc();
-        self.metrics.mint_transactions_sent.inc();
-        info!(target: SUBMIT, block = batch.block, tx = %tx.hash, max_fee_wei = fees.max_fee_per_gas, "mint fee bumped");
-        Ok(())
+/// The EVM quorum of `eth.quorum` providers.
+impl BurnCheck for Inner {
+    async fn check(&self, burn: &Burn) -> Verdict {
+        let k = self.config.eth.quorum();
+        quorum::vote(self.eth.voters(k), burn, k).await
     }
+}
 
+impl Inner {
     // ------------------------------------------------------------------ ETH → TAO
 
     async fn eth_watch(self: Arc<Self>) -> Result<(), RelayerError> {
         loop {
             self.eth_round().await?;
             self.metrics.progress(Chain::Eth);
-            self.update_burn_gauges()?;
             self.check_balance().await;
             tokio::time::sleep(self.config.eth.poll_interval()).await;
         }
-    }
-
-    fn update_burn_gauges(&self) -> Result<(), RelayerError> {
-        let burns = self.store.burns()?;
-        let failed = burns
-            .iter()
-            .filter(|b| matches!(b.status, BurnStatus::Conflict | BurnStatus::Dropped { .. }))
-            .count();
-        let pending: Vec<Burn> =
-            burns.into_iter().filter(|b| b.status == BurnStatus::Pending).collect();
-        let m = &self.metrics;
-        let gauge = |v: usize| i64::try_from(v).unwrap_or(i64::MAX);
-        m.queue_depth
-            .with_label_values(&[Direction::EthToTao.label(), "burns"])
-            .set(gauge(pending.len()));
-        Metrics::dir_gauge(&m.failed, Direction::EthToTao).set(gauge(failed));
-        let oldest = pending.iter().map(|b| b.seen_at_ms).min();
-        let age = oldest.map_or(0, |t| now_ms().saturating_sub(t) / 1000);
-        Metrics::dir_gauge(&m.oldest_pending, Direction::EthToTao)
-            .set(i64::try_from(age).unwrap_or(i64::MAX));
-        Ok(())
     }
 
     /// Refresh `signer_balance_wei` every [`BALANCE_REFRESH`]; warn (once per crossing) when it
@@ -1070,7 +773,9 @@ impl Inner {
                 Metrics::dir(&self.metrics.items_seen, Direction::EthToTao).inc();
                 let known = self.store.burn(burn.nonce)?;
                 let handled = known.as_ref().is_some_and(|old| match old.status {
-                    BurnStatus::Approved { .. } | BurnStatus::Conflict => true,
+                    BurnStatus::Approved { .. }
+                    | BurnStatus::Conflict
+                    | BurnStatus::Refused { .. } => true,
                     BurnStatus::Pending => old.block_hash == burn.block_hash,
                     BurnStatus::Dropped { .. } => false,
                 });
@@ -1086,7 +791,11 @@ impl Inner {
                     }
                     _ => {
                         info!(target: ETH_WATCH, nonce = burn.nonce, amount_rao = %burn.amount, block = next, "burn confirmed");
-                        change.burn(&burn);
+                        change.burn(&burn).enqueue(
+                            Stage::Approve,
+                            burn.nonce,
+                            &Attempt::new(burn.seen_at_ms),
+                        );
                         queued.push(burn.nonce);
                     }
                 }
@@ -1100,8 +809,8 @@ impl Inner {
             if !queued.is_empty() {
                 crate::crash::point("burn_seen");
             }
-            for nonce in queued {
-                let _ = self.jobs.send(TaoJob::Approve(nonce));
+            if !queued.is_empty() {
+                self.wake[stage_index(Stage::Approve)].notify_one();
             }
             self.metrics.blocks_scanned.with_label_values(&[Chain::Eth.label()]).inc();
             next += 1;
@@ -1132,13 +841,14 @@ impl Inner {
         }
         let resume = n + 1;
         let _w = self.write.lock().await;
-        for burn in self.store.burns()? {
-            if burn.block >= resume {
-                if burn.status == BurnStatus::Pending {
+        for burn in self.store.burns_since(resume)? {
+            match burn.status {
+                BurnStatus::Pending => {
                     let mut b = burn;
                     b.status = BurnStatus::Dropped { reason: "reorged out before approval".into() };
                     change.burn(&b);
-                } else {
+                }
+                BurnStatus::Approved { .. } | BurnStatus::Conflict => {
                     Metrics::dir(&self.metrics.conflicts, Direction::EthToTao).inc();
                     error!(
                         target: ETH_WATCH,
@@ -1147,6 +857,8 @@ impl Inner {
                         "an approved burn was reorged out: reorg deeper than `confirmations`"
                     );
                 }
+                // Never approved by us: nothing to take back.
+                BurnStatus::Dropped { .. } | BurnStatus::Refused { .. } => {}
             }
         }
         change.eth_cursor(resume);

@@ -10,7 +10,17 @@
 //!  b/<u64 BE>       Batch: the mint batch of one TAO block, our signature, others' signatures,
 //!                   and where its mint transaction stands
 //!  r/<u64 BE>       Burn: one `Burned` event and whether this relayer approved its release
+//!  q/<stage>/<u64 BE>  an open item of a pipeline stage (`a` attest, `m` mint, `p` approve)
+//!                   and its attempt state: attempts, next attempt time, last error
+//!  d/<ms BE><kind><u64 BE>  a finished batch (`b`) or burn (`r`) and when it finished: pruned
+//!                   (record and index entry) once older than `store.retention_hours`
+//!  f/<kind><u64 BE> a batch or burn that failed for good (needs an operator); pruned with it
+//!  v/schema         layout version; 2 = with the index above (built once from 1's records)
 //! ```
+//!
+//! The `q/` entries are the **open-item index**: every stage task scans its own prefix only, so a
+//! tick costs what is open, not what the bridge ever carried; finished records stay readable
+//! (`status`, duplicate detection) until pruned.
 //!
 //! Every change that must precede an external action goes through [`Store::commit`], which
 //! applies one atomic sled batch and waits for it to reach the disk. That is the whole
@@ -34,9 +44,118 @@ const ETH_CURSOR: &[u8] = b"c/eth";
 const HASH: u8 = b'h';
 const BATCH: u8 = b'b';
 const BURN: u8 = b'r';
+const QUEUE: u8 = b'q';
+const DONE: u8 = b'd';
+const FAILED: u8 = b'f';
+const SCHEMA: &[u8] = b"v/schema";
+/// The layout with the open-item index.
+const SCHEMA_VERSION: u64 = 2;
 
 /// How many EVM block hashes are kept for reorg detection.
 pub const KEPT_HASHES: u64 = 256;
+
+/// A stage of one of the two pipelines that holds items in a durable queue (the watchers are
+/// cursors, not queues).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// TAO→ETH: post our signature of a batch on tao-node (items: TAO block numbers).
+    Attest,
+    /// TAO→ETH: submit the batch's mint to TaoBridge and see it confirmed (TAO block numbers).
+    Mint,
+    /// ETH→TAO: approve a burn's release on tao-node (burn nonces).
+    Approve,
+}
+
+impl Stage {
+    /// Every stage.
+    pub const ALL: [Stage; 3] = [Stage::Attest, Stage::Mint, Stage::Approve];
+
+    /// Name in metrics labels, logs and `status`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Attest => "attest",
+            Self::Mint => "mint",
+            Self::Approve => "approve",
+        }
+    }
+
+    fn tag(self) -> u8 {
+        match self {
+            Self::Attest => b'a',
+            Self::Mint => b'm',
+            Self::Approve => b'p',
+        }
+    }
+
+    /// The record kind its items are.
+    pub fn kind(self) -> Kind {
+        match self {
+            Self::Attest | Self::Mint => Kind::Batch,
+            Self::Approve => Kind::Burn,
+        }
+    }
+}
+
+/// The two kinds of record a pipeline item is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A mint batch (by TAO block).
+    Batch,
+    /// A burn (by burn nonce).
+    Burn,
+}
+
+impl Kind {
+    fn tag(self) -> u8 {
+        match self {
+            Self::Batch => BATCH,
+            Self::Burn => BURN,
+        }
+    }
+    fn from_tag(tag: u8) -> Option<Self> {
+        match tag {
+            BATCH => Some(Self::Batch),
+            BURN => Some(Self::Burn),
+            _ => None,
+        }
+    }
+}
+
+/// The attempt state of one open item, persisted so a restart neither forgets a parked item's
+/// backoff nor retries every failing item at once.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attempt {
+    /// Failed attempts since the item last made progress (0 = flowing, not parked).
+    pub attempts: u32,
+    /// Not before this time (unix ms); 0 = now.
+    pub next_at_ms: u64,
+    /// Why the last attempt failed.
+    pub last_error: Option<String>,
+    /// When the item entered this stage (unix ms).
+    pub since_ms: u64,
+}
+
+impl Attempt {
+    /// A new item, due now.
+    pub fn new(now_ms: u64) -> Self {
+        Self { attempts: 0, next_at_ms: 0, last_error: None, since_ms: now_ms }
+    }
+    /// Parked: it failed and waits for its own next attempt.
+    pub fn parked(&self) -> bool {
+        self.attempts > 0
+    }
+}
+
+/// A finished item whose record has not been pruned yet, or one that failed for good.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ItemRef {
+    /// Batch or burn.
+    pub kind: Kind,
+    /// TAO block or burn nonce.
+    pub id: u64,
+}
 
 /// One lock as it goes into the batch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -160,6 +279,12 @@ pub enum BurnStatus {
         /// Why.
         reason: String,
     },
+    /// tao-node refused our approval for good (e.g. this relayer is not in its relayer set any
+    /// more): the other relayers release it without us.
+    Refused {
+        /// tao-node's error.
+        reason: String,
+    },
 }
 
 /// One `Burned` event.
@@ -227,6 +352,27 @@ impl Change {
         self.batch.insert(&key(BURN, r.nonce)[..], json(r));
         self
     }
+    /// Put item `id` in `stage`'s queue, or update its attempt state.
+    pub fn enqueue(&mut self, stage: Stage, id: u64, attempt: &Attempt) -> &mut Self {
+        self.batch.insert(&queue_key(stage, id)[..], json(attempt));
+        self
+    }
+    /// Take item `id` out of `stage`'s queue.
+    pub fn dequeue(&mut self, stage: Stage, id: u64) -> &mut Self {
+        self.batch.remove(&queue_key(stage, id)[..]);
+        self
+    }
+    /// Record that item `id` of `kind` finished at `at_ms` (success or for good), so it is
+    /// pruned after the retention; `failed` also lists it as needing an operator.
+    pub fn finished(&mut self, kind: Kind, id: u64, at_ms: u64, failed: bool) -> &mut Self {
+        self.batch.insert(&done_key(at_ms, kind, id)[..], &[][..]);
+        if failed {
+            self.batch.insert(&failed_key(kind, id)[..], &[][..]);
+        } else {
+            self.batch.remove(&failed_key(kind, id)[..]);
+        }
+        self
+    }
 }
 
 /// The database.
@@ -242,6 +388,46 @@ fn key(prefix: u8, n: u64) -> [u8; 10] {
     k[1] = b'/';
     k[2..].copy_from_slice(&n.to_be_bytes());
     k
+}
+
+fn queue_key(stage: Stage, id: u64) -> [u8; 12] {
+    let mut k = [0u8; 12];
+    k[0] = QUEUE;
+    k[1] = b'/';
+    k[2] = stage.tag();
+    k[3] = b'/';
+    k[4..].copy_from_slice(&id.to_be_bytes());
+    k
+}
+
+fn queue_prefix(stage: Stage) -> [u8; 4] {
+    [QUEUE, b'/', stage.tag(), b'/']
+}
+
+fn done_key(at_ms: u64, kind: Kind, id: u64) -> [u8; 19] {
+    let mut k = [0u8; 19];
+    k[0] = DONE;
+    k[1] = b'/';
+    k[2..10].copy_from_slice(&at_ms.to_be_bytes());
+    k[10] = kind.tag();
+    k[11..].copy_from_slice(&id.to_be_bytes());
+    k
+}
+
+fn failed_key(kind: Kind, id: u64) -> [u8; 11] {
+    let mut k = [0u8; 11];
+    k[0] = FAILED;
+    k[1] = b'/';
+    k[2] = kind.tag();
+    k[3..].copy_from_slice(&id.to_be_bytes());
+    k
+}
+
+/// The `u64` in the last 8 bytes of a key.
+fn tail_u64(k: &[u8]) -> Option<u64> {
+    let start = k.len().checked_sub(8)?;
+    let bytes: [u8; 8] = k.get(start..)?.try_into().ok()?;
+    Some(u64::from_be_bytes(bytes))
 }
 
 fn json<T: Serialize>(v: &T) -> Vec<u8> {
@@ -265,7 +451,52 @@ impl Store {
             .flush_every_ms(Some(500))
             .open()?;
         let tree = db.open_tree("relayer")?;
-        Ok(Self { db, tree })
+        let store = Self { db, tree };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// A store written before the open-item index (schema 1) gets the index built from its
+    /// records, once; finished records count as finished now (pruned one retention from now).
+    fn migrate(&self) -> Result<(), StoreError> {
+        if self.get::<u64>(SCHEMA)?.is_some() {
+            return Ok(());
+        }
+        let now = now_ms();
+        let mut change = Change::new();
+        for b in self.batches()? {
+            if !b.attested {
+                change.enqueue(Stage::Attest, b.block, &Attempt::new(b.seen_at_ms));
+            }
+            match b.status {
+                MintStatus::Pending | MintStatus::Submitted(_) => {
+                    change.enqueue(Stage::Mint, b.block, &Attempt::new(b.seen_at_ms));
+                }
+                MintStatus::Minted { .. } => {
+                    change.finished(Kind::Batch, b.block, now, false);
+                }
+                MintStatus::Failed { .. } => {
+                    change.finished(Kind::Batch, b.block, now, true);
+                }
+            }
+        }
+        for r in self.burns()? {
+            match r.status {
+                BurnStatus::Pending => {
+                    change.enqueue(Stage::Approve, r.nonce, &Attempt::new(r.seen_at_ms));
+                }
+                BurnStatus::Approved { .. } => {
+                    change.finished(Kind::Burn, r.nonce, now, false);
+                }
+                BurnStatus::Conflict | BurnStatus::Dropped { .. } | BurnStatus::Refused { .. } => {
+                    change.finished(Kind::Burn, r.nonce, now, true);
+                }
+            }
+        }
+        change.batch.insert(SCHEMA, json(&SCHEMA_VERSION));
+        self.tree.apply_batch(change.batch)?;
+        self.db.flush()?;
+        Ok(())
     }
 
     /// Apply `change` atomically and wait until it is on disk.
@@ -314,14 +545,106 @@ impl Store {
             .collect()
     }
 
-    /// Every batch, oldest first.
+    /// Every batch, oldest first (a full scan: for migration, tests and tools, never per tick).
     pub fn batches(&self) -> Result<Vec<Batch>, StoreError> {
         self.scan(BATCH)
     }
 
-    /// Every burn, by nonce.
+    /// Every burn, by nonce (a full scan: for migration, tests and tools, never per tick).
     pub fn burns(&self) -> Result<Vec<Burn>, StoreError> {
         self.scan(BURN)
+    }
+
+    /// The burns seen in EVM blocks at or above `min_block`, newest nonce first. Burn nonces
+    /// grow with the block they are in, so this reads from the newest burn back to the first
+    /// one below `min_block`: what a reorg affects, not the history.
+    pub fn burns_since(&self, min_block: u64) -> Result<Vec<Burn>, StoreError> {
+        let mut out = Vec::new();
+        for kv in self.tree.scan_prefix([BURN, b'/']).rev() {
+            let (k, v) = kv?;
+            let burn: Burn = decode(&k, &v)?;
+            if burn.block < min_block {
+                break;
+            }
+            out.push(burn);
+        }
+        Ok(out)
+    }
+
+    /// The open items of `stage`, by id, with their attempt state: the index, so the cost is
+    /// what is open, not the history.
+    pub fn open_items(&self, stage: Stage) -> Result<Vec<(u64, Attempt)>, StoreError> {
+        self.tree
+            .scan_prefix(queue_prefix(stage))
+            .map(|kv| {
+                let (k, v) = kv?;
+                let id = tail_u64(&k).ok_or_else(|| StoreError::Corrupt {
+                    key: String::from_utf8_lossy(&k).into_owned(),
+                    reason: "short queue key".into(),
+                })?;
+                Ok((id, decode(&k, &v)?))
+            })
+            .collect()
+    }
+
+    /// The attempt state of item `id` in `stage`, if it is open there.
+    pub fn attempt(&self, stage: Stage, id: u64) -> Result<Option<Attempt>, StoreError> {
+        self.get(&queue_key(stage, id))
+    }
+
+    /// Items that failed for good and are not pruned yet.
+    pub fn failed(&self) -> Result<Vec<ItemRef>, StoreError> {
+        let mut out = Vec::new();
+        for kv in self.tree.scan_prefix([FAILED, b'/']) {
+            let (k, _) = kv?;
+            if let (Some(kind), Some(id)) =
+                (k.get(2).copied().and_then(Kind::from_tag), tail_u64(&k))
+            {
+                out.push(ItemRef { kind, id });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Delete finished batches and burns that finished before `before_ms` (records, their
+    /// index entries), at most `limit` of them per call so one call stays short. An item that
+    /// is open again (a burn re-seen after a reorg) keeps its record. Returns how many index
+    /// entries were pruned.
+    pub async fn prune(&self, before_ms: u64, limit: usize) -> Result<usize, StoreError> {
+        let end = done_key(before_ms, Kind::Batch, 0);
+        let start = [DONE, b'/'];
+        let mut change = Change::new();
+        let mut pruned = 0;
+        for kv in self.tree.range(&start[..]..&end[..]).take(limit) {
+            let (k, _) = kv?;
+            change.batch.remove(k.clone());
+            pruned += 1;
+            let (Some(kind), Some(id)) =
+                (k.get(10).copied().and_then(Kind::from_tag), tail_u64(&k))
+            else {
+                continue;
+            };
+            let open = match kind {
+                Kind::Batch => {
+                    self.tree.contains_key(queue_key(Stage::Mint, id))?
+                        || self.tree.contains_key(queue_key(Stage::Attest, id))?
+                }
+                Kind::Burn => self.tree.contains_key(queue_key(Stage::Approve, id))?,
+            };
+            if !open {
+                change.batch.remove(&key(kind.tag(), id)[..]);
+                change.batch.remove(&failed_key(kind, id)[..]);
+            }
+        }
+        if pruned > 0 {
+            self.commit(change).await?;
+        }
+        Ok(pruned)
+    }
+
+    /// Size of the database on disk (bytes), as sled reports it.
+    pub fn size_on_disk(&self) -> Result<u64, StoreError> {
+        Ok(self.db.size_on_disk()?)
     }
 }
 
@@ -421,5 +744,97 @@ mod tests {
             store.commit(c).await.unwrap();
             assert_eq!(store.batch(i as u64).unwrap(), Some(b));
         }
+    }
+
+    fn burn(nonce: u64, status: BurnStatus) -> Burn {
+        Burn {
+            nonce,
+            from: Address::repeat_byte(1),
+            tao_recipient: B256::repeat_byte(2),
+            amount: alloy::primitives::U256::from(5u64),
+            block: 3,
+            block_hash: B256::repeat_byte(4),
+            tx: None,
+            log_index: None,
+            seen_at_ms: 11,
+            status,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_store_without_the_index_gets_it_built_once() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            // Schema 1: records only.
+            let store = Store::open(dir.path()).unwrap();
+            let mut minted = batch(1);
+            minted.attested = true;
+            minted.status = MintStatus::Minted { tx: None };
+            let mut failed = batch(2);
+            failed.attested = true;
+            failed.status = MintStatus::Failed { reason: "nonce used".into() };
+            let mut c = Change::new();
+            c.batch(&minted).batch(&failed).batch(&batch(3));
+            c.burn(&burn(7, BurnStatus::Pending))
+                .burn(&burn(8, BurnStatus::Approved { released: true }));
+            c.burn(&burn(9, BurnStatus::Conflict));
+            store.commit(c).await.unwrap();
+            store.tree.remove(SCHEMA).unwrap();
+            store.db.flush().unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        let ids = |s| store.open_items(s).unwrap().into_iter().map(|(i, _)| i).collect::<Vec<_>>();
+        assert_eq!(ids(Stage::Attest), [3]);
+        assert_eq!(ids(Stage::Mint), [3]);
+        assert_eq!(ids(Stage::Approve), [7]);
+        assert_eq!(store.attempt(Stage::Approve, 7).unwrap(), Some(Attempt::new(11)));
+        let failed: Vec<_> = store.failed().unwrap().into_iter().map(|i| (i.kind, i.id)).collect();
+        assert_eq!(failed, [(Kind::Batch, 2), (Kind::Burn, 9)]);
+    }
+
+    #[tokio::test]
+    async fn prune_deletes_finished_records_older_than_the_cutoff_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let mut c = Change::new();
+        for n in 1..=4 {
+            c.batch(&batch(n)).finished(Kind::Batch, n, n * 100, n == 2);
+            c.burn(&burn(n, BurnStatus::Approved { released: true }));
+            c.finished(Kind::Burn, n, n * 100, false);
+        }
+        // Burn 1 was re-seen after a reorg and is open again: its record stays.
+        c.enqueue(Stage::Approve, 1, &Attempt::new(0));
+        store.commit(c).await.unwrap();
+        assert_eq!(store.prune(250, 100).await.unwrap(), 4, "two batches and two burns were due");
+        assert_eq!(store.batch(1).unwrap(), None);
+        assert_eq!(store.batch(2).unwrap(), None);
+        assert!(store.batch(3).unwrap().is_some());
+        assert!(store.burn(1).unwrap().is_some(), "open again: kept");
+        assert_eq!(store.burn(2).unwrap(), None);
+        assert!(store.failed().unwrap().is_empty(), "the failed entry went with its record");
+        assert_eq!(store.prune(250, 100).await.unwrap(), 0, "nothing twice");
+        // The limit bounds one pass.
+        assert_eq!(store.prune(u64::MAX, 1).await.unwrap(), 1);
+        assert_eq!(store.prune(u64::MAX, 100).await.unwrap(), 3);
+        assert!(store.batches().unwrap().is_empty());
+        assert_eq!(store.burns().unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn burns_since_reads_back_to_the_first_older_block_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let mut c = Change::new();
+        for (nonce, block) in [(0, 10), (1, 12), (2, 12), (3, 15)] {
+            let mut b = burn(nonce, BurnStatus::Pending);
+            b.block = block;
+            c.burn(&b);
+        }
+        store.commit(c).await.unwrap();
+        let nonces =
+            |min| store.burns_since(min).unwrap().iter().map(|b| b.nonce).collect::<Vec<_>>();
+        assert_eq!(nonces(12), [3, 2, 1]);
+        assert_eq!(nonces(16), Vec::<u64>::new());
+        assert_eq!(nonces(0), [3, 2, 1, 0]);
     }
 }

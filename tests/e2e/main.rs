@@ -6,6 +6,10 @@
 //! that every lock was minted or refunded exactly once and every burn released at most once
 //! (see `wtao_e2e::invariants`).
 
+mod lying;
+mod outage;
+mod relayer_set;
+
 use std::time::Duration;
 
 use alloy::primitives::{Address, U256};
@@ -15,9 +19,6 @@ use alloy::sol_types::SolCall;
 use tao_client::{AccountId32, Keypair, Rao, dev};
 use wtao_devnet::DEV_ACCOUNTS;
 use wtao_e2e::{ITaoBridge, Net, NetConfig, wait_for};
-
-mod lying;
-mod outage;
 
 const TAO: u64 = 1_000_000_000;
 const MINT_DEADLINE: Duration = Duration::from_secs(60);

@@ -29,11 +29,14 @@ use crate::{
     chain_spec::{self, BridgeGenesis, RelayerIdentity},
     deploy::{self, DeployConfig, Deployment},
     error::{DevnetError, Result},
-    info::{self, DevnetInfo, EvmInfo, NetworkShape, Owner, ProcessInfo, RelayerInfo, TaoInfo},
+    info::{
+        self, AgentInfo, DevnetInfo, EvmInfo, NetworkShape, Owner, ProcessInfo, RelayerInfo,
+        TaoInfo,
+    },
     layout::Layout,
     lock::FileLock,
     node::{TaoNode, TaoNodeConfig},
-    process::{Program, is_alive, signal},
+    process::{ChildSpec, ManagedChild, Program, is_alive, signal},
     relayer::{RelayerEndpoints, RelayerProcess, RelayerSettings},
     toolchain::Toolchain,
 };
@@ -156,6 +159,8 @@ pub struct Devnet {
     pub node: TaoNode,
     /// The EVM chain.
     pub anvil: Anvil,
+    /// Subnet agents started with [`Self::start_agent`] (`--subnet-demo`).
+    pub agents: Vec<(AgentInfo, ManagedChild)>,
     owner: Owner,
     _lock: FileLock,
 }
@@ -365,10 +370,20 @@ impl Devnet {
             eth_accounts: accounts.clone(),
             tao_accounts: tao_accounts(shape.relayers)?,
             processes: Vec::new(),
+            agents: Vec::new(),
         };
         owner.state = "running".into();
-        let mut devnet =
-            Self { toolchain, layout, info, relayers, node, anvil, owner, _lock: lock };
+        let mut devnet = Self {
+            toolchain,
+            layout,
+            info,
+            relayers,
+            node,
+            anvil,
+            agents: Vec::new(),
+            owner,
+            _lock: lock,
+        };
         devnet.refresh_info()?;
         Ok(devnet)
     }
@@ -417,6 +432,18 @@ impl Devnet {
                 });
             }
         }
+        for (agent, child) in &self.agents {
+            processes.push(ProcessInfo {
+                name: agent.name.clone(),
+                pid: child.pid(),
+                log: child.log_path().to_path_buf(),
+            });
+        }
+        self.info.agents = self
+            .agents
+            .iter()
+            .map(|(agent, child)| AgentInfo { pid: Some(child.pid()), ..agent.clone() })
+            .collect();
         self.owner.children = processes.iter().map(|p| (p.name.clone(), p.pid)).collect();
         self.info.processes = processes;
         info::save(&self.layout.info(), &self.info)?;
@@ -436,9 +463,29 @@ impl Devnet {
         Ok(())
     }
 
-    /// Stops everything: relayers, then tao-node, then anvil (which saves its chain). Also
-    /// done on drop.
+    /// Starts a subnet agent as a managed child (stopped first by [`Self::stop`], listed in
+    /// [`Self::info`]) and waits until a line of its output satisfies `ready`. An agent that dies
+    /// later does not stop the devnet: it has its own reconnect loop, and its log says why.
+    pub fn start_agent(
+        &mut self,
+        agent: AgentInfo,
+        spec: &ChildSpec,
+        timeout: Duration,
+        ready: impl FnMut(&str) -> bool,
+    ) -> Result<()> {
+        let mut child = ManagedChild::spawn(spec)?;
+        let waited = child.wait_for_line(timeout, ready);
+        self.agents.push((agent, child));
+        self.refresh_info()?;
+        waited.map(|_| ())
+    }
+
+    /// Stops everything: subnet agents, relayers, then tao-node, then anvil (which saves its
+    /// chain). Also done on drop.
     pub fn stop(&mut self) {
+        for (_, child) in &mut self.agents {
+            child.stop();
+        }
         for r in &mut self.relayers {
             r.stop();
         }

@@ -97,6 +97,28 @@ pub struct RelayerInfo {
     pub pid: Option<u32>,
 }
 
+/// A subnet agent the devnet runs (`devnet up --subnet-demo`): a `wtao miner run` or
+/// `wtao validator run` on the demo subnet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentInfo {
+    /// `miner-1`, `validator-1`, …
+    pub name: String,
+    /// `miner` or `validator`.
+    pub role: String,
+    /// The subnet.
+    pub netuid: u16,
+    /// Its uid there.
+    pub uid: u16,
+    /// Its hotkey (SS58).
+    pub hotkey: String,
+    /// The hotkey's secret URI (a dev derivation of //Alice: public).
+    pub hotkey_uri: String,
+    /// Log file (its events, one line each).
+    pub log: PathBuf,
+    /// pid while running.
+    pub pid: Option<u32>,
+}
+
 /// A process of the devnet.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProcessInfo {
@@ -164,6 +186,9 @@ pub struct DevnetInfo {
     pub tao_accounts: Vec<TaoAccount>,
     /// The processes and their logs.
     pub processes: Vec<ProcessInfo>,
+    /// Subnet agents (`--subnet-demo`), if any.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub agents: Vec<AgentInfo>,
 }
 
 /// Reads a JSON file of the data dir.

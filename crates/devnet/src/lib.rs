@@ -52,7 +52,7 @@ pub use devnet::{
     Binaries, Devnet, DevnetConfig, DevnetStatus, Progress, down, status, stored_shape,
 };
 pub use error::{DevnetError, Result};
-pub use info::{DEVNET_EVM_CHAIN_ID, DevnetInfo, NetworkShape, Owner, RelayerInfo};
+pub use info::{AgentInfo, DEVNET_EVM_CHAIN_ID, DevnetInfo, NetworkShape, Owner, RelayerInfo};
 pub use layout::Layout;
 pub use node::{TaoNode, TaoNodeConfig};
 pub use process::{ChildSpec, ManagedChild, Program};

@@ -1,4 +1,5 @@
-//! Drives `wtao_scoring::bench::run` until `wtao scoring bench` exists.
+//! `wtao scoring bench` without the rest of `wtao`: a small release build to carry to a GPU
+//! machine (`gpu/stage.sh`). Same options and output as the command.
 //!
 //! ```sh
 //! cargo run -p wtao-scoring --release --example bench -- --engine both --profile gpu --json
@@ -11,7 +12,7 @@ use std::{env, process::ExitCode};
 
 use wtao_scoring::{
     ChallengeParams, Profile,
-    bench::{BenchEngines, BenchOptions, BenchReport, run},
+    bench::{BenchEngines, BenchOptions, run},
 };
 
 fn main() -> ExitCode {
@@ -22,7 +23,7 @@ fn main() -> ExitCode {
                 if json {
                     println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
                 } else {
-                    print_text(&report);
+                    print!("{report}");
                 }
                 ExitCode::SUCCESS
             }
@@ -69,52 +70,4 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<(BenchOptions, bool),
         }
     }
     Ok((opts, json))
-}
-
-fn print_text(r: &BenchReport) {
-    let p = &r.params;
-    println!(
-        "task {}: k={} n={} R={} ({:.3} GOP per tile)",
-        r.task,
-        p.k,
-        p.n,
-        p.rows_per_tile,
-        r.ops_per_tile as f64 / 1e9
-    );
-    for e in [&r.cpu, &r.cpu_baseline, &r.cuda].into_iter().flatten() {
-        println!(
-            "{:>5}: {:>12.2} tiles/s {:>9.4} TOPS  ({} tiles in {:.2} s, batch {}, B prepared in {:.1} ms{})  {}",
-            e.engine,
-            e.tiles_per_s,
-            e.tops,
-            e.tiles,
-            e.seconds,
-            e.batch,
-            e.prepare_ms,
-            e.nvrtc_compile_ms.map(|ms| format!(", NVRTC {ms:.1} ms")).unwrap_or_default(),
-            e.description
-        );
-        if let Some(g) = e.gmac_per_cpu_s {
-            println!("       {g:.1} GMAC per CPU-second");
-        }
-    }
-    if let Some(reason) = &r.cuda_unavailable {
-        println!(" cuda: not measured: {reason}");
-    }
-    if let Some(ratio) = r.gpu_cpu_ratio {
-        println!("GPU/CPU: {ratio:.1}×");
-    }
-    if let Some(peak) = &r.cpu_peak {
-        println!(
-            "CPU ceiling ({} threads): exact vpmaddwd {:.1} GMAC/s ({:.1} per CPU-s), u8·i8 vpmaddubsw {:.1} GMAC/s ({:.1} per CPU-s)",
-            peak.threads,
-            peak.exact_gmac_per_s,
-            peak.exact_gmac_per_cpu_s,
-            peak.u8i8_gmac_per_s,
-            peak.u8i8_gmac_per_cpu_s
-        );
-    }
-    if let Some(f) = r.cpu_fraction_of_exact_peak {
-        println!("CPU engine at {:.0}% of the exact ceiling ({:.2}× below it)", f * 100.0, 1.0 / f);
-    }
 }

@@ -106,7 +106,7 @@ pub use commitment::Commitment;
 pub use engine::cuda::CudaEngine;
 #[cfg(any(test, feature = "test-utils"))]
 pub use engine::reference::RefEngine;
-pub use engine::{Scorer, TileEngine, cpu::CpuEngine, select_engine};
+pub use engine::{Scorer, Selected, TileEngine, choose_engine, cpu::CpuEngine, select_engine};
 pub use error::{CommitmentError, EngineError, MerkleError, ParamsError, WeightsError};
 pub use merkle::{Hash32, MerkleProof, MerkleTree, leaf_hash};
 pub use miner::{MinerWork, SealedWork, TileProof};

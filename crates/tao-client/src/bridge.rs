@@ -73,7 +73,9 @@ impl TaoClient {
             .map_err(TaoClientError::subxt("waiting for finalization"))?;
         let events = match in_block.wait_for_success().await {
             Ok(events) => events,
-            Err(TransactionEventsError::ExtrinsicFailed(e)) => return Err(dispatch_error(CALL, e)),
+            Err(TransactionEventsError::ExtrinsicFailed(e)) => {
+                return Err(TaoClientError::dispatch(CALL, e));
+            }
             Err(e) => return Err(TaoClientError::subxt("fetching the transaction's events")(e)),
         };
         let block_number = in_block
@@ -244,18 +246,4 @@ impl TaoClient {
             conflicted: pending.conflicted,
         })
     }
-}
-
-/// A failed call's error by pallet and variant name (as `client.rs` reports it).
-fn dispatch_error(call: &'static str, e: subxt::error::DispatchError) -> TaoClientError {
-    if let subxt::error::DispatchError::Module(m) = &e
-        && let Ok(d) = m.details()
-    {
-        return TaoClientError::Dispatch {
-            call,
-            pallet: d.pallet.name().to_owned(),
-            error: d.variant.name.clone(),
-        };
-    }
-    TaoClientError::DispatchOther { call, reason: e.to_string() }
 }

@@ -506,7 +506,9 @@ impl TaoClient {
             .map_err(TaoClientError::subxt("waiting for finalization"))?;
         let events = match in_block.wait_for_success().await {
             Ok(events) => events,
-            Err(TransactionEventsError::ExtrinsicFailed(e)) => return Err(dispatch_error(what, e)),
+            Err(TransactionEventsError::ExtrinsicFailed(e)) => {
+                return Err(TaoClientError::dispatch(what, e));
+            }
             Err(e) => return Err(TaoClientError::subxt("fetching the transaction's events")(e)),
         };
         let block_number = in_block
@@ -544,17 +546,4 @@ async fn bridge_block(api: &OnlineClient<PolkadotConfig>, number: u64) -> Result
         }
     }
     Ok(BridgeBlock { number, hash: at.block_hash(), events: bridge, finalized: number })
-}
-
-fn dispatch_error(call: &'static str, e: subxt::error::DispatchError) -> TaoClientError {
-    if let subxt::error::DispatchError::Module(m) = &e
-        && let Ok(d) = m.details()
-    {
-        return TaoClientError::Dispatch {
-            call,
-            pallet: d.pallet.name().to_owned(),
-            error: d.variant.name.clone(),
-        };
-    }
-    TaoClientError::DispatchOther { call, reason: e.to_string() }
 }

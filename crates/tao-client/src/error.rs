@@ -1,11 +1,19 @@
 //! The one error type of the crate.
 
+use crate::api;
+
+/// The Bridge pallet's errors, decoded from the metadata: what a relayer matches on to tell a
+/// permanent refusal (`NotRelayer`, `AlreadyApproved`, …) from one worth retrying
+/// (`RateLimited`, …).
+pub type BridgeError = api::runtime_types::tao_node::runtime::bridge::Error;
+
 /// What went wrong talking to tao-node.
 ///
-/// A transaction that was included but failed is [`TaoClientError::Dispatch`] with the pallet and
-/// error names from the metadata (e.g. `Bridge` / `UnknownSigner`), so callers can match on them
-/// instead of parsing messages; everything else (connection, RPC, decoding) keeps subxt's error
-/// as its source.
+/// A transaction that was included but failed with a Bridge error is [`TaoClientError::Bridge`]
+/// with the error decoded into [`BridgeError`], so callers match on an enum; any other pallet's
+/// error is [`TaoClientError::Dispatch`] with the pallet and error names from the metadata (e.g.
+/// `Balances` / `ExistentialDeposit`). [`TaoClientError::module_error`] names both alike.
+/// Everything else (connection, RPC, decoding) keeps subxt's error as its source.
 #[derive(Debug, thiserror::Error)]
 pub enum TaoClientError {
     /// The initial connection or metadata download failed.
@@ -46,6 +54,16 @@ pub enum TaoClientError {
         /// Error variant, e.g. `UnknownSigner`.
         error: String,
     },
+    /// The transaction was included in a finalized block but the Bridge pallet refused the call.
+    #[error("{call} failed on chain: Bridge.{name}")]
+    Bridge {
+        /// The call that failed, e.g. `Bridge.approve_release`.
+        call: &'static str,
+        /// The decoded error.
+        error: BridgeError,
+        /// Its variant name in the metadata, e.g. `NotRelayer`.
+        name: String,
+    },
     /// The call failed with a non-module dispatch error (bad origin, arithmetic, token …).
     #[error("{call} failed on chain: {reason}")]
     DispatchOther {
@@ -61,6 +79,16 @@ pub enum TaoClientError {
         call: &'static str,
         /// The inner dispatch error.
         reason: String,
+    },
+    /// A value is too large for the call (checked before signing).
+    #[error("{what} may hold at most {max} bytes, this one has {len}")]
+    TooLarge {
+        /// What was too large.
+        what: &'static str,
+        /// Its length in bytes.
+        len: usize,
+        /// The most allowed.
+        max: usize,
     },
     /// The transaction succeeded but the event it must emit was not found: the node and this
     /// client disagree (regenerate `metadata/tao-node.scale`, see the crate docs).
@@ -81,10 +109,35 @@ impl TaoClientError {
         move |e| Self::Subxt { context, source: Box::new(e.into()) }
     }
 
+    /// A failed call's error: a Bridge error decoded into [`BridgeError`] (through the
+    /// metadata's outer error enum), any other pallet's by its names.
+    pub(crate) fn dispatch(call: &'static str, e: subxt::error::DispatchError) -> Self {
+        if let subxt::error::DispatchError::Module(m) = &e
+            && let Ok(d) = m.details()
+        {
+            let pallet = d.pallet.name().to_owned();
+            let name = d.variant.name.clone();
+            if let Ok(api::Error::Bridge(error)) = m.as_root_error::<api::Error>() {
+                return Self::Bridge { call, error, name };
+            }
+            return Self::Dispatch { call, pallet, error: name };
+        }
+        Self::DispatchOther { call, reason: e.to_string() }
+    }
+
     /// `(pallet, error)` when this is a module error of a failed call.
     pub fn module_error(&self) -> Option<(&str, &str)> {
         match self {
             Self::Dispatch { pallet, error, .. } => Some((pallet, error)),
+            Self::Bridge { name, .. } => Some(("Bridge", name)),
+            _ => None,
+        }
+    }
+
+    /// The decoded Bridge error when the Bridge pallet refused the call.
+    pub fn bridge_error(&self) -> Option<&BridgeError> {
+        match self {
+            Self::Bridge { error, .. } => Some(error),
             _ => None,
         }
     }

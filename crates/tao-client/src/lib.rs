@@ -9,6 +9,7 @@
 //!     free_balance / bridge_custody_balance / locks_in_block storage at the finalized head
 //!     finalized_blocks()                                    Bridge events of each finalized block
 //!     register_network / burned_register / add_stake / set_weights / metagraph   subnets
+//!     commit_raw / commitment / serve_axon / axon / epoch_info / block_hash      subnet agents
 //!     relayer_set / attesters / find_lock / release_state   a transfer's progress (bridge.rs)
 //!     custody_reading / bridge_records                      audits of the invariants (audit.rs)
 //! ```
@@ -38,6 +39,7 @@
 mod audit;
 mod bridge;
 mod client;
+mod commitments;
 mod error;
 mod subnet;
 
@@ -46,7 +48,8 @@ pub use bridge::{LockedTransfer, ReleaseState, TrackedLock};
 pub use client::{
     BridgeBlock, BridgeBlockStream, LockReceipt, RelayerInfo, ReleaseOutcome, TaoClient, TxReceipt,
 };
-pub use error::{Result, TaoClientError};
+pub use commitments::{AxonEndpoint, EpochInfo, MAX_RAW_COMMITMENT_BYTES, RawCommitment};
+pub use error::{BridgeError, Result, TaoClientError};
 pub use subnet::{AdminUtilsCall, Metagraph, Registration, SubnetInfo};
 pub use subxt::utils::{AccountId32, H160, H256};
 pub use subxt_signer::sr25519::{Keypair, dev};

@@ -139,9 +139,16 @@ impl RuntimeCall {
             Self::AdminUtils(_) => (100_000_000, DispatchClass::Operational),
             Self::Bridge(_) => (300_000_000, DispatchClass::Normal),
         };
-        // As subtensor: a neuron's commitment is free (its size is limited per epoch instead).
+        // As subtensor: a neuron's commitment is free (its size is limited per epoch instead),
+        // and so are weights and serving (`Pays::No` in its dispatches; rate limits bound them),
+        // so a validator or miner hotkey needs no TAO of its own.
         let pays_fee = match self {
-            Self::Commitments(commitments::Call::set_commitment { .. }) => Pays::No,
+            Self::Commitments(commitments::Call::set_commitment { .. })
+            | Self::SubtensorModule(
+                subtensor::Call::set_weights { .. }
+                | subtensor::Call::serve_axon { .. }
+                | subtensor::Call::serve_prometheus { .. },
+            ) => Pays::No,
             _ => Pays::Yes,
         };
         DispatchEventInfo { weight: Weight { ref_time, proof_size: 4_000 }, class, pays_fee }
@@ -158,5 +165,27 @@ impl RuntimeCall {
             Self::AdminUtils(c) => subtensor::admin_utils::dispatch(ext, origin, c),
             Self::Bridge(c) => bridge::dispatch(ext, origin, c),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weights_and_serving_pay_no_fee_as_subtensor() {
+        let weights = RuntimeCall::SubtensorModule(subtensor::Call::set_weights {
+            netuid: subtensor::NetUid(1),
+            dests: vec![1],
+            weights: vec![1],
+            version_key: 0,
+        });
+        assert_eq!(weights.info().pays_fee, Pays::No);
+        let stake = RuntimeCall::SubtensorModule(subtensor::Call::add_stake {
+            hotkey: AccountId32([1; 32]),
+            netuid: subtensor::NetUid(1),
+            amount_staked: 1,
+        });
+        assert_eq!(stake.info().pays_fee, Pays::Yes);
     }
 }

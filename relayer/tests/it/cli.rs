@@ -214,11 +214,18 @@ fn status_reads_the_data_dir_when_not_running() {
     )
     .unwrap();
     // Run from elsewhere: `data_dir = "db"` is the config file's folder's.
-    let out = relayer(&["status", "--config", "conf/r.toml"], dir.path());
+    let out = relayer(&["status", "--json", "--config", "conf/r.toml"], dir.path());
     assert!(out.status.success(), "{}", text(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["batches_total"], 0);
+    assert_eq!(v["stages"]["approve"]["open"], 0);
+    assert_eq!(v["parked"], serde_json::json!([]));
     assert!(v["tao_next_block"].is_null());
+    // The text report says the same.
+    let out = relayer(&["status", "--config", "conf/r.toml"], dir.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let report = String::from_utf8(out.stdout).unwrap();
+    assert!(report.contains("no parked items"), "{report}");
+    assert!(report.contains("approve      0       0"), "{report}");
     assert!(dir.path().join("conf/db").is_dir(), "the store opened next to the config");
     assert!(!dir.path().join("db").exists());
 }

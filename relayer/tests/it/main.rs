@@ -4,7 +4,13 @@
 
 mod cli;
 mod quorum;
+mod store;
 mod tls;
+
+/// The `store_scale` example's code, run by `store::tick_cost_stays_flat_up_to_100k_transfers`.
+#[path = "../../examples/store_scale.rs"]
+#[allow(unreachable_pub)]
+mod store_scale;
 
 use std::path::Path;
 

@@ -12,7 +12,10 @@ pub(crate) mod bridge;
 pub(crate) mod devnet;
 pub(crate) mod gov;
 pub(crate) mod keys;
+pub(crate) mod miner;
+pub(crate) mod scoring;
 pub(crate) mod subnet;
+pub(crate) mod validator;
 
 use std::ffi::OsString;
 
@@ -41,6 +44,15 @@ pub(crate) enum Command {
     /// Run subnets: create, register neurons, stake, set weights, read the metagraph.
     Subnet(subnet::SubnetArgs),
 
+    /// Mine on a GPU-scored subnet: compute tiles, commit them, serve their proofs.
+    Miner(miner::MinerArgs),
+
+    /// Validate a GPU-scored subnet: check the miners' sampled tiles and set weights.
+    Validator(validator::ValidatorArgs),
+
+    /// The subnet task's engines: benchmark them, see which one --scorer picks and why.
+    Scoring(scoring::ScoringArgs),
+
     /// Run tao-node: the same program as the `tao-node` binary (`wtao node --help`).
     #[command(hide = true, disable_help_flag = true, disable_version_flag = true)]
     Node {
@@ -68,6 +80,9 @@ impl Command {
             Self::Gov(args) => args.run(out),
             Self::Keys(args) => args.run(out),
             Self::Subnet(args) => args.run(out),
+            Self::Miner(args) => args.run(out),
+            Self::Validator(args) => args.run(out),
+            Self::Scoring(args) => args.run(out),
             Self::Node { args } => Err(multicall::exec(multicall::NODE, &args)),
             Self::Relayer { args } => Err(multicall::exec(multicall::RELAYER, &args)),
         }

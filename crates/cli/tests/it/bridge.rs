@@ -7,7 +7,7 @@ use std::{path::Path, process::Command, time::Instant};
 
 use serde_json::Value;
 
-use super::{Down, WTAO, envelope, ok, text, wtao};
+use super::{Down, WTAO, envelope, ok, text, up_detached, wtao};
 
 /// One account's balances: (free TAO rao, ETH wei, wTAO rao), each as the CLI reports it.
 fn balances(d: &str, account: &str) -> (Option<u128>, Option<u128>, Option<u128>) {
@@ -27,22 +27,7 @@ fn bridge_round_trip_then_resume_with_the_same_balances() {
     let data_dir = dir.path().join("devnet");
     let d = data_dir.to_str().unwrap();
     let _down = Down(data_dir.clone());
-    let up = || {
-        ok(wtao(&[
-            "devnet",
-            "up",
-            "--detach",
-            "--json",
-            "--data-dir",
-            d,
-            "--anvil-port",
-            "0",
-            "--tao-port",
-            "0",
-            "--metrics-port",
-            "0",
-        ]))
-    };
+    let up = || ok(up_detached(d, &[]));
     let first = up();
     // The checksummed form, as the CLI prints addresses.
     let ferdie_eth: alloy::primitives::Address =

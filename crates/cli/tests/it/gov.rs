@@ -29,7 +29,7 @@ use alloy::{
 use serde_json::Value;
 use tao_client::{Keypair, Rao, SecretUri, TaoClient};
 
-use super::{Down, envelope, ok, repo_root, text, wtao};
+use super::{Down, envelope, ok, repo_root, text, up_detached, wtao};
 
 alloy::sol! {
     #[sol(rpc, all_derives)]
@@ -89,20 +89,7 @@ impl Net {
         let data_dir = tmp.path().join("devnet");
         let dir = data_dir.to_str().unwrap().to_owned();
         let down = Down(data_dir.clone());
-        let data = ok(wtao(&[
-            "devnet",
-            "up",
-            "--detach",
-            "--json",
-            "--data-dir",
-            &dir,
-            "--anvil-port",
-            "0",
-            "--tao-port",
-            "0",
-            "--metrics-port",
-            "0",
-        ]));
+        let data = ok(up_detached(&dir, &[]));
         Self { data, dir, _down: down, _tmp: tmp }
     }
 

@@ -14,7 +14,9 @@ use serde_json::{Value, json};
 mod bridge;
 mod gov;
 mod quickstart;
+mod scoring;
 mod subnet;
+mod subnet_demo;
 
 const WTAO: &str = env!("CARGO_BIN_EXE_wtao");
 
@@ -54,6 +56,14 @@ fn ok(out: Output) -> Value {
     );
     assert_eq!(env["schema_version"], 1);
     env["data"].clone()
+}
+
+/// `wtao devnet up --detach --json` into `data_dir` with every port free (0), plus `extra` flags.
+fn up_detached(data_dir: &str, extra: &[&str]) -> Output {
+    let mut args = vec!["devnet", "up", "--detach", "--json", "--data-dir", data_dir];
+    args.extend(["--anvil-port", "0", "--tao-port", "0", "--metrics-port", "0"]);
+    args.extend(extra);
+    wtao(&args)
 }
 
 /// Stops the devnet even when an assertion fails halfway.
@@ -98,13 +108,7 @@ fn devnet_up_status_refuse_down_resume_down() {
     let data_dir = dir.path().join("devnet");
     let d = data_dir.to_str().unwrap();
     let _down = Down(data_dir.clone());
-    let ports = ["--anvil-port", "0", "--tao-port", "0", "--metrics-port", "0"];
-    let up = |extra: &[&str]| {
-        let mut args = vec!["devnet", "up", "--detach", "--json", "--data-dir", d];
-        args.extend(ports);
-        args.extend(extra);
-        wtao(&args)
-    };
+    let up = |extra: &[&str]| up_detached(d, extra);
 
     let first = ok(up(&[]));
     assert_eq!(first["resumed"], false);
@@ -280,24 +284,7 @@ fn four_relayers_with_threshold_3_agree_on_both_chains() {
     let data_dir = dir.path().join("devnet");
     let d = data_dir.to_str().unwrap();
     let _down = Down(data_dir.clone());
-    let data = ok(wtao(&[
-        "devnet",
-        "up",
-        "--detach",
-        "--json",
-        "--data-dir",
-        d,
-        "--anvil-port",
-        "0",
-        "--tao-port",
-        "0",
-        "--metrics-port",
-        "0",
-        "--relayers",
-        "4",
-        "--threshold",
-        "3",
-    ]));
+    let data = ok(up_detached(d, &["--relayers", "4", "--threshold", "3"]));
     assert_eq!(
         (data["bridge"]["relayers"].as_u64(), data["bridge"]["threshold"].as_u64()),
         (Some(4), Some(3))

@@ -2,7 +2,7 @@
 //! round trip) and 2 (a vote), in order, against a fresh devnet. The commands are read from
 //! README.md, so editing the quick start without keeping it true fails here.
 
-use super::{Down, ok, repo_root, text, wtao};
+use super::{Down, ok, repo_root, text, up_detached, wtao};
 
 /// The quick start: from its heading to the next top-level section.
 fn quick_start(readme: &str) -> &str {
@@ -83,20 +83,7 @@ fn the_readme_quick_start_runs_as_written() {
     let data_dir = dir.path().join("devnet");
     let d = data_dir.to_str().unwrap();
     let _down = Down(data_dir.clone());
-    ok(wtao(&[
-        "devnet",
-        "up",
-        "--detach",
-        "--json",
-        "--data-dir",
-        d,
-        "--anvil-port",
-        "0",
-        "--tao-port",
-        "0",
-        "--metrics-port",
-        "0",
-    ]));
+    ok(up_detached(d, &[]));
     for cmd in &cmds {
         let mut args = words(cmd);
         // The README's commands use the default data dir; the test's devnet lives in a temp one.

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use super::{Down, envelope, ok, text, wtao};
+use super::{Down, envelope, ok, text, up_detached, wtao};
 
 fn num(v: &Value) -> u128 {
     v.as_str().unwrap_or_else(|| panic!("not a decimal string: {v}")).parse().unwrap()
@@ -44,20 +44,7 @@ fn subnet_register_stake_weights_then_yuma_pays_miners_and_validator() {
     let data_dir = dir.path().join("devnet");
     let d = data_dir.to_str().unwrap();
     let _down = Down(data_dir.clone());
-    let up = ok(wtao(&[
-        "devnet",
-        "up",
-        "--detach",
-        "--json",
-        "--data-dir",
-        d,
-        "--anvil-port",
-        "0",
-        "--tao-port",
-        "0",
-        "--metrics-port",
-        "0",
-    ]));
+    let up = ok(up_detached(d, &[]));
     let alice = up["accounts"]["tao"][0]["ss58"].as_str().unwrap().to_owned();
     let eve = up["accounts"]["tao"][4]["ss58"].as_str().unwrap().to_owned();
     // The summary lists the genesis subnets.

@@ -1,6 +1,6 @@
 //! Throughput of the engines on a profile: the library side of
-//! `wtao scoring bench --engine cpu|cuda|both --profile gpu --json` (driven by the `bench`
-//! example until that command exists).
+//! `wtao scoring bench --engine cpu|cuda|both --profile gpu --json` (and of the light `bench`
+//! example, which `gpu/stage.sh` builds for GPU machines without building all of `wtao`).
 //!
 //! Each engine first builds the epoch's B (timed separately as `prepare_ms`), computes one
 //! warm-up batch, then computes batches of consecutive tiles of one miner until `min_seconds`
@@ -113,7 +113,7 @@ pub struct EngineBench {
     pub gmac_per_cpu_s: Option<f64>,
 }
 
-/// The benchmark's report (the `--json` output of the future CLI command).
+/// The benchmark's report (the `data` of `wtao scoring bench --json`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BenchReport {
     /// The task tag.
@@ -137,6 +137,72 @@ pub struct BenchReport {
     /// The CPU engine's multiply-accumulates per CPU-second over the exact AVX2 ceiling's
     /// (1.0 = at the ceiling; the target is at least 0.5, "within 2×").
     pub cpu_fraction_of_exact_peak: Option<f64>,
+}
+
+/// The human report `wtao scoring bench` prints: one line per engine, then the ratio and the
+/// CPU ceiling. Every rate carries its unit.
+impl fmt::Display for BenchReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = &self.params;
+        let ops = self.ops_per_tile as f64;
+        let per_tile = if ops >= 1e9 {
+            format!("{:.3} GOP", ops / 1e9)
+        } else {
+            format!("{:.3} MOP", ops / 1e6)
+        };
+        writeln!(
+            f,
+            "task {}: K={} N={} R={} ({per_tile} per tile)",
+            self.task, p.k, p.n, p.rows_per_tile
+        )?;
+        for e in [&self.cpu, &self.cpu_baseline, &self.cuda].into_iter().flatten() {
+            let nvrtc = e
+                .nvrtc_compile_ms
+                .map(|ms| format!(", NVRTC compile {ms:.1} ms"))
+                .unwrap_or_default();
+            writeln!(
+                f,
+                "{:>5}: {:>12.2} tiles/s {:>9.4} TOPS  ({} tiles in {:.2} s, batch {}, B built in {:.1} ms{nvrtc})  {}",
+                e.engine,
+                e.tiles_per_s,
+                e.tops,
+                e.tiles,
+                e.seconds,
+                e.batch,
+                e.prepare_ms,
+                e.description
+            )?;
+            if let Some(g) = e.gmac_per_cpu_s {
+                writeln!(f, "       {g:.1} GMAC per CPU-second")?;
+            }
+        }
+        if let Some(reason) = &self.cuda_unavailable {
+            writeln!(f, " cuda: not measured: {reason}")?;
+        }
+        if let Some(ratio) = self.gpu_cpu_ratio {
+            writeln!(f, "GPU/CPU: {ratio:.1}× (tiles/s)")?;
+        }
+        if let Some(peak) = &self.cpu_peak {
+            writeln!(
+                f,
+                "CPU ceiling ({} threads): exact vpmaddwd {:.1} GMAC/s ({:.1} per CPU-s), u8·i8 vpmaddubsw {:.1} GMAC/s ({:.1} per CPU-s)",
+                peak.threads,
+                peak.exact_gmac_per_s,
+                peak.exact_gmac_per_cpu_s,
+                peak.u8i8_gmac_per_s,
+                peak.u8i8_gmac_per_cpu_s
+            )?;
+        }
+        if let Some(frac) = self.cpu_fraction_of_exact_peak {
+            writeln!(
+                f,
+                "CPU engine at {:.0}% of the exact ceiling ({:.2}× below it; target: within 2×)",
+                frac * 100.0,
+                1.0 / frac
+            )?;
+        }
+        Ok(())
+    }
 }
 
 /// Runs the benchmark.
@@ -313,6 +379,9 @@ mod tests {
             assert!(peak.exact_gmac_per_cpu_s > 0.0 && peak.u8i8_gmac_per_cpu_s > 0.0, "{peak:?}");
             assert!(report.cpu_fraction_of_exact_peak.is_some());
         }
+        let text = report.to_string();
+        assert!(text.contains("tiles/s") && text.contains("TOPS"), "{text}");
+        assert_eq!(text.contains("GPU/CPU"), report.gpu_cpu_ratio.is_some(), "{text}");
         let json = serde_json::to_value(&report).unwrap();
         assert_eq!(json["params"]["k"], 64);
     }

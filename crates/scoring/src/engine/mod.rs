@@ -111,36 +111,49 @@ impl FromStr for Scorer {
     }
 }
 
-/// Starts the engine `scorer` asks for, logging which one and why.
-pub fn select_engine(scorer: Scorer) -> Result<Box<dyn TileEngine>, EngineError> {
-    match scorer {
-        Scorer::Cpu => {
-            let engine = cpu::CpuEngine::new();
-            tracing::info!(target: LOG_TARGET, engine = %engine.description(), "scoring on the CPU (requested)");
-            Ok(Box::new(engine))
-        }
-        Scorer::Cuda => {
-            let engine = start_cuda()?;
-            tracing::info!(target: LOG_TARGET, engine = %engine.description(), "scoring on CUDA (requested)");
-            Ok(engine)
-        }
+/// An engine and why it is the one: what `--scorer` asked for, or for `auto` whether CUDA
+/// started or the reason it could not.
+pub struct Selected {
+    /// The engine.
+    pub engine: Box<dyn TileEngine>,
+    /// One line for the user: `requested with --scorer cpu`, `auto: CUDA started`,
+    /// `auto: CUDA unavailable: libcuda.so.1 (the NVIDIA driver) was not found: …`.
+    pub why: String,
+}
+
+impl fmt::Debug for Selected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Selected")
+            .field("engine", &self.engine.description())
+            .field("why", &self.why)
+            .finish()
+    }
+}
+
+/// Starts the engine `scorer` asks for and says why it is that one (also logged under
+/// [`LOG_TARGET`]). `cuda` fails when CUDA cannot start; `auto` then falls back to the CPU.
+pub fn choose_engine(scorer: Scorer) -> Result<Selected, EngineError> {
+    let (engine, why): (Box<dyn TileEngine>, String) = match scorer {
+        Scorer::Cpu => (Box::new(cpu::CpuEngine::new()), "requested with --scorer cpu".into()),
+        Scorer::Cuda => (start_cuda()?, "requested with --scorer cuda".into()),
         Scorer::Auto => match start_cuda() {
-            Ok(engine) => {
-                tracing::info!(target: LOG_TARGET, engine = %engine.description(), "scoring on CUDA (auto)");
-                Ok(engine)
-            }
-            Err(reason) => {
-                let engine = cpu::CpuEngine::new();
-                tracing::info!(
-                    target: LOG_TARGET,
-                    engine = %engine.description(),
-                    %reason,
-                    "scoring on the CPU (auto: CUDA unavailable)"
-                );
-                Ok(Box::new(engine))
+            Ok(engine) => (engine, "auto: CUDA started".into()),
+            Err(e) => {
+                let reason = match e {
+                    EngineError::Unavailable { reason, .. } => reason,
+                    other => other.to_string(),
+                };
+                (Box::new(cpu::CpuEngine::new()), format!("auto: CUDA unavailable: {reason}"))
             }
         },
-    }
+    };
+    tracing::info!(target: LOG_TARGET, engine = %engine.description(), %why, "tile engine chosen");
+    Ok(Selected { engine, why })
+}
+
+/// [`choose_engine`] without the reason.
+pub fn select_engine(scorer: Scorer) -> Result<Box<dyn TileEngine>, EngineError> {
+    choose_engine(scorer).map(|s| s.engine)
 }
 
 #[cfg(feature = "cuda")]
@@ -189,7 +202,11 @@ mod tests {
     #[test]
     fn auto_always_gives_an_engine_and_cpu_is_the_cpu() {
         assert_eq!(select_engine(Scorer::Cpu).unwrap().name(), "cpu");
-        let auto = select_engine(Scorer::Auto).unwrap();
-        assert!(["cpu", "cuda"].contains(&auto.name()));
+        let auto = choose_engine(Scorer::Auto).unwrap();
+        match auto.engine.name() {
+            "cpu" => assert!(auto.why.starts_with("auto: CUDA unavailable: "), "{auto:?}"),
+            name => assert_eq!((name, auto.why.as_str()), ("cuda", "auto: CUDA started")),
+        }
+        assert_eq!(choose_engine(Scorer::Cpu).unwrap().why, "requested with --scorer cpu");
     }
 }

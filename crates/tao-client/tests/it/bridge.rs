@@ -2,7 +2,7 @@
 
 use futures::StreamExt;
 use tao_client::api::bridge::Event as BridgeEvent;
-use tao_client::{Address, Rao, RelayerInfo, ReleaseOutcome, dev};
+use tao_client::{Address, BridgeError, Rao, RelayerInfo, ReleaseOutcome, dev};
 use wtao_bridge_types::{
     B256, BridgeDomain, Mint, SigningKey, mint_batch_digest, sign_digest, signer_address,
 };
@@ -91,6 +91,7 @@ async fn attest_accepts_a_relayer_signature_and_rejects_a_forged_one() {
     let forged = sign_digest(&key(9), digest).unwrap();
     let err = within(c.attest(&dev::eve(), block, &forged)).await.unwrap_err();
     assert_eq!(err.module_error(), Some(("Bridge", "UnknownSigner")), "{err}");
+    assert_eq!(err.bridge_error(), Some(&BridgeError::UnknownSigner), "{err}");
     let other_domain = mint_batch_digest(&BridgeDomain::new(1, bridge), &mints);
     let wrong = sign_digest(&keys[0], other_domain).unwrap();
     let err = within(c.attest(&dev::eve(), block, &wrong)).await.unwrap_err();
@@ -102,6 +103,7 @@ async fn attest_accepts_a_relayer_signature_and_rejects_a_forged_one() {
     // The same relayer twice.
     let err = within(c.attest(&dev::eve(), block, &sig)).await.unwrap_err();
     assert_eq!(err.module_error(), Some(("Bridge", "AlreadyAttested")), "{err}");
+    assert_eq!(err.bridge_error(), Some(&BridgeError::AlreadyAttested), "{err}");
 }
 
 #[tokio::test]
@@ -146,9 +148,11 @@ async fn approve_release_pays_once_at_two_of_three_and_flags_conflicts() {
     );
     let err = within(c.approve_release(&charlie, 31_337, 8, eve, Rao(TAO))).await.unwrap_err();
     assert_eq!(err.module_error(), Some(("Bridge", "ReleaseInConflict")), "{err}");
+    assert_eq!(err.bridge_error(), Some(&BridgeError::ReleaseInConflict), "{err}");
     assert_eq!(within(c.free_balance(&eve)).await.unwrap(), e0);
 
     // Not a relayer.
     let err = within(c.approve_release(&dev::dave(), 31_337, 9, eve, Rao(TAO))).await.unwrap_err();
     assert_eq!(err.module_error(), Some(("Bridge", "NotRelayer")), "{err}");
+    assert_eq!(err.bridge_error(), Some(&BridgeError::NotRelayer), "{err}");
 }

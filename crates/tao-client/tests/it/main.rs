@@ -57,6 +57,7 @@ async fn transfer_moves_exactly_the_amount() {
     // Below the existential deposit: included, failed, reported by name.
     let err = within(c.transfer(&alice, AccountId32([0x43; 32]), Rao(1))).await.unwrap_err();
     assert_eq!(err.module_error(), Some(("Balances", "ExistentialDeposit")), "{err}");
+    assert_eq!(err.bridge_error(), None, "a Balances error is no Bridge error: {err}");
 }
 
 /// `connect_with_tls` over plain `ws://` (the devnet; the relayer always connects this way, its

@@ -1,6 +1,7 @@
 //! `wtao devnet …`: run the local devnet (anvil + contracts, tao-node, relayers) and inspect or
 //! stop one running in the background. The work is in `wtao-devnet`; this is its front end.
 
+mod demo;
 mod down;
 mod logs;
 mod status;

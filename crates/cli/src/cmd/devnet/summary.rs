@@ -58,6 +58,7 @@ pub(crate) fn data(
         "subnets": subnets_data(balances),
         "accounts": {"tao": tao_accounts, "eth": eth_accounts},
         "processes": info.processes,
+        "agents": info.agents,
     })
 }
 
@@ -145,6 +146,20 @@ pub(crate) fn human(info: &DevnetInfo, balances: Option<&Balances>, mode: &Mode)
         );
     }
     subnet_lines(&mut s, balances);
+    if !info.agents.is_empty() {
+        let _ = writeln!(s);
+        let _ = writeln!(
+            s,
+            "  subnet demo  GPU-scored miners and a validator (`wtao devnet logs miner-1 -f`)"
+        );
+        for a in &info.agents {
+            let _ = writeln!(
+                s,
+                "    {:<12} {:<9} netuid {} uid {:<3} {} ({})",
+                a.name, a.role, a.netuid, a.uid, a.hotkey, a.hotkey_uri
+            );
+        }
+    }
     let _ = writeln!(s);
     let _ = writeln!(s, "  TAO dev accounts (public dev keys: never use them on a real chain)");
     for (i, a) in info.tao_accounts.iter().enumerate() {

@@ -86,6 +86,17 @@ pub(crate) struct UpArgs {
     /// tao-node's block time, e.g. 1s or 500ms.
     #[arg(long, value_name = "DURATION", default_value = "1s", help_heading = "Blocks")]
     pub(crate) tao_block_time: String,
+
+    /// Run the GPU-scored subnet on the demo subnet (netuid 1): two `wtao miner run` and one
+    /// `wtao validator run` as devnet processes (logs miner-1, miner-2, validator-1). The scorer
+    /// is chosen by WTAO_SCORER (default auto: CUDA if it starts, else the CPU).
+    #[arg(long, help_heading = "Subnet demo")]
+    pub(crate) subnet_demo: bool,
+
+    /// The demo's challenge profile: ci, dev or gpu.
+    #[arg(long, value_name = "PROFILE", default_value = "ci", help_heading = "Subnet demo",
+          value_parser = ["ci", "dev", "gpu"])]
+    pub(crate) demo_profile: String,
 }
 
 impl UpArgs {
@@ -119,10 +130,11 @@ impl UpArgs {
             .into());
         }
         if self.detach && !self.supervise {
-            return detach(out, &data_dir);
+            let agents = if self.subnet_demo { super::demo::AGENT_COUNT } else { 0 };
+            return detach(out, &data_dir, agents);
         }
         let exe = std::env::current_exe().wrap_err("finding the wtao executable")?;
-        let mut config = DevnetConfig::new(root, &data_dir, Binaries::multi_call(exe));
+        let mut config = DevnetConfig::new(root, &data_dir, Binaries::multi_call(exe.clone()));
         config.fresh = self.fresh;
         config.shape = shape;
         config.anvil_port = self.anvil_port;
@@ -140,6 +152,9 @@ impl UpArgs {
         out.progress(&format!("starting the devnet in {} ({shape})", data_dir.display()));
         let started = Instant::now();
         let mut devnet = Devnet::up(config, &StageLines { out })?;
+        if self.subnet_demo {
+            super::demo::start(&mut devnet, &exe, &self.demo_profile, out)?;
+        }
         out.progress(&format!(
             "{} in {:.1} s",
             out.paint(Paint::Green, "ready"),
@@ -190,9 +205,9 @@ impl Progress for StageLines<'_> {
     }
 }
 
-/// `--detach`: start the supervisor, follow its log until the devnet is ready, print the
-/// summary.
-fn detach(out: &Output, data_dir: &Path) -> eyre::Result<()> {
+/// `--detach`: start the supervisor, follow its log until the devnet is ready (and its `agents`
+/// subnet agents have started), print the summary.
+fn detach(out: &Output, data_dir: &Path, agents: usize) -> eyre::Result<()> {
     let layout = Layout::new(data_dir);
     layout.check_owned()?;
     // Refuse a busy data dir here, not after the supervisor started; taking the lock once also
@@ -247,9 +262,9 @@ fn detach(out: &Output, data_dir: &Path) -> eyre::Result<()> {
                 log_path.display()
             );
         }
-        let ready = wtao_devnet::status(data_dir)?
-            .owner
-            .is_some_and(|o| o.pid == pid && o.state == "running");
+        let status = wtao_devnet::status(data_dir)?;
+        let ready = status.owner.is_some_and(|o| o.pid == pid && o.state == "running")
+            && status.info.is_some_and(|i| i.agents.len() >= agents);
         if ready {
             break;
         }
