@@ -6,6 +6,8 @@
 //! that every lock was minted or refunded exactly once and every burn released at most once
 //! (see `wtao_e2e::invariants`).
 
+mod lying;
+mod outage;
 mod relayer_set;
 
 use std::time::Duration;

@@ -21,6 +21,7 @@
 
 mod audit;
 pub mod invariants;
+pub mod lying_rpc;
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
@@ -53,7 +54,7 @@ alloy::sol! {
 /// How long a relayer gets to report healthy.
 const HEALTHY_DEADLINE: Duration = Duration::from_secs(60);
 
-/// The relayers' poll interval, which is also the invariant poller's.
+/// The relayers' default poll interval, which is also the invariant poller's.
 const POLL_INTERVAL: Duration = Duration::from_millis(250);
 
 /// How to build the network.
@@ -65,16 +66,19 @@ pub struct NetConfig {
     pub threshold: usize,
     /// EVM confirmations the relayers wait for.
     pub confirmations: u64,
-    /// anvil seconds per block.
-    pub anvil_block_time: u64,
-    /// tao-node block time (`--block-time`).
-    pub tao_block_time: &'static str,
+    /// Time between anvil blocks (below a second works too: see
+    /// `wtao_devnet::Anvil::set_block_time`).
+    pub anvil_block_time: Duration,
+    /// tao-node block time (`--block-time`: `1s`, `250ms`).
+    pub tao_block_time: String,
     /// Relayer per-rank submit delay (ms).
     pub submit_delay_ms: u64,
     /// Relayer fee-bump delay for a pending mint (ms).
     pub bump_after_ms: u64,
     /// Relayer log filter.
-    pub relayer_log: &'static str,
+    pub relayer_log: String,
+    /// Relayer EVM poll interval (and the invariant poller's interval).
+    pub poll_interval: Duration,
 }
 
 impl Default for NetConfig {
@@ -83,11 +87,12 @@ impl Default for NetConfig {
             relayers: 3,
             threshold: 2,
             confirmations: 1,
-            anvil_block_time: 1,
-            tao_block_time: "1s",
+            anvil_block_time: Duration::from_secs(1),
+            tao_block_time: "1s".into(),
             submit_delay_ms: 2_000,
             bump_after_ms: 20_000,
-            relayer_log: "info,wtao_relayer=debug",
+            relayer_log: "info,wtao_relayer=debug".into(),
+            poll_interval: POLL_INTERVAL,
         }
     }
 }
@@ -181,15 +186,15 @@ impl Net {
             threshold: config.threshold,
             evm_chain_id: 31_337,
         };
-        devnet_config.anvil_block_time_s = config.anvil_block_time;
-        devnet_config.tao_block_time = config.tao_block_time.into();
+        devnet_config.anvil_block_time = config.anvil_block_time;
+        devnet_config.tao_block_time = config.tao_block_time.clone();
         devnet_config.node_log = "warn".into();
         devnet_config.relayer = RelayerSettings {
             confirmations: config.confirmations,
-            poll_interval_ms: u64::try_from(POLL_INTERVAL.as_millis())?,
+            poll_interval_ms: u64::try_from(config.poll_interval.as_millis())?,
             submit_delay_ms: config.submit_delay_ms,
             bump_after_ms: config.bump_after_ms,
-            rust_log: config.relayer_log.into(),
+            rust_log: config.relayer_log.clone(),
             metrics_port: 0,
         };
         let devnet = tokio::task::spawn_blocking(move || Devnet::up(devnet_config, &())).await??;
@@ -205,7 +210,7 @@ impl Net {
             eth.clone(),
             (deployment.bridge, deployment.wtao),
             custody_floor,
-            POLL_INTERVAL,
+            config.poll_interval,
         );
         Ok(Self {
             auditor,
@@ -324,6 +329,56 @@ impl Net {
         })
         .await
         .wrap_err_with(|| self.logs())
+    }
+
+    /// Point relayer `i` at the EVM endpoints `urls` (failover order) with quorum `quorum`,
+    /// restart it and wait until it is healthy.
+    pub async fn set_eth_endpoints(
+        &mut self,
+        i: usize,
+        urls: Vec<String>,
+        quorum: u64,
+    ) -> eyre::Result<()> {
+        let mut endpoints = self.relayers()[i].endpoints().clone();
+        endpoints.eth_urls = urls;
+        endpoints.eth_quorum = quorum;
+        eyre::ensure!(self.stop_relayer(i)?, "relayer {i} did not stop cleanly\n{}", self.logs());
+        self.relayer(i).set_endpoints(endpoints)?;
+        self.start_relayer(i)?;
+        self.wait_healthy(i).await
+    }
+
+    /// Stop anvil (SIGTERM: it dumps its chain to its state file). The EVM RPC is gone until
+    /// [`Self::start_anvil`].
+    pub fn stop_anvil(&mut self) {
+        tokio::task::block_in_place(|| self.devnet.anvil.stop());
+    }
+
+    /// Start anvil again from its saved state on the same port, with the same block time.
+    pub fn start_anvil(&mut self) -> eyre::Result<()> {
+        tokio::task::block_in_place(|| self.devnet.anvil.start())?;
+        Ok(self.devnet.refresh_info()?)
+    }
+
+    /// `kill -9` tao-node: the TAO RPC is gone until [`Self::restart_tao_node`].
+    pub fn kill_tao_node(&mut self) {
+        tokio::task::block_in_place(|| self.devnet.node.kill());
+    }
+
+    /// Start tao-node again on the same port with its base path (its chain continues from the
+    /// last block it committed) and reconnect [`Self::tao`] to it.
+    pub async fn restart_tao_node(&mut self) -> eyre::Result<()> {
+        tokio::task::block_in_place(|| self.devnet.node.restart())?;
+        self.devnet.refresh_info()?;
+        self.tao = TaoClient::connect(&self.devnet.node.url()).await?;
+        Ok(())
+    }
+
+    /// Whether any relayer process exited on its own (an outage must not crash them).
+    pub fn crashed_relayers(&mut self) -> Vec<usize> {
+        (0..self.devnet.relayers.len())
+            .filter(|&i| self.relayer(i).child().is_some_and(|c| !c.is_running()))
+            .collect()
     }
 
     /// Mine `blocks` EVM blocks now (`anvil_mine`).

@@ -1,8 +1,11 @@
 //! anvil, the devnet's EVM chain, started from the pinned binary.
 //!
 //! It always starts in automine (a block per transaction: the deploy does not wait for block
-//! times) and is switched to interval mining afterwards ([`Anvil::interval_mining`]). With a
-//! state file it loads the chain on start and dumps it on SIGTERM, so a devnet resumes.
+//! times) and is switched to interval mining afterwards ([`Anvil::set_block_time`]). With a
+//! state file it loads the chain on start and dumps it on SIGTERM, so a devnet resumes — and
+//! [`Anvil::restart`] stops it and starts it again from that file on the same port (an RPC
+//! outage the relayers must ride out; also how a block time below one second is set, since
+//! `evm_setIntervalMining` takes whole seconds and `--block-time` does not).
 
 use std::{
     net::TcpListener,
@@ -52,11 +55,26 @@ pub struct Anvil {
     endpoint: String,
     chain_id: u64,
     accounts: Vec<EthAccount>,
+    /// How it was started, with the port it got: what [`Self::restart`] starts again.
+    config: AnvilConfig,
+    relayers: usize,
+    /// The interval mining in effect (`None`: automine or stopped by RPC).
+    block_time: Option<Duration>,
 }
 
 impl Anvil {
-    /// Starts anvil and waits until it listens. `relayers` sets the accounts' roles.
+    /// Starts anvil (in automine) and waits until it listens. `relayers` sets the accounts'
+    /// roles.
     pub fn spawn(config: &AnvilConfig, relayers: usize) -> Result<Self> {
+        Self::spawn_mining(config, relayers, None)
+    }
+
+    /// Starts anvil with `--block-time` (fractional seconds are fine) or in automine (`None`).
+    fn spawn_mining(
+        config: &AnvilConfig,
+        relayers: usize,
+        block_time: Option<Duration>,
+    ) -> Result<Self> {
         if config.port != 0 && TcpListener::bind(("127.0.0.1", config.port)).is_err() {
             return Err(port_in_use(config));
         }
@@ -75,6 +93,9 @@ impl Anvil {
             .grace(STOP_GRACE);
         if let Some(state) = &config.state_file {
             spec = spec.arg("--state").arg(state);
+        }
+        if let Some(t) = block_time {
+            spec = spec.args(["--block-time", &t.as_secs_f64().to_string()]);
         }
         let mut child = ManagedChild::spawn(&spec)?;
         let line = match child.wait_for_line(START_DEADLINE, |l| l.contains("Listening on ")) {
@@ -97,7 +118,63 @@ impl Anvil {
                 method: "anvil --config-out".into(),
                 reason: "no available_accounts / private_keys in it".into(),
             })?;
-        Ok(Self { child, endpoint: format!("http://{addr}"), chain_id: config.chain_id, accounts })
+        let port = addr.rsplit(':').next().and_then(|p| p.parse().ok()).unwrap_or(config.port);
+        Ok(Self {
+            child,
+            endpoint: format!("http://{addr}"),
+            chain_id: config.chain_id,
+            accounts,
+            config: AnvilConfig { port, ..config.clone() },
+            relayers,
+            block_time,
+        })
+    }
+
+    /// Stops anvil (SIGTERM: it dumps its chain to the state file) and starts it again from
+    /// that file on the same port, with the same interval mining. Blocks, hashes, receipts and
+    /// balances survive; the mempool does not (a transaction sent but not mined is gone).
+    /// Fails when anvil has no state file, or when another process took the port meanwhile.
+    pub fn restart(&mut self) -> Result<()> {
+        self.stop();
+        self.start()
+    }
+
+    /// Starts a stopped anvil again from its state file on the same port (see
+    /// [`Self::restart`]); nothing if it is running.
+    pub fn start(&mut self) -> Result<()> {
+        if self.child.is_running() {
+            return Ok(());
+        }
+        if self.config.state_file.is_none() {
+            return Err(DevnetError::BadConfig(
+                "anvil runs without a state file: a restart would start an empty chain".into(),
+            ));
+        }
+        *self = Self::spawn_mining(&self.config, self.relayers, self.block_time)?;
+        Ok(())
+    }
+
+    /// Whether the process runs.
+    pub fn is_running(&mut self) -> bool {
+        self.child.is_running()
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.config.port
+    }
+
+    /// Mines a block every `block_time` (zero: automine). Whole seconds are set over RPC
+    /// (`evm_setIntervalMining`); anything else needs anvil's `--block-time`, so anvil is
+    /// restarted from its state file on the same port (see [`Self::restart`]).
+    pub fn set_block_time(&mut self, block_time: Duration) -> Result<()> {
+        if block_time.subsec_nanos() == 0 {
+            self.interval_mining(block_time.as_secs())?;
+            self.block_time = (!block_time.is_zero()).then_some(block_time);
+            return Ok(());
+        }
+        self.block_time = Some(block_time);
+        self.restart()
     }
 
     /// The HTTP (and WS) RPC endpoint, `http://127.0.0.1:<port>`.
@@ -116,7 +193,8 @@ impl Anvil {
     }
 
     /// Mines a block every `secs` seconds; 0 stops mining (blocks then come only from
-    /// `anvil_mine`). anvil is in automine until this is called.
+    /// `anvil_mine`). anvil is in automine until this is called. Not kept across
+    /// [`Self::restart`]: use [`Self::set_block_time`] for that.
     pub fn interval_mining(&self, secs: u64) -> Result<()> {
         http::json_rpc(&self.endpoint, "evm_setIntervalMining", json!([secs])).map(drop)
     }

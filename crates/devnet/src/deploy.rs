@@ -133,6 +133,10 @@ pub fn deploy(toolchain: &Toolchain, config: &DeployConfig) -> Result<Deployment
     let mut cmd = Command::new(toolchain.forge());
     cmd.current_dir(toolchain.contracts_dir())
         .args(["script", "script/Deploy.s.sol:Deploy", "--broadcast", "--non-interactive"])
+        // One transaction at a time, each waited for: sent all at once, anvil 1.7's automine
+        // was seen to mine the first and leave the others pending forever (forge then waits
+        // for their receipts without end).
+        .arg("--slow")
         .args(["--rpc-url", &config.rpc_url])
         .args(["--private-key", &config.deployer_key])
         .env("FOUNDRY_BROADCAST", &config.broadcast_dir)

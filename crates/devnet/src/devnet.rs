@@ -85,8 +85,10 @@ pub struct DevnetConfig {
     pub shape: NetworkShape,
     /// anvil's port (0: any free port).
     pub anvil_port: u16,
-    /// Seconds per anvil block (0: a block per transaction).
-    pub anvil_block_time_s: u64,
+    /// Time between anvil blocks (zero: a block per transaction). Below a second, or not a
+    /// whole number of seconds, anvil is restarted with `--block-time` once the contracts are
+    /// deployed (see [`Anvil::set_block_time`]).
+    pub anvil_block_time: Duration,
     /// tao-node's RPC port (0: any free port).
     pub tao_port: u16,
     /// tao-node's `--block-time` (`1s`, `500ms`).
@@ -108,7 +110,7 @@ impl DevnetConfig {
             binaries,
             shape: NetworkShape { relayers: 3, threshold: 2, evm_chain_id: 31_337 },
             anvil_port: 8545,
-            anvil_block_time_s: 1,
+            anvil_block_time: Duration::from_secs(1),
             tao_port: 9944,
             tao_block_time: "1s".into(),
             node_log: "info".into(),
@@ -257,8 +259,13 @@ impl Devnet {
             progress.stage("contracts", t.elapsed(), &format!("deployed, TaoBridge {}", d.bridge));
             d
         };
-        if config.anvil_block_time_s > 0 {
-            anvil.interval_mining(config.anvil_block_time_s)?;
+        if !config.anvil_block_time.is_zero() {
+            anvil.set_block_time(config.anvil_block_time)?;
+            // A block time below a second restarts anvil: another pid.
+            if let Some(entry) = owner.children.iter_mut().find(|(name, _)| name == "anvil") {
+                entry.1 = anvil.child().pid();
+            }
+            info::save(&layout.owner(), &owner)?;
         }
 
         let t = Instant::now();
@@ -300,7 +307,8 @@ impl Devnet {
         let t = Instant::now();
         let endpoints = RelayerEndpoints {
             tao_url: node.url(),
-            eth_url: anvil.endpoint().to_owned(),
+            eth_urls: vec![anvil.endpoint().to_owned()],
+            eth_quorum: 1,
             chain_id: shape.evm_chain_id,
             bridge: deployment.bridge,
         };
@@ -345,7 +353,9 @@ impl Devnet {
             evm: EvmInfo {
                 rpc_url: anvil.endpoint().to_owned(),
                 chain_id: shape.evm_chain_id,
-                block_time_s: config.anvil_block_time_s,
+                block_time_s: config.anvil_block_time.as_secs(),
+                block_time_ms: u64::try_from(config.anvil_block_time.as_millis())
+                    .unwrap_or(u64::MAX),
             },
             tao: TaoInfo {
                 ws_url: node.url(),

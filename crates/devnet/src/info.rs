@@ -137,8 +137,13 @@ pub struct EvmInfo {
     pub rpc_url: String,
     /// Chain id.
     pub chain_id: u64,
-    /// Seconds per block (0: a block per transaction).
+    /// Seconds per block (0: a block per transaction, or a block time below a second: see
+    /// `block_time_ms`).
     pub block_time_s: u64,
+    /// Milliseconds per block (0: a block per transaction); absent in files written before it
+    /// was added.
+    #[serde(default)]
+    pub block_time_ms: u64,
 }
 
 /// The TAO side.

@@ -65,6 +65,8 @@ impl TaoNodeConfig {
 pub struct TaoNode {
     child: ManagedChild,
     addr: String,
+    /// How it was started, with the port it got: what [`Self::restart`] starts again.
+    config: TaoNodeConfig,
 }
 
 impl TaoNode {
@@ -93,7 +95,33 @@ impl TaoNode {
             Err(e) => return Err(e),
         };
         let addr = line.trim_start_matches(READY_PREFIX).trim().to_owned();
-        Ok(Self { child, addr })
+        let port = addr.rsplit(':').next().and_then(|p| p.parse().ok()).unwrap_or(config.rpc_port);
+        Ok(Self { child, addr, config: TaoNodeConfig { rpc_port: port, ..config.clone() } })
+    }
+
+    /// Starts the node again on the same port with the same base path (its chain continues
+    /// from the last block it committed), after [`Self::kill`] or [`Self::stop`]; stops it
+    /// first if it runs. Fails when another process took the port meanwhile.
+    pub fn restart(&mut self) -> Result<()> {
+        self.stop();
+        *self = Self::start(&self.config)?;
+        Ok(())
+    }
+
+    /// `kill -9` the node: it stops at once, leaving its store at the last committed block and
+    /// dropping its transaction pool.
+    pub fn kill(&mut self) {
+        self.child.kill();
+    }
+
+    /// Whether the process runs.
+    pub fn is_running(&mut self) -> bool {
+        self.child.is_running()
+    }
+
+    /// The RPC port.
+    pub fn port(&self) -> u16 {
+        self.config.rpc_port
     }
 
     /// `ws://127.0.0.1:<port>`.

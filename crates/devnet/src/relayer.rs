@@ -68,8 +68,12 @@ impl Default for RelayerSettings {
 pub struct RelayerEndpoints {
     /// tao-node, `ws://`.
     pub tao_url: String,
-    /// anvil, `http://`.
-    pub eth_url: String,
+    /// EVM endpoints in failover order (at least one): anvil's `http://` URL, or several for
+    /// failover and the quorum (`eth.rpc_urls`).
+    pub eth_urls: Vec<String>,
+    /// EVM endpoints that must report the same block and log before a burn is released
+    /// (`eth.quorum`, 1 ..= `eth_urls.len()`).
+    pub eth_quorum: u64,
     /// EVM chain id.
     pub chain_id: u64,
     /// TaoBridge proxy.
@@ -153,6 +157,18 @@ impl RelayerProcess {
         Ok(slot)
     }
 
+    /// Where it connects to.
+    pub fn endpoints(&self) -> &RelayerEndpoints {
+        &self.endpoints
+    }
+
+    /// Connect to `endpoints` from the next start on (rewrites the config; a running process
+    /// keeps its endpoints until it is restarted).
+    pub fn set_endpoints(&mut self, endpoints: RelayerEndpoints) -> Result<()> {
+        self.endpoints = endpoints;
+        self.write_config()
+    }
+
     /// The config file.
     pub fn config_path(&self) -> PathBuf {
         self.dir.join("relayer.toml")
@@ -204,13 +220,14 @@ impl RelayerProcess {
             "# Written by the devnet at every start; edits are overwritten.\n\
              data_dir = {db}\n\n\
              [tao]\nurl = {tao}\n\n\
-             [eth]\nrpc_url = {eth}\nchain_id = {chain}\nbridge = {bridge}\n\
+             [eth]\nrpc_urls = [{eth}]\nquorum = {quorum}\nchain_id = {chain}\nbridge = {bridge}\n\
              confirmations = {conf}\npoll_interval_ms = {poll}\nsubmit_delay_ms = {delay}\n\
              bump_after_ms = {bump}\n\n\
              [metrics]\naddr = {metrics}\n",
             db = q(&self.db_path().to_string_lossy()),
             tao = q(&e.tao_url),
-            eth = q(&e.eth_url),
+            eth = e.eth_urls.iter().map(|u| q(u)).collect::<Vec<_>>().join(", "),
+            quorum = e.eth_quorum,
             chain = e.chain_id,
             bridge = q(&e.bridge.to_string()),
             conf = s.confirmations,
@@ -352,7 +369,8 @@ mod tests {
         let settings = RelayerSettings { metrics_port: 0, ..RelayerSettings::default() };
         let endpoints = RelayerEndpoints {
             tao_url: "ws://127.0.0.1:9944".into(),
-            eth_url: "http://127.0.0.1:8545".into(),
+            eth_urls: vec!["http://127.0.0.1:8545".into(), "http://localhost:8545".into()],
+            eth_quorum: 2,
             chain_id: 31_337,
             bridge: Address::repeat_byte(0xbb),
         };
@@ -373,6 +391,9 @@ mod tests {
         assert!(Path::new(db).is_absolute() && db.ends_with("relayer-1/db"), "{db}");
         assert_eq!(value["eth"]["chain_id"].as_integer(), Some(31_337));
         assert_eq!(value["eth"]["confirmations"].as_integer(), Some(1));
+        let urls = value["eth"]["rpc_urls"].as_array().unwrap();
+        assert_eq!(urls[1].as_str(), Some("http://localhost:8545"));
+        assert_eq!(value["eth"]["quorum"].as_integer(), Some(2));
         assert_eq!(value["metrics"]["addr"].as_str().unwrap(), r.metrics_addr().to_string());
         assert!(!text.contains(&DEV_ACCOUNTS[1].1[2..]), "no key in the config file");
         assert!(!text.contains("//Bob"));

@@ -124,6 +124,49 @@ fn anvil_deploys_wires_and_resumes_from_its_state() {
 }
 
 #[test]
+fn a_sub_second_block_time_restarts_anvil_on_its_port_with_its_chain() {
+    let toolchain = Toolchain::ensure(&root()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut chain = anvil(&toolchain, dir.path(), 3);
+    let (port, endpoint) = (chain.port(), chain.endpoint().to_owned());
+    // A block in automine, to find again after the restart.
+    let to = Address::repeat_byte(0x42).to_string();
+    let key = chain.accounts()[0].private_key.clone();
+    cast(&toolchain, &["send", &to, "--value", "7", "--private-key", &key, "--rpc-url", &endpoint]);
+    let hash = cast(&toolchain, &["block", "1", "-f", "hash", "--rpc-url", &endpoint]);
+
+    chain.set_block_time(std::time::Duration::from_millis(200)).unwrap();
+    assert_eq!(
+        (chain.port(), chain.endpoint()),
+        (port, endpoint.as_str()),
+        "moved to another port"
+    );
+    assert_eq!(cast(&toolchain, &["block", "1", "-f", "hash", "--rpc-url", &endpoint]), hash);
+    assert_eq!(cast(&toolchain, &["balance", &to, "--rpc-url", &endpoint]), "7");
+    // Five blocks a second now: ten blocks well within ten seconds.
+    let start = chain.block_number().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while chain.block_number().unwrap() < start + 10 {
+        assert!(std::time::Instant::now() < deadline, "anvil mines slower than 200 ms blocks");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+
+    // An outage: stopped, the port refuses; started again, the chain and the mining go on.
+    chain.stop();
+    assert!(chain.block_number().is_err(), "anvil still answers after stop");
+    chain.start().unwrap();
+    assert_eq!(chain.port(), port);
+    assert_eq!(cast(&toolchain, &["block", "1", "-f", "hash", "--rpc-url", &endpoint]), hash);
+    let height = chain.block_number().unwrap();
+    assert!(height >= start + 10, "the restarted chain lost blocks: {height}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while chain.block_number().unwrap() < height + 5 {
+        assert!(std::time::Instant::now() < deadline, "no interval mining after the restart");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+#[test]
 fn five_relayers_get_their_own_accounts_and_the_guardian_does_not_collide() {
     let toolchain = Toolchain::ensure(&root()).unwrap();
     let dir = tempfile::tempdir().unwrap();

@@ -140,7 +140,7 @@ impl UpArgs {
         config.anvil_port = self.anvil_port;
         config.tao_port = self.tao_port;
         config.relayer.metrics_port = self.metrics_port;
-        config.anvil_block_time_s = self.block_time;
+        config.anvil_block_time = std::time::Duration::from_secs(self.block_time);
         config.tao_block_time = self.tao_block_time.clone();
 
         let (stop_tx, stop_rx) = mpsc::channel();
