@@ -12,6 +12,20 @@
 //! this chain). Reads are taken at the finalized head; every transaction waits for
 //! finalization, as [`TaoClient`]'s other helpers do.
 
+/// `SubtensorModule.<item>(netuid)` at the block `at`, fetched and decoded, the item's name in the
+/// error: `subnet_item!(at, netuid, tempo, "Tempo")`. For the per-subnet maps every reader needs.
+macro_rules! subnet_item {
+    ($at:expr, $netuid:expr, $item:ident, $name:literal) => {
+        $at.storage()
+            .fetch(crate::api::storage().subtensor_module().$item(), ($netuid,))
+            .await
+            .map_err(crate::TaoClientError::subxt(concat!("reading SubtensorModule.", $name)))?
+            .decode()
+            .map_err(crate::TaoClientError::subxt(concat!("decoding SubtensorModule.", $name)))?
+    };
+}
+pub(crate) use subnet_item;
+
 use std::net::IpAddr;
 
 use subxt::PolkadotConfig;
@@ -286,16 +300,6 @@ impl TaoClient {
     pub async fn subnet_info(&self, netuid: u16) -> Result<SubnetInfo> {
         let at = self.finalized().await?;
         let st = api::storage().subtensor_module();
-        macro_rules! read {
-            ($item:ident, $name:literal) => {
-                at.storage()
-                    .fetch(st.$item(), (netuid,))
-                    .await
-                    .map_err(TaoClientError::subxt(concat!("reading SubtensorModule.", $name)))?
-                    .decode()
-                    .map_err(TaoClientError::subxt(concat!("decoding SubtensorModule.", $name)))?
-            };
-        }
         let identity = at
             .storage()
             .try_fetch(st.subnet_identities_v3(), (netuid,))
@@ -313,29 +317,31 @@ impl TaoClient {
             _ if netuid == 0 => "root".to_owned(),
             _ => String::new(),
         };
-        let symbol: Vec<u8> = read!(token_symbol, "TokenSymbol");
+        let symbol: Vec<u8> = subnet_item!(at, netuid, token_symbol, "TokenSymbol");
         let started = at
             .storage()
             .try_fetch(st.first_emission_block_number(), (netuid,))
             .await
             .map_err(TaoClientError::subxt("reading SubtensorModule.FirstEmissionBlockNumber"))?
             .is_some();
-        let subtoken: bool = read!(subtoken_enabled, "SubtokenEnabled");
+        let subtoken: bool = subnet_item!(at, netuid, subtoken_enabled, "SubtokenEnabled");
         let registration_allowed: bool =
-            read!(network_registration_allowed, "NetworkRegistrationAllowed");
-        let emission_enabled: bool = read!(subnet_emission_enabled, "SubnetEmissionEnabled");
-        let emission_share: u16 = read!(subnet_emission_share, "SubnetEmissionShare");
-        let burn: u64 = read!(burn, "Burn");
-        let locked: u64 = read!(subnet_locked, "SubnetLocked");
+            subnet_item!(at, netuid, network_registration_allowed, "NetworkRegistrationAllowed");
+        let emission_enabled: bool =
+            subnet_item!(at, netuid, subnet_emission_enabled, "SubnetEmissionEnabled");
+        let emission_share: u16 =
+            subnet_item!(at, netuid, subnet_emission_share, "SubnetEmissionShare");
+        let burn: u64 = subnet_item!(at, netuid, burn, "Burn");
+        let locked: u64 = subnet_item!(at, netuid, subnet_locked, "SubnetLocked");
         Ok(SubnetInfo {
             netuid,
             name,
             symbol: String::from_utf8_lossy(&symbol).into_owned(),
-            owner: read!(subnet_owner, "SubnetOwner"),
-            owner_hotkey: read!(subnet_owner_hotkey, "SubnetOwnerHotkey"),
-            tempo: read!(tempo, "Tempo"),
-            neurons: read!(subnetwork_n, "SubnetworkN"),
-            max_neurons: read!(max_allowed_uids, "MaxAllowedUids"),
+            owner: subnet_item!(at, netuid, subnet_owner, "SubnetOwner"),
+            owner_hotkey: subnet_item!(at, netuid, subnet_owner_hotkey, "SubnetOwnerHotkey"),
+            tempo: subnet_item!(at, netuid, tempo, "Tempo"),
+            neurons: subnet_item!(at, netuid, subnetwork_n, "SubnetworkN"),
+            max_neurons: subnet_item!(at, netuid, max_allowed_uids, "MaxAllowedUids"),
             burn: Rao(burn),
             emission_share,
             emits: netuid != 0
@@ -345,8 +351,13 @@ impl TaoClient {
                 && emission_enabled
                 && emission_share > 0,
             registration_allowed,
-            weights_version_key: read!(weights_version_key, "WeightsVersionKey"),
-            weights_rate_limit: read!(weights_set_rate_limit, "WeightsSetRateLimit"),
+            weights_version_key: subnet_item!(at, netuid, weights_version_key, "WeightsVersionKey"),
+            weights_rate_limit: subnet_item!(
+                at,
+                netuid,
+                weights_set_rate_limit,
+                "WeightsSetRateLimit"
+            ),
             locked: Rao(locked),
         })
     }
@@ -428,17 +439,7 @@ impl TaoClient {
     pub async fn metagraph(&self, netuid: u16) -> Result<Metagraph> {
         let at = self.finalized().await?;
         let st = api::storage().subtensor_module();
-        macro_rules! read {
-            ($item:ident, $name:literal) => {
-                at.storage()
-                    .fetch(st.$item(), (netuid,))
-                    .await
-                    .map_err(TaoClientError::subxt(concat!("reading SubtensorModule.", $name)))?
-                    .decode()
-                    .map_err(TaoClientError::subxt(concat!("decoding SubtensorModule.", $name)))?
-            };
-        }
-        let n: u16 = read!(subnetwork_n, "SubnetworkN");
+        let n: u16 = subnet_item!(at, netuid, subnetwork_n, "SubnetworkN");
         let keys = at
             .storage()
             .entry(st.keys())
@@ -465,20 +466,20 @@ impl TaoClient {
             hotkeys.push(hotkey);
             stake.push(Rao(s));
         }
-        let emission: Vec<u64> = read!(emission, "Emission");
+        let emission: Vec<u64> = subnet_item!(at, netuid, emission, "Emission");
         Ok(Metagraph {
             netuid,
             block: at.block_number(),
             hotkeys,
             stake,
-            consensus: read!(consensus, "Consensus"),
-            incentive: read!(incentive, "Incentive"),
-            dividends: read!(dividends, "Dividends"),
-            validator_trust: read!(validator_trust, "ValidatorTrust"),
-            validator_permit: read!(validator_permit, "ValidatorPermit"),
+            consensus: subnet_item!(at, netuid, consensus, "Consensus"),
+            incentive: subnet_item!(at, netuid, incentive, "Incentive"),
+            dividends: subnet_item!(at, netuid, dividends, "Dividends"),
+            validator_trust: subnet_item!(at, netuid, validator_trust, "ValidatorTrust"),
+            validator_permit: subnet_item!(at, netuid, validator_permit, "ValidatorPermit"),
             emission: emission.into_iter().map(Rao).collect(),
-            last_update: read!(last_update, "LastUpdate"),
-            active: read!(active, "Active"),
+            last_update: subnet_item!(at, netuid, last_update, "LastUpdate"),
+            active: subnet_item!(at, netuid, active, "Active"),
         })
     }
 }

@@ -14,6 +14,7 @@
 
 mod raw;
 
+use crate::subnet::subnet_item;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use subxt::PolkadotConfig;
@@ -137,22 +138,11 @@ impl TaoClient {
     /// `netuid`'s [`EpochInfo`] at the finalized head.
     pub async fn epoch_info(&self, netuid: u16) -> Result<EpochInfo> {
         let at = self.at(None).await?;
-        let st = api::storage().subtensor_module();
-        macro_rules! read {
-            ($item:ident, $name:literal) => {
-                at.storage()
-                    .fetch(st.$item(), (netuid,))
-                    .await
-                    .map_err(TaoClientError::subxt(concat!("reading SubtensorModule.", $name)))?
-                    .decode()
-                    .map_err(TaoClientError::subxt(concat!("decoding SubtensorModule.", $name)))?
-            };
-        }
         Ok(EpochInfo {
             block: at.block_number(),
-            tempo: read!(tempo, "Tempo"),
-            last_epoch_block: read!(last_epoch_block, "LastEpochBlock"),
-            epoch_index: read!(subnet_epoch_index, "SubnetEpochIndex"),
+            tempo: subnet_item!(at, netuid, tempo, "Tempo"),
+            last_epoch_block: subnet_item!(at, netuid, last_epoch_block, "LastEpochBlock"),
+            epoch_index: subnet_item!(at, netuid, subnet_epoch_index, "SubnetEpochIndex"),
         })
     }
 
