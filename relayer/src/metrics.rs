@@ -41,6 +41,14 @@ pub enum Direction {
 }
 
 impl Direction {
+    /// The pipeline a queue stage belongs to.
+    pub const fn of(stage: crate::store::Stage) -> Self {
+        match stage {
+            crate::store::Stage::Attest | crate::store::Stage::Mint => Self::TaoToEth,
+            crate::store::Stage::Approve => Self::EthToTao,
+        }
+    }
+
     /// The label value.
     pub const fn label(self) -> &'static str {
         match self {
@@ -408,12 +416,8 @@ impl Metrics {
         m.queue_depth.with_label_values(&[Direction::TaoToEth.label(), "batches"]);
         m.queue_depth.with_label_values(&[Direction::TaoToEth.label(), "locks"]);
         m.queue_depth.with_label_values(&[Direction::EthToTao.label(), "burns"]);
-        for (d, stage) in [
-            (Direction::TaoToEth, crate::store::Stage::Attest),
-            (Direction::TaoToEth, crate::store::Stage::Mint),
-            (Direction::EthToTao, crate::store::Stage::Approve),
-        ] {
-            m.queue_depth.with_label_values(&[d.label(), stage.label()]);
+        for stage in crate::store::Stage::ALL {
+            m.queue_depth.with_label_values(&[Direction::of(stage).label(), stage.label()]);
         }
         for c in [Chain::Tao, Chain::Eth] {
             let c = &[c.label()];

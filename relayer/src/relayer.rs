@@ -117,13 +117,6 @@ fn stage_index(stage: Stage) -> usize {
     }
 }
 
-fn stage_direction(stage: Stage) -> Direction {
-    match stage {
-        Stage::Attest | Stage::Mint => Direction::TaoToEth,
-        Stage::Approve => Direction::EthToTao,
-    }
-}
-
 /// The `task` label (and tracing target) a stage's errors count under.
 fn stage_task(stage: Stage) -> &'static str {
     match stage {
@@ -496,7 +489,7 @@ impl Inner {
     /// A queue stage's task: each tick, every due item once, in id order; a failing item is
     /// parked on its own schedule and the next item goes on. Returns only on a store error.
     async fn stage(self: Arc<Self>, stage: Stage) -> Result<(), RelayerError> {
-        let direction = stage_direction(stage);
+        let direction = Direction::of(stage);
         loop {
             let set = match stage {
                 Stage::Mint => Some(self.relayer_set().await?),
@@ -595,7 +588,7 @@ impl Inner {
         self.parked[stage_index(stage)].store(depth.parked, Ordering::Relaxed);
         let parked: usize = Stage::ALL
             .iter()
-            .filter(|s| stage_direction(**s) == direction)
+            .filter(|s| Direction::of(**s) == direction)
             .map(|s| self.parked[stage_index(*s)].load(Ordering::Relaxed))
             .sum();
         Metrics::dir_gauge(&m.parked, direction).set(gauge(parked));

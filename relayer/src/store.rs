@@ -650,28 +650,36 @@ mod wei {
     }
 }
 
+/// A pending, unattested batch of one 5-rao lock (nonce = block), for the stages' tests.
+#[cfg(test)]
+pub(crate) fn test_batch(block: u64) -> Batch {
+    Batch {
+        block,
+        mints: vec![MintRecord {
+            nonce: block,
+            tao_sender: B256::ZERO,
+            recipient: Address::repeat_byte(2),
+            amount: wtao_bridge_types::Rao(5),
+        }],
+        digest: B256::repeat_byte(3),
+        own_signature: Bytes::from(vec![4; 65]),
+        attested: false,
+        attest_error: None,
+        signatures: BTreeMap::new(),
+        seen_at_ms: 0,
+        ready_at_ms: None,
+        status: MintStatus::Pending,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn batch(block: u64) -> Batch {
-        Batch {
-            block,
-            mints: vec![MintRecord {
-                nonce: block,
-                tao_sender: B256::repeat_byte(1),
-                recipient: Address::repeat_byte(2),
-                amount: wtao_bridge_types::Rao(5),
-            }],
-            digest: B256::repeat_byte(3),
-            own_signature: Bytes::from(vec![4; 65]),
-            attested: false,
-            attest_error: None,
-            signatures: BTreeMap::new(),
-            seen_at_ms: 7,
-            ready_at_ms: None,
-            status: MintStatus::Pending,
-        }
+        let mut b = test_batch(block);
+        b.mints[0].tao_sender = B256::repeat_byte(1);
+        Batch { seen_at_ms: 7, ..b }
     }
 
     #[tokio::test]

@@ -147,6 +147,12 @@ mod tests {
         calls: SyncMutex<Vec<u64>>,
     }
 
+    impl FakeTao {
+        fn answer(&self, nonce: u64, r: Result<ReleaseOutcome, TaoClientError>) {
+            self.answers.lock().unwrap().entry(nonce).or_default().push_back(r);
+        }
+    }
+
     impl TaoChain for FakeTao {
         async fn attest(&self, _: u32, _: &[u8]) -> Result<(), TaoClientError> {
             unreachable!("the approve stage attests nothing")
@@ -232,12 +238,7 @@ mod tests {
         let (write, metrics) = (Mutex::new(()), Metrics::new());
         let ctx = Ctx { store: &store, write: &write, metrics: &metrics };
         let (tao, q) = (FakeTao::default(), FakeQuorum::default());
-        tao.answers
-            .lock()
-            .unwrap()
-            .entry(1)
-            .or_default()
-            .push_back(refused(BridgeError::NotRelayer));
+        tao.answer(1, refused(BridgeError::NotRelayer));
         tick(&tao, &q, ctx, 1_000).await;
         assert!(
             matches!(store.burn(1).unwrap().unwrap().status, BurnStatus::Refused { reason } if reason.contains("NotRelayer"))
@@ -259,12 +260,7 @@ mod tests {
         let (write, metrics) = (Mutex::new(()), Metrics::new());
         let ctx = Ctx { store: &store, write: &write, metrics: &metrics };
         let (tao, q) = (FakeTao::default(), FakeQuorum::default());
-        tao.answers
-            .lock()
-            .unwrap()
-            .entry(7)
-            .or_default()
-            .push_back(refused(BridgeError::RateLimited));
+        tao.answer(7, refused(BridgeError::RateLimited));
         tick(&tao, &q, ctx, 1_000).await;
         let a = store.attempt(Stage::Approve, 7).unwrap().unwrap();
         assert_eq!((a.attempts, a.next_at_ms), (1, 1_500));
@@ -291,12 +287,7 @@ mod tests {
         let ctx = Ctx { store: &store, write: &write, metrics: &metrics };
         let (tao, q) = (FakeTao::default(), FakeQuorum::default());
         q.undecided.lock().unwrap().push(3);
-        tao.answers
-            .lock()
-            .unwrap()
-            .entry(4)
-            .or_default()
-            .push_back(refused(BridgeError::AlreadyReleased));
+        tao.answer(4, refused(BridgeError::AlreadyReleased));
         tick(&tao, &q, ctx, 1_000).await;
         assert_eq!(*tao.calls.lock().unwrap(), [4], "no approval without the quorum");
         assert!(

@@ -531,21 +531,11 @@ mod tests {
         signatures.insert(ME, Bytes::from(vec![1; 65]));
         signatures.insert(OTHER, Bytes::from(vec![2; 65]));
         Batch {
-            block,
-            mints: vec![MintRecord {
-                nonce: block,
-                tao_sender: B256::ZERO,
-                recipient: Address::repeat_byte(2),
-                amount: wtao_bridge_types::Rao(5),
-            }],
-            digest: B256::repeat_byte(3),
             own_signature: Bytes::from(vec![1; 65]),
             attested: true,
-            attest_error: None,
             signatures,
-            seen_at_ms: 0,
             ready_at_ms: Some(0),
-            status: MintStatus::Pending,
+            ..crate::store::test_batch(block)
         }
     }
 

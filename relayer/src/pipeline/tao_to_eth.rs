@@ -74,14 +74,13 @@ mod tests {
     use std::collections::{BTreeMap, VecDeque};
     use std::sync::Mutex as SyncMutex;
 
-    use alloy::primitives::{Address, B256, Bytes};
     use tao_client::{AccountId32, BridgeError, Rao, ReleaseOutcome, TaoClientError};
     use tokio::sync::Mutex;
 
     use super::*;
     use crate::metrics::Metrics;
     use crate::pipeline::queue;
-    use crate::store::{Attempt, Batch, MintRecord, MintStatus, Stage, Store};
+    use crate::store::{Attempt, Batch, Stage, Store};
 
     /// tao-node as a script: each call takes the next answer for its block.
     #[derive(Default)]
@@ -121,23 +120,7 @@ mod tests {
     }
 
     fn batch(block: u64) -> Batch {
-        Batch {
-            block,
-            mints: vec![MintRecord {
-                nonce: block,
-                tao_sender: B256::ZERO,
-                recipient: Address::repeat_byte(2),
-                amount: wtao_bridge_types::Rao(5),
-            }],
-            digest: B256::repeat_byte(3),
-            own_signature: Bytes::from(vec![4; 65]),
-            attested: false,
-            attest_error: None,
-            signatures: BTreeMap::new(),
-            seen_at_ms: 0,
-            ready_at_ms: None,
-            status: MintStatus::Pending,
-        }
+        crate::store::test_batch(block)
     }
 
     async fn store_with(blocks: &[u64]) -> (tempfile::TempDir, Store) {
