@@ -188,12 +188,21 @@ impl Evm {
     /// Burns `amount` rao of the signer's wTAO for `tao_recipient` and waits for the receipt.
     pub(crate) async fn burn(&self, amount: u64, tao_recipient: B256) -> eyre::Result<BurnReceipt> {
         let c = ITaoBridge::new(self.bridge, &self.provider);
-        let pending = c.burn(U256::from(amount), tao_recipient).send().await.map_err(|e| {
-            match e.as_decoded_interface_error::<ITaoBridge::ITaoBridgeErrors>() {
+        let call = c.burn(U256::from(amount), tao_recipient);
+        let refused =
+            |e: alloy::contract::Error, doing: &'static str| match e
+                .as_decoded_interface_error::<ITaoBridge::ITaoBridgeErrors>()
+            {
                 Some(revert) => eyre!("the bridge refused the burn: {}", describe_revert(&revert)),
-                None => eyre!(e).wrap_err("sending the burn"),
-            }
-        })?;
+                None => eyre!(e).wrap_err(doing),
+            };
+        let estimate =
+            call.estimate_gas().await.map_err(|e| refused(e, "estimating the burn's gas"))?;
+        let pending = call
+            .gas(estimate.saturating_add(GAS_HEADROOM))
+            .send()
+            .await
+            .map_err(|e| refused(e, "sending the burn"))?;
         let receipt = pending.get_receipt().await.wrap_err("waiting for the burn's receipt")?;
         if !receipt.status() {
             return Err(eyre!(
@@ -217,6 +226,13 @@ impl Evm {
         })
     }
 }
+
+/// Gas added to `eth_estimateGas` for the CLI's transactions. The estimate runs against the
+/// pending block, but the transaction may land in the next minute, where wTAO's ERC20Votes
+/// opens a fresh supply (and delegate) checkpoint: about 22,300 gas each (contracts/README.md,
+/// "new tick" against "same tick"). Without it a burn estimated in one minute and mined in the
+/// next runs out of gas and reverts. Unused gas is not paid.
+pub(crate) const GAS_HEADROOM: u64 = 50_000;
 
 /// A TaoBridge revert in words.
 fn describe_revert(revert: &ITaoBridge::ITaoBridgeErrors) -> String {

@@ -180,6 +180,12 @@ impl Signer {
             .to(to)
             .value(value)
             .input(Bytes::from(call.abi_encode()).into());
+        let estimate = self
+            .provider
+            .estimate_gas(tx.clone())
+            .await
+            .map_err(|e| revert::rpc_error(e, C::SIGNATURE))?;
+        let tx = tx.gas_limit(estimate.saturating_add(crate::chain::evm::GAS_HEADROOM));
         let pending = self
             .provider
             .send_transaction(tx)
